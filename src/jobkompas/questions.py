@@ -1,0 +1,338 @@
+"""The question bank: interest, trait and education questions, forms, and type texts.
+
+A bank is a directory of YAML files (``interests.yaml`` is required; ``traits.yaml``,
+``education.yaml``, ``types.yaml`` and ``forms.yaml`` fall back to the built-in bank), so a
+counsellor can point jobkompas at another inventory that follows the same schema
+(docs/questions.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ContentError
+from .problems import Checker, Problem
+from .resources import COUNTRIES, questions_dir
+from .yamlio import load_yaml_file
+from .errors import InputError
+
+RIASEC = ("R", "I", "A", "S", "E", "C")
+SCALES = ("like5", "agree5")
+UNSURE = "unsure"
+FORMS = ("mini", "standard", "full")
+BLOCKS = ("interest", "trait", "education")
+EDUCATION_DIMENSIONS = ("country", "current_level", "highest_level", "route")
+ROUTES = ("practical", "school", "either")
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    text: dict[str, str]
+    isced: int | None = None
+    route: str | None = None
+    countries: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    block: str  # interest | trait | education
+    dimension: str  # R..C, a trait id, or an education dimension
+    scale: str  # like5 | agree5 | choice
+    text: dict[str, str]
+    options: tuple[Option, ...] = ()
+
+    def options_for(self, country: str | None) -> tuple[Option, ...]:
+        if not country:
+            return self.options
+        return tuple(o for o in self.options if not o.countries or country in o.countries)
+
+    def allowed_values(self) -> list[Any]:
+        if self.scale == "choice":
+            return [o.id for o in self.options]
+        return [1, 2, 3, 4, 5, UNSURE]
+
+
+@dataclass(frozen=True)
+class Trait:
+    id: str
+    name: dict[str, str]
+    description: dict[str, str]
+    work_styles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TypeText:
+    id: str
+    name: dict[str, str]
+    keyword: dict[str, str]
+    description: dict[str, str]
+
+
+@dataclass
+class QuestionBank:
+    directory: Path
+    questions: dict[str, Question]
+    traits: dict[str, Trait]
+    types: dict[str, TypeText]
+    forms: dict[str, tuple[str, ...]]
+    problems: list[Problem] = field(default_factory=list)
+
+    def by_block(self, block: str) -> list[Question]:
+        return [q for q in self.questions.values() if q.block == block]
+
+    def form(self, name: str) -> list[Question]:
+        if name not in self.forms:
+            raise InputError(f"unknown form {name!r} (choose {', '.join(self.forms)})")
+        return [self.questions[qid] for qid in self.forms[name]]
+
+    def forms_of(self, qid: str) -> list[str]:
+        return [name for name, ids in self.forms.items() if qid in ids]
+
+    def education(self, dimension: str) -> Question | None:
+        for q in self.questions.values():
+            if q.block == "education" and q.dimension == dimension:
+                return q
+        return None
+
+    def level(self, option_id: str | None) -> Option | None:
+        for dimension in ("highest_level", "current_level"):
+            q = self.education(dimension)
+            if q:
+                for o in q.options:
+                    if o.id == option_id:
+                        return o
+        return None
+
+
+# Trait -> O*NET Work Styles (snake_case element names); the link that gives every
+# occupation a figure for each trait. Kept here, with the scoring, rather than in the
+# editable bank, so a custom bank cannot silently break it; documented in docs/method.md.
+TRAIT_WORK_STYLES: dict[str, tuple[str, ...]] = {
+    "structured": ("attention_to_detail", "dependability"),
+    "collaborative": ("cooperation", "social_orientation"),
+    "leading": ("leadership", "initiative"),
+    "independent": ("independence",),
+    "inventive": ("innovation",),
+    "analytical": ("analytical_thinking",),
+    "caring": ("concern_for_others",),
+    "steady": ("stress_tolerance", "self_control"),
+    "adaptable": ("adaptability_flexibility",),
+    "persistent": ("persistence", "achievement_effort"),
+}
+
+
+def _read(directory: Path, name: str, problems: list[Problem]) -> tuple[Any, Checker] | None:
+    path = directory / name
+    if not path.exists():
+        fallback = questions_dir() / name
+        if directory.resolve() == questions_dir().resolve() or not fallback.exists():
+            problems.append(Problem(str(path), 1, "file is missing"))
+            return None
+        path = fallback
+    try:
+        data = load_yaml_file(path)
+    except InputError as exc:
+        file, _, line = (exc.where or f"{path}:1").rpartition(":")
+        problems.append(Problem(file, int(line) if line.isdigit() else 1, exc.message))
+        return None
+    checker = Checker(str(path))
+    if not isinstance(data, dict):
+        checker.add(data, None, "top level must be a mapping")
+        problems.extend(checker.problems)
+        return None
+    return data, checker
+
+
+def _parse_interests(data: dict, c: Checker, questions: dict[str, Question]) -> None:
+    items = data.get("items")
+    if not isinstance(items, list) or not items:
+        c.add(data, "items" if "items" in data else None, "'items' must be a non-empty list")
+        return
+    for item in items:
+        if not isinstance(item, dict):
+            c.add(items, None, "each item must be a mapping")
+            continue
+        qid, kind = item.get("id"), item.get("type")
+        if not isinstance(qid, str) or not qid:
+            c.add(item, None, "item without an 'id'")
+            continue
+        if qid in questions:
+            c.add(item, "id", f"duplicate question id {qid!r}")
+        if kind not in RIASEC:
+            c.add(item, "type", f"{qid}: 'type' must be one of R, I, A, S, E, C")
+            continue
+        text = c.texts(item, "text", f"{qid} text")
+        if text:
+            questions[qid] = Question(qid, "interest", kind, "like5", text)
+    counts = {t: sum(1 for q in questions.values() if q.dimension == t) for t in RIASEC}
+    for kind, n in counts.items():
+        if n < 3:
+            c.add(data, "items", f"type {kind} has {n} items; at least 3 are needed to score it")
+
+
+def _parse_traits(data: dict, c: Checker, questions: dict[str, Question],
+                  traits: dict[str, Trait]) -> None:
+    for entry in data.get("traits") or []:
+        tid = entry.get("id") if isinstance(entry, dict) else None
+        if not isinstance(tid, str):
+            c.add(entry, None, "trait without an 'id'")
+            continue
+        if tid not in TRAIT_WORK_STYLES:
+            c.add(entry, "id", f"unknown trait {tid!r} (known: {', '.join(TRAIT_WORK_STYLES)})")
+            continue
+        name = c.texts(entry, "name", f"trait {tid} name")
+        description = c.texts(entry, "description", f"trait {tid} description")
+        if name and description:
+            traits[tid] = Trait(tid, name, description, TRAIT_WORK_STYLES[tid])
+        items = entry.get("items") or []
+        if len(items) < 1:
+            c.add(entry, None, f"trait {tid} has no items")
+        for item in items:
+            qid = item.get("id") if isinstance(item, dict) else None
+            if not isinstance(qid, str):
+                c.add(items, None, f"trait {tid}: item without an 'id'")
+                continue
+            if qid in questions:
+                c.add(item, "id", f"duplicate question id {qid!r}")
+            text = c.texts(item, "text", f"{qid} text")
+            if text:
+                questions[qid] = Question(qid, "trait", tid, "agree5", text)
+
+
+def _parse_education(data: dict, c: Checker, questions: dict[str, Question]) -> None:
+    levels: list[Option] = []
+    for entry in data.get("levels") or []:
+        oid = entry.get("id") if isinstance(entry, dict) else None
+        if not isinstance(oid, str):
+            c.add(entry, None, "level without an 'id'")
+            continue
+        isced, country = entry.get("isced"), entry.get("country")
+        if not isinstance(isced, int) or not 0 <= isced <= 8:
+            c.add(entry, "isced", f"level {oid}: 'isced' must be a whole number 0–8")
+            continue
+        if country not in COUNTRIES:
+            c.add(entry, "country", f"level {oid}: 'country' must be one of {', '.join(COUNTRIES)}")
+            continue
+        route = entry.get("route", "either")
+        if route not in ROUTES:
+            c.add(entry, "route", f"level {oid}: 'route' must be one of {', '.join(ROUTES)}")
+        text = c.texts(entry, "text", f"level {oid} text")
+        if text:
+            levels.append(Option(oid, text, isced, route, (country,)))
+    for entry in data.get("questions") or []:
+        qid = entry.get("id") if isinstance(entry, dict) else None
+        if not isinstance(qid, str):
+            c.add(entry, None, "education question without an 'id'")
+            continue
+        dimension = entry.get("dimension")
+        if dimension not in EDUCATION_DIMENSIONS:
+            c.add(entry, "dimension", f"{qid}: 'dimension' must be one of {', '.join(EDUCATION_DIMENSIONS)}")
+            continue
+        text = c.texts(entry, "text", f"{qid} text")
+        if dimension in ("current_level", "highest_level"):
+            options = tuple(levels)
+        else:
+            options = []
+            for opt in entry.get("options") or []:
+                label = c.texts(opt, "text", f"{qid} option text")
+                if isinstance(opt, dict) and isinstance(opt.get("id"), str) and label:
+                    options.append(Option(opt["id"], label))
+            options = tuple(options)
+            allowed = COUNTRIES if dimension == "country" else ROUTES
+            for opt in options:
+                if opt.id not in allowed:
+                    c.add(entry, "options", f"{qid}: option {opt.id!r} is not one of {', '.join(allowed)}")
+        if text and options:
+            if qid in questions:
+                c.add(entry, "id", f"duplicate question id {qid!r}")
+            questions[qid] = Question(qid, "education", dimension, "choice", text, options)
+
+
+def _parse_types(data: dict, c: Checker, types: dict[str, TypeText]) -> None:
+    for entry in data.get("types") or []:
+        tid = entry.get("id") if isinstance(entry, dict) else None
+        if tid not in RIASEC:
+            c.add(entry, "id" if isinstance(entry, dict) else None, "type 'id' must be one of R, I, A, S, E, C")
+            continue
+        name = c.texts(entry, "name", f"type {tid} name")
+        keyword = c.texts(entry, "keyword", f"type {tid} keyword")
+        description = c.texts(entry, "description", f"type {tid} description")
+        if name and keyword and description:
+            types[tid] = TypeText(tid, name, keyword, description)
+    for tid in RIASEC:
+        if tid not in types:
+            c.add(data, None, f"type {tid} is not described")
+
+
+def _parse_forms(data: dict, c: Checker, questions: dict[str, Question],
+                 forms: dict[str, tuple[str, ...]]) -> None:
+    for name, ids in (data.get("forms") or {}).items():
+        if not isinstance(ids, list):
+            c.add(data["forms"], name, f"form {name!r} must be a list of question ids")
+            continue
+        seen: set[str] = set()
+        for i, qid in enumerate(ids):
+            if qid not in questions:
+                c.add(ids, None, f"form {name!r}: unknown question id {qid!r}")
+            elif qid in seen:
+                c.add(ids, None, f"form {name!r}: {qid!r} listed twice")
+            seen.add(qid)
+        forms[name] = tuple(q for q in ids if q in questions)
+    education = [q.id for q in questions.values() if q.block == "education"]
+    for name, ids in list(forms.items()):
+        forms[name] = tuple(ids) + tuple(q for q in education if q not in ids)
+    if "full" not in forms:  # every bank has a full form: all questions, interleaved
+        forms["full"] = default_order(list(questions.values()))
+
+
+def default_order(questions: list[Question]) -> tuple[str, ...]:
+    """Interests interleaved across the six types, then traits round-robin, then education."""
+    out: list[str] = []
+    for block, keys in (("interest", RIASEC), ("trait", tuple(TRAIT_WORK_STYLES))):
+        queues = {k: [q.id for q in questions if q.block == block and q.dimension == k] for k in keys}
+        while any(queues.values()):
+            for k in keys:
+                if queues[k]:
+                    out.append(queues[k].pop(0))
+    out += [q.id for q in questions if q.block == "education"]
+    return tuple(out)
+
+
+def parse_question_bank(directory: Path | None = None) -> QuestionBank:
+    """Parse a bank, collecting every problem instead of stopping at the first."""
+    directory = Path(directory) if directory else questions_dir()
+    problems: list[Problem] = []
+    questions: dict[str, Question] = {}
+    traits: dict[str, Trait] = {}
+    types: dict[str, TypeText] = {}
+    forms: dict[str, tuple[str, ...]] = {}
+    steps = [
+        ("interests.yaml", lambda d, c: _parse_interests(d, c, questions)),
+        ("traits.yaml", lambda d, c: _parse_traits(d, c, questions, traits)),
+        ("education.yaml", lambda d, c: _parse_education(d, c, questions)),
+        ("types.yaml", lambda d, c: _parse_types(d, c, types)),
+        ("forms.yaml", lambda d, c: _parse_forms(d, c, questions, forms)),
+    ]
+    for name, parse in steps:
+        read = _read(directory, name, problems)
+        if read is None:
+            continue
+        data, checker = read
+        parse(data, checker)
+        problems.extend(checker.problems)
+    if not forms:
+        forms["full"] = default_order(list(questions.values()))
+    return QuestionBank(directory, questions, traits, types, forms, problems)
+
+
+def load_question_bank(directory: Path | None = None) -> QuestionBank:
+    bank = parse_question_bank(directory)
+    if bank.problems:
+        first = bank.problems[0]
+        more = f" (and {len(bank.problems) - 1} more; run 'jobkompas validate')" if len(bank.problems) > 1 else ""
+        raise ContentError(first.message + more, f"{first.file}:{first.line}")
+    return bank

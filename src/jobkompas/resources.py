@@ -1,0 +1,66 @@
+"""Where content and user data live.
+
+Content (``questions/``, ``occupations/``) sits at the project root in a source checkout
+and inside the package (``jobkompas/_content``) in a wheel; one resolver serves both, and
+options or environment variables point elsewhere for custom banks.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .errors import UsageError
+
+_PACKAGE = Path(__file__).resolve().parent
+LANGUAGES = ("en", "nb", "da")
+COUNTRIES = ("norway", "denmark", "other")
+
+
+def _content_root() -> Path:
+    bundled = _PACKAGE / "_content"
+    if (bundled / "questions").is_dir():
+        return bundled
+    source_tree = _PACKAGE.parent.parent  # src/jobkompas -> project root
+    return source_tree
+
+
+def questions_dir(override: str | os.PathLike | None = None) -> Path:
+    return _pick(override, "JOBKOMPAS_QUESTIONS", "questions")
+
+
+def occupations_dir(override: str | os.PathLike | None = None) -> Path:
+    return _pick(override, "JOBKOMPAS_OCCUPATIONS", "occupations")
+
+
+def _pick(override: str | os.PathLike | None, env: str, name: str) -> Path:
+    chosen = override or os.environ.get(env)
+    if chosen:
+        path = Path(chosen).expanduser()
+        if not path.is_dir():
+            raise UsageError(f"{name} directory not found: {path}")
+        return path
+    return _content_root() / name
+
+
+def package_data(name: str) -> Path:
+    return _PACKAGE / "data" / name
+
+
+def user_data_dir() -> Path:
+    """The user's data dir; ``JOBKOMPAS_HOME`` overrides it (tests, portable installs)."""
+    home = os.environ.get("JOBKOMPAS_HOME")
+    if home:
+        return Path(home).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path("jobkompas", appauthor=False)
+
+
+def user_cache_dir() -> Path:
+    home = os.environ.get("JOBKOMPAS_HOME")
+    if home:
+        return Path(home).expanduser() / "cache"
+    from platformdirs import user_cache_path
+
+    return user_cache_path("jobkompas", appauthor=False)
