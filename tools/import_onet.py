@@ -95,16 +95,17 @@ def _words(text: str) -> set[str]:
 def primary_isco(onet_title: str, rows: list[dict[str, str]]) -> tuple[str, list[str]]:
     """The stated rule for many-to-many matches.
 
-    Prefer a full (non-partial) BLS match over a partial one over an IBS-only one; among
-    equals, the ISCO group whose English title shares most words with the O*NET title; then
-    the lowest code. All other candidates are kept as secondary codes.
+    Prefer a 4-digit unit group over a broader group; then a full (non-partial) BLS match
+    over a partial one over an IBS-only one; among equals, the ISCO group whose English title
+    shares most words with the O*NET title; then the lowest code. All other candidates are
+    kept as secondary codes.
     """
 
-    def rank(row: dict[str, str]) -> tuple[int, int, str]:
+    def rank(row: dict[str, str]) -> tuple[bool, int, int, str]:
         quality = 0 if row["source"] == "bls" and row["bls_part_flag"] != "*" else (
             1 if row["source"] == "bls" else 2)
         overlap = len(_words(onet_title) & _words(row["isco08_title_en"]))
-        return (quality, -overlap, row["isco08"])
+        return (len(row["isco08"]) != 4, quality, -overlap, row["isco08"])
 
     ordered = sorted(rows, key=rank)
     codes = list(dict.fromkeys(r["isco08"] for r in ordered))

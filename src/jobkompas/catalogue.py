@@ -1,0 +1,418 @@
+"""The occupation catalogue: one YAML file per occupation in ``occupations/``.
+
+Parsing collects every problem as ``file:line: message`` (``jobkompas validate``). Loading
+uses a compact cache in the user cache dir, rebuilt whenever any content file changes, so
+start-up does not parse ~900 YAML files each time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import ContentError, InputError
+from .problems import Checker, Problem
+from .questions import RIASEC, TRAIT_WORK_STYLES
+from .resources import COUNTRIES, LANGUAGES, occupations_dir, user_cache_dir
+from .yamlio import load_yaml_file
+
+STEP_KINDS = ("school", "apprenticeship", "certificate", "higher", "work", "course")
+TEMPLATE_FILE = "_path-templates.yaml"
+ONET_CODE = re.compile(r"^\d{2}-\d{4}\.\d{2}$")
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+CACHE_FORMAT = 3
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: str
+    years: float
+    text: dict[str, str]
+
+
+@dataclass
+class Occupation:
+    id: str
+    onet: str
+    titles: dict[str, str]
+    codes: dict[str, Any]
+    interests: tuple[float, ...]  # R, I, A, S, E, C on O*NET's 1–7 scale
+    high_point: str
+    work_styles: dict[str, float]
+    job_zone: int | None
+    isced: int
+    related: list[str]
+    template: str | None
+    explicit_paths: dict[str, list[Step]]
+    alt_titles: dict[str, list[str]] = field(default_factory=dict)
+    summary: dict[str, str] | None = None
+    tasks: dict[str, list[str]] | None = None
+    workplaces: dict[str, list[str]] | None = None
+    key_traits: list[str] = field(default_factory=list)
+    next_steps: list[str] = field(default_factory=list)
+    source: str = ""
+
+    @property
+    def curated(self) -> bool:
+        return self.summary is not None
+
+    @cached_property
+    def traits(self) -> dict[str, float]:
+        """Importance (1–5) of each jobkompas trait: the mean of its O*NET work styles."""
+        out: dict[str, float] = {}
+        for trait, styles in TRAIT_WORK_STYLES.items():
+            values = [self.work_styles[s] for s in styles if s in self.work_styles]
+            if values:
+                out[trait] = sum(values) / len(values)
+        return out
+
+    @property
+    def route(self) -> str:
+        """practical (apprenticeship/vocational) or school (academic), for education fit."""
+        return "practical" if self.isced <= 5 and (self.job_zone or 3) <= 3 else "school"
+
+    def title(self, lang: str) -> str:
+        return self.titles.get(lang) or self.titles["en"]
+
+
+@dataclass
+class PathTemplates:
+    fields: dict[str, dict[str, dict[str, str]]]
+    recipes: dict[str, dict[int, list[dict[str, Any]]]]
+
+    def expand(self, field_name: str, country: str, isced: int) -> list[Step]:
+        recipes = self.recipes.get(country) or self.recipes["other"]
+        level = max((lvl for lvl in recipes if lvl <= isced), default=min(recipes))
+        values = self.fields.get(field_name, {})
+        steps = []
+        for raw in recipes[level]:
+            text = {lang: _fill(raw[lang], values, lang) for lang in LANGUAGES}
+            steps.append(Step(raw["kind"], float(raw["years"]), text))
+        return steps
+
+
+def _fill(template: str, values: dict[str, dict[str, str]], lang: str) -> str:
+    def replace(match: re.Match) -> str:
+        key, want = match.group(1), match.group(2)
+        entry = values.get(key, {})
+        return entry.get(want) or entry.get(lang) or entry.get("en") or next(iter(entry.values()), "")
+
+    return re.sub(r"\{(\w+)\.(\w+)\}", replace, template)
+
+
+@dataclass
+class Catalogue:
+    directory: Path
+    occupations: dict[str, Occupation]
+    templates: PathTemplates
+    problems: list[Problem] = field(default_factory=list)
+    version: str = ""
+
+    def __len__(self) -> int:
+        return len(self.occupations)
+
+    def get(self, occupation_id: str) -> Occupation | None:
+        return self.occupations.get(occupation_id)
+
+    def by_onet(self, code: str) -> Occupation | None:
+        for occ in self.occupations.values():
+            if occ.onet == code:
+                return occ
+        return None
+
+    def path(self, occ: Occupation, country: str) -> list[Step]:
+        country = country if country in COUNTRIES else "other"
+        if country in occ.explicit_paths:
+            return occ.explicit_paths[country]
+        field_name = occ.template or "business"
+        return self.templates.expand(field_name, country, occ.isced)
+
+    @cached_property
+    def columns(self) -> "CatalogueColumns":
+        from .scoring import CatalogueColumns
+
+        return CatalogueColumns.build(list(self.occupations.values()))
+
+
+# ---------------------------------------------------------------- parsing
+
+
+def _parse_steps(c: Checker, node: Any, where: str) -> list[Step] | None:
+    if not isinstance(node, list) or not node:
+        c.add(node, None, f"{where} must be a non-empty list of steps")
+        return None
+    steps: list[Step] = []
+    for i, raw in enumerate(node):
+        if not isinstance(raw, dict):
+            c.add(node, None, f"{where} step {i + 1} must be a mapping")
+            continue
+        kind, years = raw.get("kind"), raw.get("years")
+        if kind not in STEP_KINDS:
+            c.add(raw, "kind", f"{where} step {i + 1}: 'kind' must be one of {', '.join(STEP_KINDS)}")
+        if isinstance(years, bool) or not isinstance(years, (int, float)) or not 0 <= years <= 12:
+            c.add(raw, "years", f"{where} step {i + 1}: 'years' must be a number from 0 to 12")
+        missing = [lang for lang in LANGUAGES if not isinstance(raw.get(lang), str) or not raw[lang].strip()]
+        if missing:
+            c.add(raw, None, f"{where} step {i + 1}: missing text in {', '.join(missing)}")
+        if kind in STEP_KINDS and not missing and isinstance(years, (int, float)):
+            steps.append(Step(kind, float(years), {lang: raw[lang].strip() for lang in LANGUAGES}))
+    return steps
+
+
+def _number(c: Checker, node: dict, key: str, low: float, high: float, what: str) -> float | None:
+    value = node.get(key)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        c.add(node, key if key in node else None, f"{what} must be a number from {low:g} to {high:g}")
+        return None
+    return float(value)
+
+
+def parse_occupation(path: Path, data: Any, template_fields: set[str]) -> tuple[Occupation | None, list[Problem]]:
+    c = Checker(str(path))
+    if not isinstance(data, dict):
+        c.add(data, None, "an occupation file must be a mapping")
+        return None, c.problems
+    occ_id, onet = data.get("id"), data.get("onet")
+    if not isinstance(occ_id, str) or not ID_PATTERN.match(occ_id):
+        c.add(data, "id", "'id' must be lowercase letters, digits and hyphens")
+        occ_id = None
+    elif occ_id != path.stem:
+        c.add(data, "id", f"'id' ({occ_id}) must match the file name ({path.stem})")
+    if not isinstance(onet, str) or not ONET_CODE.match(onet):
+        c.add(data, "onet", "'onet' must be an O*NET-SOC code like 51-4121.00 (quoted)")
+    titles = c.texts(data, "titles", "titles")
+    codes = c.mapping(data, "codes", "codes") or {}
+    for key in ("isco08",):
+        if key in codes and not (isinstance(codes[key], str) and re.fullmatch(r"\d{4}", codes[key])):
+            c.add(codes, key, f"codes.{key} must be a quoted 4-digit code")
+    for key in ("styrk08", "disco08"):
+        group = codes.get(key)
+        if group is not None and not (isinstance(group, dict) and isinstance(group.get("code"), str)
+                                      and isinstance(group.get("title"), str)):
+            c.add(codes, key, f"codes.{key} must have a quoted 'code' and a 'title'")
+    figures = c.mapping(data, "figures", "figures") or {}
+    interests_node = c.mapping(figures, "interests", "figures.interests") if figures else None
+    interests: list[float] = []
+    if interests_node is not None:
+        for t in RIASEC:
+            value = _number(c, interests_node, t, 1, 7, f"figures.interests.{t}")
+            if value is not None:
+                interests.append(value)
+    high_point = figures.get("high_point", "")
+    if not isinstance(high_point, str) or not re.fullmatch(r"[RIASEC]{0,3}", high_point):
+        c.add(figures, "high_point", "figures.high_point must be up to three letters of RIASEC")
+        high_point = ""
+    styles_node = figures.get("work_styles") or {}
+    work_styles: dict[str, float] = {}
+    if not isinstance(styles_node, dict):
+        c.add(figures, "work_styles", "figures.work_styles must be a mapping")
+    else:
+        for name in styles_node:
+            value = _number(c, styles_node, name, 1, 5, f"figures.work_styles.{name}")
+            if value is not None:
+                work_styles[name] = value
+    job_zone = figures.get("job_zone")
+    if job_zone is not None and (isinstance(job_zone, bool) or job_zone not in (1, 2, 3, 4, 5)):
+        c.add(figures, "job_zone", "figures.job_zone must be 1–5")
+        job_zone = None
+    education = figures.get("education") if isinstance(figures.get("education"), dict) else {}
+    isced = education.get("isced")
+    if isinstance(isced, bool) or not isinstance(isced, int) or not 0 <= isced <= 8:
+        c.add(education or figures, "isced" if education else "education", "figures.education.isced must be 0–8")
+        isced = 3
+    related = figures.get("related") or []
+    if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
+        c.add(figures, "related", "figures.related must be a list of occupation ids")
+        related = []
+
+    paths_node = c.mapping(data, "paths", "paths") or {}
+    template = paths_node.get("template")
+    if template is not None and template not in template_fields:
+        c.add(paths_node, "template", f"unknown path template {template!r}")
+        template = None
+    explicit: dict[str, list[Step]] = {}
+    for country in COUNTRIES:
+        if country in paths_node:
+            steps = _parse_steps(c, paths_node[country], f"paths.{country}")
+            if steps:
+                explicit[country] = steps
+    for key in paths_node:
+        if key not in (*COUNTRIES, "template"):
+            c.add(paths_node, key, f"paths: unknown key {key!r} (use norway, denmark, other or template)")
+    if template is None and not {"norway", "denmark"} <= set(explicit):
+        c.add(paths_node or data, None, "paths need a 'template' or both 'norway' and 'denmark' steps")
+
+    alt = {}
+    if "alt_titles" in data:
+        alt = c.text_lists(data, "alt_titles", "alt_titles", 0, 12) or {}
+    summary = tasks = workplaces = None
+    key_traits: list[str] = []
+    next_steps: list[str] = []
+    if "summary" in data:  # a hand-written profile must be complete in every language
+        summary = c.texts(data, "summary", "summary")
+        tasks = c.text_lists(data, "tasks", "tasks", 4, 6)
+        workplaces = c.text_lists(data, "workplaces", "workplaces", 1, 6)
+        key_traits = data.get("key_traits") or []
+        if not isinstance(key_traits, list) or not key_traits:
+            c.add(data, "key_traits", "key_traits must list 1–4 trait ids")
+            key_traits = []
+        for trait in key_traits:
+            if trait not in TRAIT_WORK_STYLES:
+                c.add(data, "key_traits", f"key_traits: unknown trait {trait!r}")
+        next_steps = data.get("next_steps") or []
+        if not isinstance(next_steps, list):
+            c.add(data, "next_steps", "next_steps must be a list of occupation ids")
+            next_steps = []
+    if c.problems or not occ_id or not titles or len(interests) != 6:
+        return None, c.problems
+    occ = Occupation(
+        id=occ_id, onet=onet, titles=titles, codes=dict(codes), interests=tuple(interests),
+        high_point=high_point, work_styles=work_styles, job_zone=job_zone, isced=isced,
+        related=list(related), template=template, explicit_paths=explicit, alt_titles=alt,
+        summary=summary, tasks=tasks, workplaces=workplaces,
+        key_traits=[t for t in key_traits if t in TRAIT_WORK_STYLES],
+        next_steps=list(next_steps), source=str(path),
+    )
+    return occ, []
+
+
+def _occupation_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.glob("*.yaml") if not p.name.startswith("_"))
+
+
+def parse_templates(directory: Path) -> tuple[PathTemplates, list[Problem]]:
+    path = directory / TEMPLATE_FILE
+    c = Checker(str(path))
+    try:
+        data = load_yaml_file(path)
+    except InputError as exc:
+        return PathTemplates({}, {"other": {}}), [Problem(str(path), 1, str(exc))]
+    fields = data.get("fields") if isinstance(data, dict) else None
+    recipes = data.get("recipes") if isinstance(data, dict) else None
+    if not isinstance(fields, dict) or not isinstance(recipes, dict):
+        c.add(data, None, "needs 'fields' and 'recipes' mappings")
+        return PathTemplates({}, {"other": {}}), c.problems
+    clean_recipes: dict[str, dict[int, list]] = {}
+    for country, levels in recipes.items():
+        if country not in COUNTRIES:
+            c.add(recipes, country, f"unknown country {country!r}")
+            continue
+        clean_recipes[country] = {}
+        for level, steps in levels.items():
+            if _parse_steps(c, steps, f"recipes.{country}.{level}") is not None:
+                clean_recipes[country][int(level)] = [dict(s) for s in steps]
+    if "other" not in clean_recipes:
+        c.add(recipes, None, "recipes need an 'other' country")
+    clean_fields = {name: {k: dict(v) for k, v in entry.items()} for name, entry in fields.items()}
+    return PathTemplates(clean_fields, clean_recipes), c.problems
+
+
+def parse_catalogue(directory: Path | None = None) -> Catalogue:
+    directory = Path(directory) if directory else occupations_dir()
+    templates, problems = parse_templates(directory)
+    occupations: dict[str, Occupation] = {}
+    seen_onet: dict[str, str] = {}
+    ref_lines: dict[str, dict[str, int]] = {}
+    for path in _occupation_files(directory):
+        try:
+            data = load_yaml_file(path)
+        except InputError as exc:
+            file, _, line = (exc.where or f"{path}:1").rpartition(":")
+            problems.append(Problem(file, int(line) if line.isdigit() else 1, exc.message))
+            continue
+        occ, found = parse_occupation(path, data, set(templates.fields))
+        problems.extend(found)
+        if occ is None:
+            continue
+        if occ.onet in seen_onet:
+            problems.append(Problem(str(path), data.line_of("onet"), f"O*NET code {occ.onet} is also in {seen_onet[occ.onet]}"))
+        seen_onet[occ.onet] = path.name
+        occupations[occ.id] = occ
+        figures = data.get("figures") or {}
+        ref_lines[occ.id] = {"figures.related": figures.line_of("related") if hasattr(figures, "line_of") else 1,
+                             "next_steps": data.line_of("next_steps")}
+    for occ in occupations.values():  # cross-file references
+        data_lines = ref_lines.get(occ.id, {})
+        for key, ids in (("figures.related", occ.related), ("next_steps", occ.next_steps)):
+            for ref in ids:
+                if ref not in occupations:
+                    problems.append(Problem(occ.source, data_lines.get(key, 1), f"{key}: unknown occupation id {ref!r}"))
+    if not occupations and not problems:
+        problems.append(Problem(str(directory), 1, "no occupation files found"))
+    return Catalogue(directory, occupations, templates, problems, _signature(directory)[:12])
+
+
+# ---------------------------------------------------------------- cache
+
+
+def _signature(directory: Path) -> str:
+    digest = hashlib.sha256(f"{CACHE_FORMAT}:{__version__}:{directory.resolve()}".encode())
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except OSError:
+        return digest.hexdigest()
+    for entry in entries:
+        if entry.name.endswith(".yaml"):
+            st = entry.stat()
+            digest.update(f"{entry.name}:{st.st_mtime_ns}:{st.st_size};".encode())
+    return digest.hexdigest()
+
+
+def _to_plain(cat: Catalogue) -> dict:
+    occs = []
+    for o in cat.occupations.values():
+        occs.append({
+            "id": o.id, "onet": o.onet, "titles": o.titles, "codes": o.codes, "interests": o.interests,
+            "high_point": o.high_point, "work_styles": o.work_styles, "job_zone": o.job_zone,
+            "isced": o.isced, "related": o.related, "template": o.template,
+            "explicit_paths": {k: [(s.kind, s.years, s.text) for s in v] for k, v in o.explicit_paths.items()},
+            "alt_titles": o.alt_titles, "summary": o.summary, "tasks": o.tasks,
+            "workplaces": o.workplaces, "key_traits": o.key_traits, "next_steps": o.next_steps,
+            "source": o.source,
+        })
+    return {"occupations": occs, "fields": cat.templates.fields, "recipes": cat.templates.recipes}
+
+
+def _from_plain(directory: Path, plain: dict, version: str) -> Catalogue:
+    occupations = {}
+    for raw in plain["occupations"]:
+        raw = dict(raw)
+        raw["explicit_paths"] = {k: [Step(*s) for s in v] for k, v in raw["explicit_paths"].items()}
+        raw["codes"] = dict(raw["codes"])
+        occupations[raw["id"]] = Occupation(**raw)
+    return Catalogue(directory, occupations, PathTemplates(plain["fields"], plain["recipes"]), [], version)
+
+
+def load_catalogue(directory: Path | None = None, *, use_cache: bool = True) -> Catalogue:
+    """Load and validate the catalogue; raise :class:`ContentError` if any file is invalid."""
+    directory = Path(directory) if directory else occupations_dir()
+    signature = _signature(directory)
+    cache_file = user_cache_dir() / f"catalogue-{signature[:20]}.marshal"
+    if use_cache:
+        try:
+            return _from_plain(directory, marshal.loads(cache_file.read_bytes()), signature[:12])
+        except (OSError, EOFError, ValueError, TypeError, KeyError):
+            pass
+    catalogue = parse_catalogue(directory)
+    if catalogue.problems:
+        first = catalogue.problems[0]
+        more = f" (and {len(catalogue.problems) - 1} more; run 'jobkompas validate')" if len(catalogue.problems) > 1 else ""
+        raise ContentError(first.message + more, f"{first.file}:{first.line}")
+    if use_cache:
+        try:
+            cache_file.parent.mkdir(parents=True, exist_ok=True)
+            for old in cache_file.parent.glob("catalogue-*.marshal"):
+                old.unlink(missing_ok=True)
+            tmp = cache_file.with_suffix(f".tmp{os.getpid()}")
+            tmp.write_bytes(marshal.dumps(_to_plain(catalogue)))
+            os.replace(tmp, cache_file)
+        except OSError:
+            pass  # a read-only cache dir only costs speed
+    return catalogue
