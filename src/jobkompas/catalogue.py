@@ -365,6 +365,15 @@ def _signature(directory: Path) -> str:
     return digest.hexdigest()
 
 
+def _plain(value: Any) -> Any:
+    """Drop the line-number subclasses so the data marshals."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain(v) for v in value) if type(value) in (list, tuple) else [_plain(v) for v in value]
+    return value
+
+
 def _to_plain(cat: Catalogue) -> dict:
     occs = []
     for o in cat.occupations.values():
@@ -377,7 +386,7 @@ def _to_plain(cat: Catalogue) -> dict:
             "workplaces": o.workplaces, "key_traits": o.key_traits, "next_steps": o.next_steps,
             "source": o.source,
         })
-    return {"occupations": occs, "fields": cat.templates.fields, "recipes": cat.templates.recipes}
+    return _plain({"occupations": occs, "fields": cat.templates.fields, "recipes": cat.templates.recipes})
 
 
 def _from_plain(directory: Path, plain: dict, version: str) -> Catalogue:

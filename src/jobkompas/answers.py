@@ -1,0 +1,344 @@
+"""Answers: one model for typed answers, answer files and batch CSV rows.
+
+Answer files (``format: jobkompas-answers/1``, YAML or JSON) are untrusted: they are read
+with safe loaders, size-limited, and every problem is reported as ``file:line: message``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from .errors import InputError
+from .questions import UNSURE, Question, QuestionBank
+from .resources import COUNTRIES, LANGUAGES
+from .yamlio import LineDict, parse_yaml_text
+
+FORMAT = "jobkompas-answers/1"
+MAX_BYTES = 2_000_000  # an answer file is a few KB; refuse anything absurd
+COUNTRY_ALIASES = {"no": "norway", "nor": "norway", "norge": "norway", "dk": "denmark",
+                   "den": "denmark", "danmark": "denmark"}
+
+
+@dataclass
+class AnswerSet:
+    values: dict[str, Any] = field(default_factory=dict)
+    language: str = "en"
+    form: str | None = None
+    asked: list[str] = field(default_factory=list)
+    source: str = "<answers>"
+    respondent: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def country(self) -> str | None:
+        return self.values.get("EDU-country")
+
+    def missing(self, bank: QuestionBank, form: str | None = None) -> list[str]:
+        ids = bank.forms.get(form or self.form or "full") or tuple(bank.questions)
+        return [qid for qid in ids if qid not in self.values]
+
+    def to_file_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"format": FORMAT, "language": self.language}
+        if self.country:
+            data["country"] = self.country
+        if self.form:
+            data["form"] = self.form
+        if self.asked:
+            data["asked"] = list(self.asked)
+        data["answers"] = dict(self.values)
+        return data
+
+
+def check_value(q: Question, raw: Any) -> Any:
+    """Return the clean value for ``q`` or raise ``ValueError`` saying what was expected."""
+    if q.scale == "choice":
+        if isinstance(raw, str) and raw in {o.id for o in q.options}:
+            return raw
+        if q.dimension == "country" and isinstance(raw, str) and raw.lower() in COUNTRY_ALIASES:
+            return COUNTRY_ALIASES[raw.lower()]
+        if isinstance(raw, bool):
+            raise ValueError(f"got {str(raw).lower()} (YAML reads unquoted yes/no/on/off as true/false); "
+                             f"expected one of: {', '.join(o.id for o in q.options)}")
+        raise ValueError(f"got {raw!r}; expected one of: {', '.join(o.id for o in q.options)}")
+    if isinstance(raw, str) and raw.strip().lower() in (UNSURE, "not sure", "?"):
+        return UNSURE
+    if isinstance(raw, str) and raw.strip().isdigit():
+        raw = int(raw.strip())
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= 5:
+        raise ValueError(f"got {raw!r}; expected a whole number 1–5 or \"unsure\"")
+    return raw
+
+
+def _line_in_text(text: str, key: str) -> int:
+    match = re.search(rf'"{re.escape(key)}"\s*:', text) or re.search(rf"^\s*{re.escape(key)}\s*:", text, re.M)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def read_text(path: Path | str) -> tuple[str, str]:
+    """Read an input file as UTF-8 (a BOM is allowed), or standard input for ``-``."""
+    if str(path) == "-":
+        import sys
+
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        name = "<stdin>"
+    else:
+        path = Path(path)
+        name = str(path)
+        if path.is_dir():
+            raise InputError("is a directory, expected an answer file", name)
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:
+            raise InputError("no such file", name) from None
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror}", name) from None
+        if size > MAX_BYTES:
+            raise InputError(f"file is too large ({size:,} bytes; an answer file is at most {MAX_BYTES:,})", name)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror}", name) from None
+    if len(data) > MAX_BYTES:
+        raise InputError(f"input is too large (more than {MAX_BYTES:,} bytes)", name)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8", f"{name}:{line}") from None
+    return text.removeprefix("\ufeff"), name
+
+
+def parse_answer_text(text: str, source: str, bank: QuestionBank) -> AnswerSet:
+    if not text.strip():
+        raise InputError("the file is empty; expected an answer file (see 'jobkompas template')", f"{source}:1")
+    stripped = text.lstrip()
+    data: Any
+    if stripped.startswith("{") or stripped.startswith("["):
+        def no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
+            seen: dict[str, Any] = {}
+            for key, value in pairs:
+                if key in seen:
+                    raise InputError(f"duplicate key {key!r}", f"{source}:{_line_in_text(text, key)}")
+                seen[key] = value
+            return seen
+        try:
+            data = json.loads(text, object_pairs_hook=no_duplicates)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"invalid JSON: {exc.msg}", f"{source}:{exc.lineno}") from None
+        except RecursionError:
+            raise InputError("invalid JSON: nested too deeply", f"{source}:1") from None
+        lines = lambda key: _line_in_text(text, key)  # noqa: E731
+    else:
+        try:
+            data = parse_yaml_text(text, source)
+        except RecursionError:
+            raise InputError("invalid YAML: nested too deeply", f"{source}:1") from None
+        lines = lambda key: data.line_of(key) if isinstance(data, LineDict) else 1  # noqa: E731
+    return answers_from_data(data, source, bank, lines)
+
+
+def answers_from_data(data: Any, source: str, bank: QuestionBank, lines=lambda key: 1) -> AnswerSet:
+    if not isinstance(data, dict):
+        raise InputError(f"expected a mapping with 'format: {FORMAT}' and 'answers'", f"{source}:1")
+    fmt = data.get("format")
+    if fmt is None:
+        raise InputError(f"missing 'format: {FORMAT}'", f"{source}:1")
+    if fmt != FORMAT:
+        raise InputError(f"unsupported format {fmt!r}; this version reads {FORMAT}", f"{source}:{lines('format')}")
+    known = {"format", "language", "country", "form", "asked", "answers", "respondent"}
+    for key in data:
+        if key not in known:
+            raise InputError(f"unknown key {key!r} (known: {', '.join(sorted(known))})", f"{source}:{lines(key)}")
+    language = data.get("language", "en")
+    if language not in LANGUAGES:
+        raise InputError(f"language must be one of {', '.join(LANGUAGES)}, got {language!r}", f"{source}:{lines('language')}")
+    form = data.get("form")
+    if form is not None and form not in (*bank.forms, "adaptive"):
+        raise InputError(f"unknown form {form!r} (choose {', '.join((*bank.forms, 'adaptive'))})", f"{source}:{lines('form')}")
+    raw_answers = data.get("answers")
+    if raw_answers is None:
+        raw_answers = {}
+    if not isinstance(raw_answers, dict):
+        raise InputError("'answers' must be a mapping of question id to answer", f"{source}:{lines('answers')}")
+    result = AnswerSet(language=language, form=form, source=source)
+    answer_line = (raw_answers.line_of if isinstance(raw_answers, LineDict) else lines)
+    for qid, raw in raw_answers.items():
+        qid_text = str(qid)
+        q = bank.questions.get(qid_text)
+        if q is None:
+            raise InputError(f"unknown question id {qid_text!r} (see 'jobkompas questions list')", f"{source}:{answer_line(qid)}")
+        if raw is None:
+            continue  # left blank: counted as missing
+        try:
+            result.values[qid_text] = check_value(q, raw)
+        except ValueError as exc:
+            raise InputError(f"{qid_text}: {exc}", f"{source}:{answer_line(qid)}") from None
+    if "country" in data:
+        country_q = bank.education("country")
+        try:
+            value = check_value(country_q, data["country"]) if country_q else None
+        except ValueError as exc:
+            raise InputError(f"country: {exc}", f"{source}:{lines('country')}") from None
+        if value:
+            if "EDU-country" in result.values and result.values["EDU-country"] != value:
+                raise InputError("'country' and answers.EDU-country disagree", f"{source}:{lines('country')}")
+            result.values[country_q.id] = value
+    asked = data.get("asked") or []
+    if not isinstance(asked, list) or any(str(a) not in bank.questions for a in asked):
+        raise InputError("'asked' must list known question ids in the order they were asked", f"{source}:{lines('asked')}")
+    result.asked = [str(a) for a in asked]
+    respondent = data.get("respondent")
+    if respondent is not None:
+        result.respondent = str(respondent)
+    _check_levels(result, bank)
+    missing = result.missing(bank, form if form in bank.forms else None)
+    if missing:
+        result.warnings.append(f"{source}: {len(missing)} question(s) not answered: {', '.join(missing[:8])}"
+                               + (" …" if len(missing) > 8 else ""))
+    return result
+
+
+def _check_levels(result: AnswerSet, bank: QuestionBank) -> None:
+    country = result.country
+    for dim in ("current_level", "highest_level"):
+        q = bank.education(dim)
+        value = result.values.get(q.id) if q else None
+        if value and value != UNSURE:
+            level = bank.level(value)
+            if country and level and level.countries and country not in level.countries:
+                raise InputError(f"{q.id}: level {value!r} belongs to {level.countries[0]}, not {country}", result.source)
+
+
+def read_answer_file(path: Path | str, bank: QuestionBank) -> AnswerSet:
+    text, name = read_text(path)
+    return parse_answer_text(text, name, bank)
+
+
+def write_answer_file(answers: AnswerSet, path: Path, bank: QuestionBank) -> None:
+    """Write atomically (temp file + rename), with each question's text as a comment."""
+    text = render_answer_file(answers, bank, answers.form)
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def render_answer_file(answers: AnswerSet, bank: QuestionBank, form: str | None) -> str:
+    """YAML with comments: question text, allowed values; unanswered questions left blank."""
+    lang = answers.language
+    lines = [
+        f"# jobkompas answer file. Fill in a value after each question id; leave blank if not answered.",
+        f"# Interest items: 1 = strongly dislike … 5 = strongly like; trait statements: 1 = strongly",
+        f"# disagree … 5 = strongly agree; \"unsure\" for not sure. Schema: docs/answers.md",
+        f"format: {FORMAT}",
+        f"language: {lang}",
+    ]
+    if answers.form or form:
+        lines.append(f"form: {answers.form or form}")
+    if answers.asked:
+        lines.append(f"asked: [{', '.join(answers.asked)}]")
+    lines.append("answers:")
+    ids = list(bank.forms.get(form or answers.form or "full", bank.questions))
+    ids += [q for q in answers.values if q not in ids]
+    block = None
+    for qid in ids:
+        q = bank.questions[qid]
+        if q.block != block:
+            block = q.block
+            lines.append(f"  # --- {block} ---")
+        lines.append(f"  # {q.text.get(lang, q.text['en'])}")
+        if q.scale == "choice":
+            lines.append(f"  #   one of: {', '.join(o.id for o in q.options)}")
+        value = answers.values.get(qid)
+        shown = "" if value is None else (f'"{value}"' if isinstance(value, str) else str(value))
+        lines.append(f"  {qid}: {shown}".rstrip())
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- batch CSV
+
+
+def iter_batch_rows(path: Path | str, bank: QuestionBank) -> Iterator[tuple[int, AnswerSet | InputError]]:
+    """Yield (line, answers or the row's error) for each respondent row, streaming."""
+    import csv
+    import io
+    import sys
+
+    name = str(path)
+    if name == "-":
+        handle = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+        name = "<stdin>"
+    else:
+        p = Path(path)
+        if p.is_dir():
+            raise InputError("is a directory, expected a CSV file", name)
+        try:
+            handle = p.open(encoding="utf-8-sig", newline="")
+        except FileNotFoundError:
+            raise InputError("no such file", name) from None
+    with handle:
+        reader = csv.reader(handle)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise InputError("the file is empty; expected a header row with 'id' and question ids", f"{name}:1") from None
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise InputError(f"cannot read the header row: {exc}", f"{name}:1") from None
+        header = [h.strip() for h in header]
+        if not header or header[0].lower() != "id":
+            raise InputError("the first column must be 'id'", f"{name}:1")
+        seen: set[str] = set()
+        for column in header[1:]:
+            if column in seen:
+                raise InputError(f"column {column!r} appears twice", f"{name}:1")
+            seen.add(column)
+            if column not in bank.questions and column not in ("language", "country", "form"):
+                raise InputError(f"unknown column {column!r} (expected question ids, language, country)", f"{name}:1")
+        questions = [bank.questions.get(c) for c in header]
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except UnicodeDecodeError as exc:
+                raise InputError(f"not UTF-8 text ({exc.reason}); save the file as UTF-8", f"{name}:{reader.line_num + 1}") from None
+            except csv.Error as exc:
+                yield reader.line_num, InputError(str(exc), f"{name}:{reader.line_num}")
+                continue
+            line = reader.line_num
+            if not row or not any(cell.strip() for cell in row):
+                continue
+            yield line, _row_answers(row, header, questions, bank, name, line)
+
+
+def _row_answers(row: list[str], header: list[str], questions: list[Question | None],
+                 bank: QuestionBank, name: str, line: int) -> AnswerSet | InputError:
+    if len(row) != len(header):
+        return InputError(f"row has {len(row)} cells, the header has {len(header)}", f"{name}:{line}")
+    respondent = row[0].strip()
+    if not respondent:
+        return InputError("empty id", f"{name}:{line}")
+    answers = AnswerSet(source=f"{name}:{line}", respondent=respondent)
+    for column, q, cell in zip(header[1:], questions[1:], row[1:]):
+        cell = cell.strip()
+        if not cell:
+            continue
+        if column == "language":
+            if cell not in LANGUAGES:
+                return InputError(f"row {respondent}: language must be one of {', '.join(LANGUAGES)}", f"{name}:{line}")
+            answers.language = cell
+            continue
+        if column == "form":
+            answers.form = cell
+            continue
+        if column == "country":
+            q = bank.education("country")
+        try:
+            answers.values[q.id] = check_value(q, cell)
+        except ValueError as exc:
+            return InputError(f"row {respondent}, column {column}: {exc}", f"{name}:{line}")
+    return answers

@@ -1,0 +1,212 @@
+"""The stable Python API of jobkompas (documented in docs/api.md).
+
+    from jobkompas import api
+    bank = api.load_bank()
+    answers = api.new_answers({"R01": 5, "I01": 2}, language="nb")
+    result = api.score(answers)
+    result.profile.holland, result.matches[0].occupation.title("nb")
+
+The CLI, the wizard and the batch scorer use only this module. Nothing here touches the
+terminal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+from .answers import AnswerSet, check_value, parse_answer_text, read_answer_file
+from .catalogue import Catalogue, Occupation, Step
+from .catalogue import load_catalogue as _load_catalogue
+from .errors import InputError
+from .explain import confidence_text, flag_text, reason_text
+from .questions import UNSURE, Question, QuestionBank, load_question_bank
+from .resources import COUNTRIES, LANGUAGES
+from .scoring import Match, Profile, build_profile, top_matches
+
+RESULT_FORMAT = "jobkompas-result/1"
+
+__all__ = [
+    "AnswerSet", "Catalogue", "MatchView", "Occupation", "Profile", "Question", "QuestionBank",
+    "Result", "UNSURE", "load_bank", "load_catalogue", "new_answers", "next_question",
+    "parse_answers", "read_answers", "score",
+]
+
+
+@lru_cache(maxsize=4)
+def _bank(directory: str | None) -> QuestionBank:
+    return load_question_bank(Path(directory) if directory else None)
+
+
+@lru_cache(maxsize=4)
+def _catalogue(directory: str | None) -> Catalogue:
+    return _load_catalogue(Path(directory) if directory else None)
+
+
+def load_bank(directory: str | Path | None = None) -> QuestionBank:
+    """The question bank (built-in, or another directory following the same schema)."""
+    return _bank(str(directory) if directory else None)
+
+
+def load_catalogue(directory: str | Path | None = None) -> Catalogue:
+    """The occupation catalogue (built-in, or another directory)."""
+    return _catalogue(str(directory) if directory else None)
+
+
+def new_answers(values: Mapping[str, Any] | None = None, *, language: str = "en",
+                country: str | None = None, form: str | None = None,
+                bank: QuestionBank | None = None) -> AnswerSet:
+    """Build an answer set, validating each value like an answer file would."""
+    bank = bank or load_bank()
+    if language not in LANGUAGES:
+        raise InputError(f"language must be one of {', '.join(LANGUAGES)}")
+    answers = AnswerSet(language=language, form=form)
+    for qid, raw in (values or {}).items():
+        q = bank.questions.get(qid)
+        if q is None:
+            raise InputError(f"unknown question id {qid!r}")
+        try:
+            answers.values[qid] = check_value(q, raw)
+        except ValueError as exc:
+            raise InputError(f"{qid}: {exc}") from None
+    if country:
+        if country not in COUNTRIES:
+            raise InputError(f"country must be one of {', '.join(COUNTRIES)}")
+        answers.values["EDU-country"] = country
+    return answers
+
+
+def parse_answers(text: str, *, source: str = "<answers>", bank: QuestionBank | None = None) -> AnswerSet:
+    """Parse the text of an answer file (YAML or JSON, ``format: jobkompas-answers/1``)."""
+    return parse_answer_text(text, source, bank or load_bank())
+
+
+def read_answers(path: str | Path, *, bank: QuestionBank | None = None) -> AnswerSet:
+    """Read an answer file; ``-`` reads standard input."""
+    return read_answer_file(path, bank or load_bank())
+
+
+def next_question(answers: AnswerSet, *, form: str | None = None,
+                  bank: QuestionBank | None = None) -> Question | None:
+    """The next question to ask, or ``None`` when the form is complete.
+
+    Fixed forms are walked in order, skipping answered questions. (The adaptive form is
+    planned; until it lands ``adaptive`` walks the standard form.)
+    """
+    bank = bank or load_bank()
+    name = form or answers.form or "standard"
+    if name == "adaptive":
+        name = "standard"
+    for q in bank.form(name):
+        if q.id not in answers.values:
+            return q
+    return None
+
+
+@dataclass
+class MatchView:
+    """A match with everything needed to show it: occupation, score, reasons, path."""
+
+    rank: int
+    occupation: Occupation
+    match: Match
+    reasons: list[str]
+    path: list[Step]
+
+    @property
+    def score(self) -> float:
+        return self.match.score
+
+
+@dataclass
+class Result:
+    answers: AnswerSet
+    profile: Profile
+    matches: list[MatchView]
+    ranked: int
+    language: str
+    country: str
+    bank: QuestionBank
+    catalogue: Catalogue
+
+    @property
+    def flags(self) -> list[str]:
+        return self.profile.flags
+
+    def flag_texts(self) -> list[str]:
+        return [flag_text(f, self.language) for f in self.profile.flags]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``jobkompas-result/1`` document (schema: jobkompas/schemas/result.schema.json)."""
+        lang, p = self.language, self.profile
+        return {
+            "format": RESULT_FORMAT,
+            "respondent": self.answers.respondent,
+            "language": lang,
+            "country": self.country,
+            "catalogue_version": self.catalogue.version,
+            "profile": {
+                "scores": p.scores,
+                "holland_code": p.holland,
+                "answered": p.answered,
+                "unsure": p.unsure,
+                "traits": p.traits,
+                "confidence": p.confidence,
+                "flags": [{"id": f, "text": flag_text(f, lang)} for f in p.flags],
+                "education": {
+                    "country": p.education.country, "current_level": p.education.current_level,
+                    "highest_level": p.education.highest_level, "highest_isced": p.education.highest_isced,
+                    "route": p.education.route,
+                },
+            },
+            "matches": [self._match_dict(m) for m in self.matches],
+        }
+
+    def _match_dict(self, m: MatchView) -> dict[str, Any]:
+        occ, c = m.occupation, m.match.components
+        return {
+            "rank": m.rank,
+            "id": occ.id,
+            "titles": occ.titles,
+            "codes": {k: v for k, v in occ.codes.items()},
+            "score": m.score,
+            "breakdown": {"interest": _pct(c.interest), "traits": _pct(c.traits), "education": _pct(c.education)},
+            "required_isced": m.match.required_isced,
+            "reasons": [{"kind": r.kind, "positive": r.positive, "text": t}
+                        for r, t in zip(m.match.reasons, m.reasons)],
+            "education_path": [{"kind": s.kind, "years": s.years, "text": s.text.get(self.language, s.text["en"])}
+                               for s in m.path],
+        }
+
+
+def _pct(value: float | None) -> float | None:
+    return None if value is None else round(100 * value, 1)
+
+
+def score(answers: AnswerSet, *, top: int = 10, offset: int = 0, country: str | None = None,
+          language: str | None = None, max_isced: int | None = None,
+          bank: QuestionBank | None = None, catalogue: Catalogue | None = None) -> Result:
+    """Profile, flags and the ranked matches (best ``top`` after ``offset``) with reasons.
+
+    Deterministic: the same answers always give the same result. With identical interest
+    answers (no variation) no matches are returned, by design.
+    """
+    bank = bank or load_bank()
+    catalogue = catalogue or load_catalogue()
+    lang = language or answers.language
+    profile = build_profile(answers.values, bank)
+    country = country or answers.country or "other"
+    matches, ranked = top_matches(profile, answers.values, bank, catalogue, top,
+                                  max_isced=max_isced, offset=offset)
+    views = []
+    for i, m in enumerate(matches, start=offset + 1):
+        occ = catalogue.occupations[m.id]
+        views.append(MatchView(i, occ, m, [reason_text(r, lang, bank, country) for r in m.reasons],
+                               catalogue.path(occ, country)))
+    return Result(answers, profile, views, ranked, lang, country, bank, catalogue)
+
+
+def describe_confidence(result: Result) -> str:
+    return confidence_text(result.profile.confidence, result.language)

@@ -1,0 +1,82 @@
+"""Plain-language texts for profiles, flags and match reasons, in the chosen language."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .i18n import translator
+from .questions import QuestionBank
+
+if TYPE_CHECKING:
+    from .scoring import Reason
+
+
+def flag_text(flag: str, lang: str) -> str:
+    tr = translator(lang)
+    texts = {
+        "no_variation": tr("All your interest answers were the same, so they say nothing about which work suits you. No matches are shown; try again and use the whole scale."),
+        "too_few_answers": tr("Too few interest questions were answered for a dependable profile; treat the results as a first hint."),
+        "flat_profile": tr("Your interests are fairly even across all six types. That is fine, but the ranking of occupations is less certain."),
+        "uncertain_code": tr("Your third and fourth interest types are nearly tied, so the last letter of your Holland code could go either way."),
+        "many_unsure": tr("You answered \"not sure\" to many questions; the result rests on fewer answers."),
+    }
+    return texts.get(flag, flag)
+
+
+def confidence_text(confidence: str, lang: str) -> str:
+    tr = translator(lang)
+    return {
+        "high": tr("high"), "medium": tr("medium"), "low": tr("low"), "none": tr("none"),
+    }.get(confidence, confidence)
+
+
+def value_label(value, scale: str, lang: str) -> str:
+    tr = translator(lang)
+    if value == "unsure":
+        return tr("not sure")
+    like = {1: tr("strongly dislike"), 2: tr("dislike"), 3: tr("neutral"), 4: tr("like"), 5: tr("strongly like")}
+    agree = {1: tr("strongly disagree"), 2: tr("disagree"), 3: tr("neither"), 4: tr("agree"), 5: tr("strongly agree")}
+    return (like if scale == "like5" else agree).get(value, str(value))
+
+
+def isced_name(isced: int, country: str | None, bank: QuestionBank, lang: str) -> str:
+    """The national name of an ISCED level (e.g. 'Bachelorgrad (3 år)')."""
+    q = bank.education("highest_level")
+    if q is not None:
+        options = [o for o in q.options_for(country or "other") if o.isced == isced]
+        if not options:
+            options = [o for o in q.options_for("other") if o.isced == isced]
+        if options:
+            return options[-1].text.get(lang) or options[-1].text["en"]
+    return f"ISCED {isced}"
+
+
+def reason_text(reason: "Reason", lang: str, bank: QuestionBank, country: str | None) -> str:
+    tr = translator(lang)
+    d = reason.data
+    if reason.kind in ("interest_fit", "interest_clash"):
+        name = bank.types[d["type"]].name.get(lang, d["type"]) if d["type"] in bank.types else d["type"]
+        if reason.kind == "interest_fit":
+            return tr("Your interest in {type} activities fits: they are central to this job.").format(type=name)
+        if d.get("side") == "you":
+            return tr("Your strongest interest, {type}, plays little part in this job.").format(type=name)
+        return tr("This job is largely {type}, an interest you rated low.").format(type=name)
+    if reason.kind in ("trait_fit", "trait_clash"):
+        trait = bank.traits.get(d["trait"])
+        name = (trait.name.get(lang) if trait else d["trait"]).lower()
+        if reason.kind == "trait_fit":
+            return tr("You describe yourself as {trait}, which matters more in this job than in most.").format(trait=name)
+        return tr("This job leans on being {trait}, which you said is less like you.").format(trait=name)
+    if reason.kind.startswith("education"):
+        level = isced_name(d["required"], country, bank, lang)
+        if reason.kind == "education_ok":
+            return tr("Education: the usual level ({level}) is within what you plan.").format(level=level)
+        if reason.kind == "education_stretch":
+            return tr("A stretch: this job usually needs {level}, one step beyond what you plan.").format(level=level)
+        return tr("Big gap: this job usually needs {level}, well beyond what you plan.").format(level=level)
+    if reason.kind == "answer":
+        q = bank.questions.get(d["question"])
+        text = q.text.get(lang, q.text["en"]) if q else d["question"]
+        return tr("Your answer to \"{question}\" ({answer}) raised this match by {points} points.").format(
+            question=text, answer=value_label(d["value"], q.scale if q else "like5", lang), points=d["points"])
+    return reason.kind
