@@ -63,10 +63,10 @@ def reason_text(reason: "Reason", lang: str, bank: QuestionBank, country: str | 
         return tr("This job is largely {type}, an interest you rated low.").format(type=name)
     if reason.kind in ("trait_fit", "trait_clash"):
         trait = bank.traits.get(d["trait"])
-        name = (trait.name.get(lang) if trait else d["trait"]).lower()
+        name = trait.name.get(lang) if trait else d["trait"]
         if reason.kind == "trait_fit":
-            return tr("You describe yourself as {trait}, which matters more in this job than in most.").format(trait=name)
-        return tr("This job leans on being {trait}, which you said is less like you.").format(trait=name)
+            return tr("You said \"{trait}\" fits you, and it matters more in this job than in most.").format(trait=name)
+        return tr("This job leans on \"{trait}\", which you said is less like you.").format(trait=name)
     if reason.kind.startswith("education"):
         level = isced_name(d["required"], country, bank, lang)
         if reason.kind == "education_ok":

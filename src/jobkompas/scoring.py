@@ -316,10 +316,14 @@ def explain(profile: Profile, values: Mapping[str, Any], bank: QuestionBank, occ
     if profile.scores[top_type] >= cfg["high_person"] and occ_scores[top_type] <= cfg["low_occupation"]:
         reasons.append(Reason("interest_clash", False, {"type": top_type, "person": profile.scores[top_type], "occupation": occ_scores[top_type], "side": "you"}))
     z = columns.trait_z[index]
-    fits = sorted((t for t in profile.traits if profile.traits[t] >= 70 and z.get(t, 0) > 0.3), key=lambda t: -z[t])
+    own_mean = sum(profile.traits.values()) / len(profile.traits) if profile.traits else 0.0
+    # only traits that stand out in the student's own answers, not a uniform "agree" to all
+    fits = sorted((t for t in profile.traits if profile.traits[t] >= max(70, own_mean + 5) and z.get(t, 0) > 0.3),
+                  key=lambda t: -z[t])
     for t in fits[:2]:
         reasons.append(Reason("trait_fit", True, {"trait": t, "person": profile.traits[t], "z": round(z[t], 2)}))
-    clashes = sorted((t for t in profile.traits if profile.traits[t] <= 35 and z.get(t, 0) > 0.8), key=lambda t: -z[t])
+    clashes = sorted((t for t in profile.traits if profile.traits[t] <= min(35, own_mean - 5) and z.get(t, 0) > 0.8),
+                     key=lambda t: -z[t])
     for t in clashes[:1]:
         reasons.append(Reason("trait_clash", False, {"trait": t, "person": profile.traits[t], "z": round(z[t], 2)}))
     required = columns.isced[index]

@@ -1,0 +1,3 @@
+from jobkompas.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,370 @@
+"""Command line: the only module that knows about argv and exit codes.
+
+Imports stay light (typer and the standard library) so ``--version`` and ``--help`` are
+fast; each command imports what it needs.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from . import __version__
+from .errors import ExitCode, JobkompasError, UsageError
+
+app = typer.Typer(
+    name="jobkompas",
+    help="A career-choice quiz: your interests, how you like to work and your education, "
+    "matched against ~900 occupations with Nordic names and education paths.",
+    add_completion=False,
+    no_args_is_help=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+questions_app = typer.Typer(help="List the questions in the bank.", no_args_is_help=True)
+occupations_app = typer.Typer(help="Browse the occupation catalogue.", no_args_is_help=True)
+app.add_typer(questions_app, name="questions")
+app.add_typer(occupations_app, name="occupations")
+
+LANG_HELP = "Language: en, nb (Norwegian Bokmål) or da (Danish). Default: from the locale."
+COUNTRY_HELP = "Country for education paths: norway, denmark or other."
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"jobkompas {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def root(
+    ctx: typer.Context,
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    questions: Optional[Path] = typer.Option(None, "--questions", envvar="JOBKOMPAS_QUESTIONS", help="Use another question bank directory."),
+    occupations: Optional[Path] = typer.Option(None, "--occupations", envvar="JOBKOMPAS_OCCUPATIONS", help="Use another occupation directory."),
+) -> None:
+    """Start the quiz when no command is given."""
+    for env, value in (("JOBKOMPAS_QUESTIONS", questions), ("JOBKOMPAS_OCCUPATIONS", occupations)):
+        if value is not None:
+            if not value.is_dir():
+                raise UsageError(f"directory not found: {value}")
+            os.environ[env] = str(value)
+    if ctx.invoked_subcommand is None:
+        quiz()
+
+
+def _lang(lang: Optional[str]) -> str:
+    from .i18n import detect_language
+    from .resources import LANGUAGES
+
+    chosen = detect_language(lang)
+    if chosen not in LANGUAGES:
+        raise UsageError(f"--lang must be one of {', '.join(LANGUAGES)}, got {chosen!r}")
+    return chosen
+
+
+def _country(country: Optional[str]) -> Optional[str]:
+    if country is None:
+        return None
+    from .answers import COUNTRY_ALIASES
+    from .resources import COUNTRIES
+
+    value = COUNTRY_ALIASES.get(country.lower(), country.lower())
+    if value not in COUNTRIES:
+        raise UsageError(f"--country must be one of {', '.join(COUNTRIES)}, got {country!r}")
+    return value
+
+
+# ---------------------------------------------------------------- quiz
+
+
+@app.command()
+def quiz(
+    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
+    form: Optional[str] = typer.Option(None, "--form", help="Quiz length: mini (~5 min), standard or full."),
+    country: Optional[str] = typer.Option(None, "--country", help=COUNTRY_HELP),
+    answers: Optional[Path] = typer.Option(None, "--answers", help="Prefill from an answer file; only missing questions are asked."),
+    resume: bool = typer.Option(False, "--resume", help="Continue the saved unfinished quiz without asking."),
+    fresh: bool = typer.Option(False, "--fresh", help="Start over, discarding a saved unfinished quiz."),
+    plain: bool = typer.Option(False, "--plain", help="Numbered line prompts (screen readers, dumb terminals, piped input)."),
+) -> None:
+    """Take the quiz in the terminal (the default command)."""
+    from .wizard.flow import run_wizard
+
+    if resume and fresh:
+        raise UsageError("--resume and --fresh cannot be used together")
+    if form is not None and form not in ("mini", "standard", "full", "adaptive"):
+        raise UsageError("--form must be mini, standard, full or adaptive")
+    run_wizard(lang=_lang(lang) if lang else None, form=form, country=_country(country),
+               prefill=answers, resume=resume, fresh=fresh, plain=plain)
+
+
+# ---------------------------------------------------------------- scripted
+
+
+@app.command()
+def score(
+    files: List[str] = typer.Argument(..., help="Answer files (YAML or JSON); '-' reads standard input."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, json, csv, markdown or html."),
+    top: int = typer.Option(10, "--top", min=1, max=200, help="How many matches to show."),
+    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP + " Default: the answer file's language."),
+    country: Optional[str] = typer.Option(None, "--country", help=COUNTRY_HELP),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of standard output."),
+) -> None:
+    """Score answer files and print the results (stdout only; messages on stderr)."""
+    from . import api
+    from .render import render_results
+
+    if fmt not in ("table", "json", "csv", "markdown", "html"):
+        raise UsageError("--format must be table, json, csv, markdown or html")
+    if files.count("-") > 1:
+        raise UsageError("standard input ('-') can be read only once")
+    bank = api.load_bank()
+    results = []
+    for name in files:
+        answers = api.read_answers(name, bank=bank)
+        for warning in answers.warnings:
+            print(f"jobkompas: warning: {warning}", file=sys.stderr)
+        results.append(api.score(answers, top=top, country=_country(country),
+                                 language=_lang(lang) if lang else None, bank=bank))
+    _emit(render_results(results, fmt), out)
+
+
+@app.command()
+def batch(
+    file: str = typer.Argument(..., help="CSV: an 'id' column and one column per question id; '-' reads standard input."),
+    fmt: str = typer.Option("csv", "--format", "-f", help="csv or jsonl."),
+    top: int = typer.Option(10, "--top", min=1, max=50, help="Top occupations per respondent."),
+    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
+    country: Optional[str] = typer.Option(None, "--country", help=COUNTRY_HELP),
+    strict: bool = typer.Option(False, "--strict", help="Stop at the first bad row."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of standard output."),
+) -> None:
+    """Score a whole class from one CSV, streaming; bad rows are reported and skipped."""
+    from .batch import run_batch
+
+    if fmt not in ("csv", "jsonl"):
+        raise UsageError("--format must be csv or jsonl")
+    failed = run_batch(file, fmt=fmt, top=top, lang=_lang(lang) if lang else None,
+                       country=_country(country), strict=strict, out=out)
+    if failed:
+        raise typer.Exit(int(ExitCode.PARTIAL))
+
+
+@app.command()
+def template(
+    form: str = typer.Option("standard", "--form", help="mini, standard or full."),
+    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of standard output."),
+) -> None:
+    """Write a ready-to-fill answer file with each question's text as a comment."""
+    from . import api
+    from .answers import AnswerSet, render_answer_file
+
+    bank = api.load_bank()
+    if form not in bank.forms:
+        raise UsageError(f"--form must be one of {', '.join(bank.forms)}")
+    _emit(render_answer_file(AnswerSet(language=_lang(lang), form=form), bank, form), out)
+
+
+@questions_app.command("list")
+def questions_list(
+    as_json: bool = typer.Option(False, "--json", help="JSON on stdout."),
+    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
+) -> None:
+    """Every question: id, block, dimension, forms, allowed values and texts."""
+    from . import api
+
+    bank = api.load_bank()
+    rows = [{
+        "id": q.id, "block": q.block, "dimension": q.dimension, "scale": q.scale,
+        "forms": bank.forms_of(q.id), "allowed": q.allowed_values(), "text": q.text,
+        **({"options": [{"id": o.id, "text": o.text, "isced": o.isced, "countries": list(o.countries)} for o in q.options]} if q.options else {}),
+    } for q in bank.questions.values()]
+    if as_json:
+        _emit_json(rows)
+        return
+    language = _lang(lang)
+    for row in rows:
+        print(f"{row['id']:<22} {row['block']:<9} {row['dimension']:<14} {','.join(row['forms']):<20} {row['text'][language]}")
+
+
+# ---------------------------------------------------------------- occupations
+
+
+@occupations_app.command("list")
+def occupations_list(
+    as_json: bool = typer.Option(False, "--json", help="JSON on stdout."),
+    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
+    curated: bool = typer.Option(False, "--curated", help="Only occupations with hand-written text."),
+) -> None:
+    """All occupations: id, title, Holland code, job zone."""
+    from . import api
+    from .render import occupation_dict
+
+    catalogue = api.load_catalogue()
+    language = _lang(lang)
+    occs = [o for o in catalogue.occupations.values() if o.curated or not curated]
+    occs.sort(key=lambda o: o.title(language).lower())
+    if as_json:
+        _emit_json([occupation_dict(o, catalogue, language, full=False) for o in occs])
+        return
+    for o in occs:
+        print(f"{o.id:<48} {o.high_point:<4} {o.job_zone or '-'}  {o.title(language)}")
+
+
+@occupations_app.command("search")
+def occupations_search(
+    text: str = typer.Argument(..., help="Any title or alternative title, in any language; typos are tolerated."),
+    as_json: bool = typer.Option(False, "--json", help="JSON on stdout."),
+    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
+    limit: int = typer.Option(10, "--limit", min=1, max=100),
+) -> None:
+    """Find occupations by title in English, Norwegian or Danish."""
+    from . import api
+    from .render import occupation_dict
+    from .search import search
+
+    catalogue = api.load_catalogue()
+    language = _lang(lang)
+    hits = search(catalogue, text, limit=limit)
+    if as_json:
+        _emit_json([{**occupation_dict(o, catalogue, language, full=False), "relevance": round(s, 3)} for o, s in hits])
+        return
+    if not hits:
+        print(f"jobkompas: no occupation matches {text!r}", file=sys.stderr)
+        raise typer.Exit(int(ExitCode.NOT_FOUND))
+    for o, _ in hits:
+        print(f"{o.id:<48} {o.title(language)}")
+
+
+@occupations_app.command("show")
+def occupations_show(
+    occupation_id: str = typer.Argument(..., metavar="ID"),
+    as_json: bool = typer.Option(False, "--json", help="JSON on stdout."),
+    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
+    country: Optional[str] = typer.Option(None, "--country", help=COUNTRY_HELP),
+) -> None:
+    """One occupation in full: text, codes, figures and education paths."""
+    from . import api
+    from .errors import NotFoundError
+    from .render import occupation_dict, print_occupation
+    from .search import search
+
+    catalogue = api.load_catalogue()
+    occ = catalogue.get(occupation_id)
+    if occ is None:
+        hint = search(catalogue, occupation_id, limit=3)
+        more = f"; did you mean {', '.join(o.id for o, _ in hint)}?" if hint else ""
+        raise NotFoundError(f"no occupation with id {occupation_id!r}{more}")
+    language = _lang(lang)
+    if as_json:
+        _emit_json(occupation_dict(occ, catalogue, language, full=True))
+        return
+    print_occupation(occ, catalogue, api.load_bank(), language, _country(country) or "norway")
+
+
+# ---------------------------------------------------------------- content
+
+
+@app.command()
+def validate(
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only problems."),
+) -> None:
+    """Check the question bank and the catalogue; print every problem as file:line: message."""
+    from .catalogue import parse_catalogue
+    from .questions import parse_question_bank
+
+    bank = parse_question_bank()
+    catalogue = parse_catalogue()
+    problems = bank.problems + catalogue.problems
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"jobkompas: {len(problems)} problem(s) found", file=sys.stderr)
+        raise typer.Exit(int(ExitCode.CONTENT))
+    if not quiet:
+        curated = sum(o.curated for o in catalogue.occupations.values())
+        print(f"ok: {len(bank.questions)} questions in {bank.directory}; "
+              f"{len(catalogue)} occupations ({curated} hand-written) in {catalogue.directory}",
+              file=sys.stderr)
+
+
+@app.command()
+def about() -> None:
+    """Sources, licences and where jobkompas keeps its files."""
+    from .resources import occupations_dir, questions_dir, user_data_dir
+
+    print(f"jobkompas {__version__}\n")
+    print(ABOUT.strip())
+    print(f"\nQuestions:   {questions_dir()}\nOccupations: {occupations_dir()}\nUser data:   {user_data_dir()}")
+
+
+ABOUT = """
+Sources (figures, codes and names; every sentence in jobkompas is our own):
+- Includes information from the O*NET 29.0 Database by the U.S. Department of Labor,
+  Employment and Training Administration (USDOL/ETA), used under the CC BY 4.0 licence.
+  jobkompas derives and combines these figures (interest scores, work styles, job zones,
+  education levels, related occupations); USDOL/ETA has not approved, endorsed or tested
+  these modifications. O*NET® is a trademark of USDOL/ETA.
+- Occupation groups STYRK-08: Statistisk sentralbyrå (SSB), STYRK-08 (Klass 7).
+- Occupation groups DISCO-08: Danmarks Statistik, DISCO-08.
+- ISCO-08 group titles: ESCO, European Commission.
+- SOC 2010 to ISCO-08 crosswalks: U.S. Bureau of Labor Statistics (public domain) and the
+  Institute for Structural Research (IBS), Warsaw (Hardy, Keister & Lewandowski 2018).
+Results support a conversation about choices; they must not be used to screen applicants.
+Nothing leaves this machine: jobkompas makes no network connections.
+"""
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _emit(text: str, out: Optional[Path]) -> None:
+    if out is None:
+        sys.stdout.write(text)
+        return
+    tmp = out.with_name(f".{out.name}.tmp{os.getpid()}")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise UsageError(f"cannot write {out}: {exc.strerror}") from None
+    print(f"jobkompas: wrote {out}", file=sys.stderr)
+
+
+def _emit_json(data: object) -> None:
+    import json
+
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Run the CLI; turn every error into one line on stderr and its exit code."""
+    try:  # typer >= 0.26 vendors click; older releases use the click package
+        from typer._click import exceptions as click_exceptions
+    except ImportError:  # pragma: no cover
+        from click import exceptions as click_exceptions
+
+    try:
+        result = app(args=argv, prog_name="jobkompas", standalone_mode=False)
+    except JobkompasError as exc:
+        print(f"jobkompas: error: {exc}", file=sys.stderr)
+        return int(exc.code)
+    except typer.Exit as exc:
+        return int(getattr(exc, "exit_code", 0))
+    except click_exceptions.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except (click_exceptions.Abort, KeyboardInterrupt):
+        print("\njobkompas: interrupted", file=sys.stderr)
+        return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 0
+    return result if isinstance(result, int) else 0

@@ -1,0 +1,214 @@
+"""Turning results and occupations into text: rich tables, JSON, CSV, Markdown and HTML."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import TYPE_CHECKING, Any
+
+from .i18n import translator
+from .questions import RIASEC
+
+if TYPE_CHECKING:
+    from .api import Result
+    from .catalogue import Catalogue, Occupation
+    from .questions import QuestionBank
+
+
+def occupation_dict(occ: "Occupation", catalogue: "Catalogue", lang: str, full: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": occ.id, "titles": occ.titles, "title": occ.title(lang), "codes": occ.codes,
+        "interests": dict(zip(RIASEC, occ.interests)), "high_point": occ.high_point,
+        "job_zone": occ.job_zone, "isced": occ.isced, "curated": occ.curated,
+        "paths": {c: [{"kind": s.kind, "years": s.years, "text": s.text} for s in catalogue.path(occ, c)]
+                  for c in ("norway", "denmark", "other")},
+    }
+    if full:
+        data.update({
+            "work_styles": occ.work_styles, "traits": {k: round(v, 2) for k, v in occ.traits.items()},
+            "related": occ.related, "alt_titles": occ.alt_titles, "summary": occ.summary,
+            "tasks": occ.tasks, "workplaces": occ.workplaces, "key_traits": occ.key_traits,
+            "next_steps": occ.next_steps,
+        })
+    return data
+
+
+def render_results(results: list["Result"], fmt: str) -> str:
+    if fmt == "json":
+        docs = [r.to_dict() for r in results]
+        return json.dumps(docs[0] if len(docs) == 1 else docs, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        top = max((len(r.matches) for r in results), default=0)
+        writer.writerow(batch_header(top))
+        for r in results:
+            writer.writerow(batch_row(r, r.answers.respondent or r.answers.source, top))
+        return buffer.getvalue()
+    if fmt == "markdown":
+        return "\n\n".join(render_markdown(r) for r in results)
+    if fmt == "html":
+        return render_html(results)
+    return render_table_text(results)
+
+
+def batch_header(top: int) -> list[str]:
+    return ["id", "holland_code", *RIASEC, "confidence", "flags",
+            *[f"{kind}_{i}" for i in range(1, top + 1) for kind in ("occupation", "score")]]
+
+
+def batch_row(result: "Result", respondent: str, top: int) -> list[Any]:
+    p = result.profile
+    row: list[Any] = [respondent, p.holland, *[p.scores[t] for t in RIASEC], p.confidence, " ".join(p.flags)]
+    for m in result.matches[:top]:
+        row += [m.occupation.id, m.score]
+    row += [""] * (len(batch_header(top)) - len(row))
+    return row
+
+
+def bar(value: float, width: int, ascii_only: bool) -> str:
+    full = round(value / 100 * width)
+    return ("#" * full + "." * (width - full)) if ascii_only else ("█" * full + "░" * (width - full))
+
+
+def render_table_text(results: list["Result"]) -> str:
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), width=100, color_system=None, record=False)
+    for r in results:
+        print_result(console, r, ascii_only=False)
+    return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+def print_result(console: Any, r: "Result", ascii_only: bool, detail: bool = True) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    tr = translator(r.language)
+    lang = r.language
+    p = r.profile
+    width = max(10, min(30, console.width - 40))
+    console.print(Text(tr("Your interest profile") + (f" — {r.answers.respondent}" if r.answers.respondent else ""), style="bold"))
+    for t in RIASEC:
+        name = r.bank.types[t].name.get(lang, t) if t in r.bank.types else t
+        console.print(Text(f"  {t} {name:<14} {bar(p.scores[t], width, ascii_only)} {p.scores[t]:5.1f}"))
+    console.print(Text(tr("Holland code: {code}   Confidence: {confidence}").format(
+        code=p.holland, confidence=_confidence(p.confidence, lang)), style="bold"))
+    for t in p.holland:
+        if t in r.bank.types:
+            tt = r.bank.types[t]
+            console.print(Text(f"  {t} – {tt.name.get(lang)}: {tt.description.get(lang)}"))
+    for text in r.flag_texts():
+        console.print(Text("! " + text, style="yellow"))
+    if not r.matches:
+        console.print(Text(tr("No matches to show."), style="bold"))
+        return
+    table = Table(title=tr("Your top matches"), show_lines=detail, expand=False)
+    table.add_column("#", justify="right")
+    table.add_column(tr("Occupation"))
+    table.add_column(tr("Match"), justify="right")
+    if detail:
+        table.add_column(tr("Why"))
+    for m in r.matches:
+        cells = [str(m.rank), m.occupation.title(lang), f"{m.score:.0f}"]
+        if detail:
+            why = "\n".join(("+ " if reason.positive else "– ") + text
+                            for reason, text in zip(m.match.reasons, m.reasons))
+            cells.append(why)
+        table.add_row(*[Text(c) for c in cells])
+    console.print(table)
+
+
+def _confidence(value: str, lang: str) -> str:
+    from .explain import confidence_text
+
+    return confidence_text(value, lang)
+
+
+def _jinja():
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    env = Environment(loader=PackageLoader("jobkompas", "templates"),
+                      autoescape=select_autoescape(["html", "xml", "j2"]), trim_blocks=True, lstrip_blocks=True)
+    env.globals["zip"] = zip
+    return env
+
+
+def _context(r: "Result") -> dict[str, Any]:
+    tr = translator(r.language)
+    return {"r": r, "tr": tr, "RIASEC": RIASEC, "lang": r.language,
+            "types": r.bank.types, "flags": r.flag_texts(), "confidence": _confidence(r.profile.confidence, r.language)}
+
+
+def render_markdown(r: "Result") -> str:
+    env = _jinja()
+    env.autoescape = False  # Markdown is plain text; it is never rendered as HTML by us
+    return env.get_template("result.md.j2").render(**_context(r))
+
+
+def render_html(results: list["Result"]) -> str:
+    from .cli import ABOUT
+
+    tr = translator(results[0].language) if results else translator("en")
+    return _jinja().get_template("report.html.j2").render(
+        results=[_context(r) for r in results], tr=tr, about=ABOUT.strip(),
+        lang=results[0].language if results else "en", hexagon=hexagon_points)
+
+
+def hexagon_points(scores: dict[str, float], radius: float = 90.0, cx: float = 120.0, cy: float = 110.0) -> dict[str, Any]:
+    """Points of the RIASEC hexagon (outline, profile polygon, label positions) for SVG."""
+    import math
+
+    out: dict[str, Any] = {"outline": [], "profile": [], "labels": []}
+    for i, t in enumerate(RIASEC):
+        angle = math.radians(-90 + 60 * i)
+        x, y = math.cos(angle), math.sin(angle)
+        out["outline"].append(f"{cx + radius * x:.1f},{cy + radius * y:.1f}")
+        k = radius * max(scores[t], 2) / 100
+        out["profile"].append(f"{cx + k * x:.1f},{cy + k * y:.1f}")
+        out["labels"].append((t, round(cx + (radius + 14) * x, 1), round(cy + (radius + 14) * y + 4, 1)))
+    return out
+
+
+def print_occupation(occ: "Occupation", catalogue: "Catalogue", bank: "QuestionBank", lang: str, country: str,
+                     console: Any = None) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    tr = translator(lang)
+    console = console or Console()
+    console.print(Text(occ.title(lang), style="bold"))
+    others = [occ.titles[l] for l in ("en", "nb", "da") if l != lang]
+    console.print(Text(" / ".join(others)))
+    if occ.summary:
+        console.print(Text(occ.summary[lang]))
+    if occ.tasks:
+        console.print(Text(tr("Typical tasks"), style="bold"))
+        for task in occ.tasks[lang]:
+            console.print(Text(f"  • {task}"))
+    if occ.workplaces:
+        console.print(Text(tr("Where you work: ") + ", ".join(occ.workplaces[lang])))
+    if occ.alt_titles.get(lang):
+        console.print(Text(tr("Also called: ") + ", ".join(occ.alt_titles[lang])))
+    if occ.key_traits:
+        names = [bank.traits[t].name[lang].lower() for t in occ.key_traits if t in bank.traits]
+        console.print(Text(tr("Matters most: ") + ", ".join(names)))
+    interests = ", ".join(f"{t} {v:.1f}" for t, v in zip(RIASEC, occ.interests))
+    console.print(Text(tr("Interest profile (O*NET, 1–7): ") + interests + f"  ({occ.high_point})"))
+    codes = occ.codes
+    line = f"O*NET {occ.onet}"
+    if codes.get("isco08"):
+        line += f" · ISCO-08 {codes['isco08']}"
+    if codes.get("styrk08"):
+        line += f" · STYRK-08 {codes['styrk08']['code']} {codes['styrk08']['title']}"
+    if codes.get("disco08"):
+        line += f" · DISCO-08 {codes['disco08']['code']} {codes['disco08']['title']}"
+    console.print(Text(line))
+    console.print(Text(tr("Education path") + f" ({country})", style="bold"))
+    for i, step in enumerate(catalogue.path(occ, country), start=1):
+        years = f" – {step.years:g} " + tr("years") if step.years else ""
+        console.print(Text(f"  {i}. {step.text[lang]}{years}"))
+    if occ.next_steps:
+        names = [catalogue.occupations[i].title(lang) for i in occ.next_steps if i in catalogue.occupations]
+        console.print(Text(tr("Next career steps: ") + ", ".join(names)))
