@@ -47,15 +47,20 @@ def root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
     questions: Optional[Path] = typer.Option(None, "--questions", envvar="JOBKOMPAS_QUESTIONS", help="Use another question bank directory."),
     occupations: Optional[Path] = typer.Option(None, "--occupations", envvar="JOBKOMPAS_OCCUPATIONS", help="Use another occupation directory."),
+    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
+    form: Optional[str] = typer.Option(None, "--form", help="Quiz length: mini (~5 min), standard or full."),
+    resume: bool = typer.Option(False, "--resume", help="Continue the saved unfinished quiz without asking."),
+    fresh: bool = typer.Option(False, "--fresh", help="Start over, discarding a saved unfinished quiz."),
+    plain: bool = typer.Option(False, "--plain", help="Numbered line prompts (screen readers, dumb terminals, piped input)."),
 ) -> None:
-    """Start the quiz when no command is given."""
+    """Start the quiz when no command is given (the quiz options work here too)."""
     for env, value in (("JOBKOMPAS_QUESTIONS", questions), ("JOBKOMPAS_OCCUPATIONS", occupations)):
         if value is not None:
             if not value.is_dir():
                 raise UsageError(f"directory not found: {value}")
             os.environ[env] = str(value)
     if ctx.invoked_subcommand is None:
-        quiz()
+        quiz(lang=lang, form=form, country=None, answers=None, resume=resume, fresh=fresh, plain=plain)
 
 
 def _lang(lang: Optional[str]) -> str:

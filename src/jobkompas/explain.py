@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 def flag_text(flag: str, lang: str) -> str:
     tr = translator(lang)
     texts = {
-        "no_variation": tr("All your interest answers were the same, so they say nothing about which work suits you. No matches are shown; try again and use the whole scale."),
+        "no_variation": tr("Your answers give all six interest types the same score, so they cannot tell which work suits you. No matches are shown; try again and use the whole scale."),
         "too_few_answers": tr("Too few interest questions were answered for a dependable profile; treat the results as a first hint."),
         "flat_profile": tr("Your interests are fairly even across all six types. That is fine, but the ranking of occupations is less certain."),
         "uncertain_code": tr("Your third and fourth interest types are nearly tied, so the last letter of your Holland code could go either way."),

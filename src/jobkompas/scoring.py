@@ -88,11 +88,11 @@ def build_profile(values: Mapping[str, Any], bank: QuestionBank) -> Profile:
     flags: list[str] = []
     interest_values = [v for q, v in values.items()
                        if q in bank.questions and bank.questions[q].block == "interest" and v != UNSURE]
-    if total == 0 or len(set(interest_values)) <= 1:
+    spread = max(scores.values()) - min(scores.values())
+    if total == 0 or len(set(interest_values)) <= 1 or spread < 1e-9:
         flags.append("no_variation")
     if total < cfg["min_interest_answers"] or min(counts.values()) < cfg["min_per_type"]:
         flags.append("too_few_answers")
-    spread = max(scores.values()) - min(scores.values())
     if "no_variation" not in flags and spread < cfg["flat_range"]:
         flags.append("flat_profile")
     order = sorted(RIASEC, key=lambda t: (-scores[t], RIASEC.index(t)))

@@ -1,0 +1,238 @@
+"""The interactive quiz: welcome, questions with progress and going back, results menu."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from .. import api
+from ..answers import AnswerSet, write_answer_file
+from ..errors import Interrupted, NoTerminalError
+from ..explain import isced_name, value_label
+from ..i18n import detect_language, translator
+from ..questions import UNSURE, Question
+from .prompts import BACK, PlainPrompter, Prompter, QuestionaryPrompter
+from .state import QuizState, clear_state, load_state, save_state
+
+def N_(text: str) -> str:  # marks a string for extraction; translated where it is shown
+    return text
+
+
+BLOCK_NAMES = {"interest": N_("Interests"), "trait": N_("How you like to work"), "education": N_("Education")}
+
+
+def has_terminal() -> bool:
+    return bool(sys.stdin and sys.stdin.isatty() and sys.stdout and sys.stdout.isatty())
+
+
+def make_console(plain: bool = False):
+    from rich.console import Console
+
+    return Console(highlight=False, emoji=False, no_color=plain or None)
+
+
+def ascii_only(console) -> bool:
+    encoding = (getattr(console.file, "encoding", None) or "").lower().replace("-", "")
+    return encoding not in ("utf8", "utf16", "utf32")
+
+
+def run_wizard(*, lang: str | None, form: str | None, country: str | None, prefill: Path | None,
+               resume: bool, fresh: bool, plain: bool, prompter: Prompter | None = None,
+               console=None) -> api.Result | None:
+    if prompter is None:
+        if not plain and not has_terminal():
+            raise NoTerminalError(
+                "no terminal to ask questions in: score an answer file with "
+                "'jobkompas score FILE' (get one from 'jobkompas template'), "
+                "prefill with 'jobkompas quiz --answers FILE', or use --plain for line prompts")
+        prompter = PlainPrompter() if plain else QuestionaryPrompter()
+    console = console or make_console(plain)
+    bank = api.load_bank()
+    language = detect_language(lang)
+    saved = None if fresh else load_state()
+    if fresh:
+        clear_state()
+    state: QuizState | None = None
+    try:
+        if saved and (resume or _ask_resume(prompter, saved, language)):
+            state = saved
+            language = lang or saved.language
+        else:
+            if saved:
+                clear_state()
+            state = QuizState(language=language, form=form or "")
+            if prefill is not None:
+                pre = api.read_answers(prefill, bank=bank)
+                state.answers.update(pre.values)
+                state.language = lang or pre.language
+                language = state.language
+                state.form = form or pre.form or ""
+            if country:
+                state.answers["EDU-country"] = country
+            _welcome(console, language)
+            if "EDU-country" not in state.answers:
+                q = bank.education("country")
+                value = _ask(prompter, q, state, language, header=None, allow_back=False)
+                state.answers[q.id] = value
+            if not state.form:
+                state.form = _ask_form(prompter, language)
+            save_state(state)
+        _run_questions(prompter, console, bank, state)
+    except (KeyboardInterrupt, EOFError) as exc:
+        tr = translator(language)
+        if state is not None and state.answers:
+            save_state(state)
+            raise Interrupted(tr("stopped; your answers are saved. Run 'jobkompas --resume' to continue.")) from exc
+        raise Interrupted(tr("stopped before any answers were given.")) from exc
+    answers = AnswerSet(values=dict(state.answers), language=state.language,
+                        form=state.form, asked=list(state.asked))
+    result = api.score(answers, bank=bank)
+    clear_state()
+    try:
+        _results_menu(prompter, console, result)
+    except (KeyboardInterrupt, EOFError):
+        pass  # the quiz is finished; leaving the results screen loses nothing
+    return result
+
+
+def _welcome(console, lang: str) -> None:
+    from rich.panel import Panel
+    from rich.text import Text
+
+    tr = translator(lang)
+    body = "\n".join([
+        tr("Welcome to jobkompas!"),
+        "",
+        tr("You will answer three short blocks of questions: what you like doing, how you like to work, and your education plans."),
+        tr("The short quiz takes about 5 minutes, the standard one about 10."),
+        tr("There are no right or wrong answers. Choose \"not sure\" when you cannot decide, and go back whenever you like."),
+        tr("Everything stays on this computer: nothing is sent anywhere. Ctrl-C stops and keeps your answers."),
+    ])
+    console.print(Panel(Text(body), title="jobkompas", expand=False))
+
+
+def _ask_resume(prompter: Prompter, saved: QuizState, lang: str) -> bool:
+    tr = translator(lang or saved.language)
+    count = len(saved.answers)
+    return prompter.select(
+        tr("You have an unfinished quiz with {count} answers. Continue where you left off?").format(count=count),
+        [(tr("Yes, continue"), True), (tr("No, start over"), False)], default=True)
+
+
+def _ask_form(prompter: Prompter, lang: str) -> str:
+    tr = translator(lang)
+    bank = api.load_bank()
+    sizes = {name: len(bank.forms.get(name, ())) for name in ("mini", "standard", "full")}
+    return prompter.select(tr("How long a quiz do you want?"), [
+        (tr("Short – about 5 minutes ({n} questions)").format(n=sizes["mini"]), "mini"),
+        (tr("Standard – about 10 minutes ({n} questions)").format(n=sizes["standard"]), "standard"),
+        (tr("Full – about 15 minutes ({n} questions)").format(n=sizes["full"]), "full"),
+    ], default="mini")
+
+
+def _question_list(bank, state: QuizState) -> list[Question]:
+    form = state.form if state.form in bank.forms else "standard"
+    return [q for q in bank.form(form) if q.id != "EDU-country"]
+
+
+def _run_questions(prompter: Prompter, console, bank, state: QuizState) -> None:
+    questions = _question_list(bank, state)
+    lang = state.language
+    tr = translator(lang)
+    # start at the first unanswered question (prefilled or resumed answers are kept)
+    index = next((i for i, q in enumerate(questions) if q.id not in state.answers), len(questions))
+    while index < len(questions):
+        q = questions[index]
+        block = tr(BLOCK_NAMES[q.block])
+        header = tr("Question {n} of {m} · {block}").format(n=index + 2, m=len(questions) + 1, block=block)
+        value = _ask(prompter, q, state, lang, header, allow_back=index > 0)
+        if value == BACK:
+            index -= 1
+            continue
+        state.answers[q.id] = value
+        if q.id not in state.asked:
+            state.asked.append(q.id)
+        state.position = index + 1
+        save_state(state)
+        index += 1
+
+
+def _ask(prompter: Prompter, q: Question, state: QuizState, lang: str, header: str | None,
+         allow_back: bool) -> Any:
+    tr = translator(lang)
+    if q.scale == "choice":
+        options = q.options_for(state.answers.get("EDU-country")) if q.dimension.endswith("level") else q.options
+        choices = [(o.text.get(lang, o.text["en"]), o.id) for o in options]
+        message = q.text.get(lang, q.text["en"])
+    else:
+        choices = [(value_label(v, q.scale, lang), v) for v in (1, 2, 3, 4, 5)]
+        choices.append((tr("not sure"), UNSURE))
+        stem = tr("How much would you like to …") if q.scale == "like5" else tr("How well does this describe you?")
+        message = f"{stem}\n  {q.text.get(lang, q.text['en'])}"
+    if allow_back:
+        choices.append((tr("← back"), BACK))
+    return prompter.select(message, choices, default=state.answers.get(q.id), header=header)
+
+
+def _results_menu(prompter: Prompter, console, result: api.Result) -> None:
+    from ..render import print_occupation, print_result
+
+    tr = translator(result.language)
+    lang = result.language
+    shown = result
+    print_result(console, shown, ascii_only(console), detail=console.width >= 90)
+    while True:
+        options = [(tr("See details of an occupation"), "details")]
+        if shown.profile.scorable:
+            options += [(tr("See more matches"), "more"), (tr("Only jobs up to an education level"), "filter")]
+        options += [(tr("Save my answers to a file"), "save_answers"),
+                    (tr("Save a report (Markdown or HTML)"), "save_report"), (tr("Quit"), "quit")]
+        choice = prompter.select(tr("What next?"), options, default="details")
+        if choice == "quit":
+            return
+        if choice == "details":
+            occ_choices = [(f"{m.rank}. {m.occupation.title(lang)}", m.occupation.id) for m in shown.matches]
+            if not occ_choices:
+                continue
+            occ_id = prompter.select(tr("Which occupation?"), occ_choices + [(tr("← back"), BACK)])
+            if occ_id != BACK:
+                occ = result.catalogue.occupations[occ_id]
+                print_occupation(occ, result.catalogue, result.bank, lang, result.country, console)
+        elif choice == "more":
+            more = api.score(result.answers, top=10, offset=len(shown.matches) + shown.matches[0].rank - 1
+                             if shown.matches else 0, bank=result.bank, catalogue=result.catalogue)
+            if more.matches:
+                shown = more
+                print_result(console, shown, ascii_only(console), detail=console.width >= 90)
+        elif choice == "filter":
+            levels = sorted({o.isced for o in result.bank.education("highest_level").options_for(result.country)})
+            isced = prompter.select(tr("Show jobs that need at most:"),
+                                    [(isced_name(i, result.country, result.bank, lang), i) for i in levels])
+            shown = api.score(result.answers, top=10, max_isced=isced, bank=result.bank, catalogue=result.catalogue)
+            print_result(console, shown, ascii_only(console), detail=console.width >= 90)
+        elif choice == "save_answers":
+            path = Path(prompter.text(tr("File name for your answers:"), "jobkompas-answers.yaml")).expanduser()
+            _save(console, tr, lambda: write_answer_file(result.answers, path, result.bank), path)
+        elif choice == "save_report":
+            fmt = prompter.select(tr("Which format?"), [("HTML", "html"), ("Markdown", "markdown")])
+            default = "jobkompas-report.html" if fmt == "html" else "jobkompas-report.md"
+            path = Path(prompter.text(tr("File name for the report:"), default)).expanduser()
+            from ..render import render_results
+
+            def write() -> None:
+                import os
+                tmp = path.with_name(f".{path.name}.tmp")
+                tmp.write_text(render_results([result], fmt), encoding="utf-8")
+                os.replace(tmp, path)
+            _save(console, tr, write, path)
+
+
+def _save(console, tr, write, path: Path) -> None:
+    from rich.text import Text
+
+    try:
+        write()
+        console.print(Text(tr("Saved: {path}").format(path=path)))
+    except OSError as exc:
+        console.print(Text(tr("Could not save {path}: {error}").format(path=path, error=exc.strerror)))

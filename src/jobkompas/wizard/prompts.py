@@ -1,0 +1,89 @@
+"""The one place that talks to questionary (and its plain, line-based twin).
+
+Both prompters answer ``select(message, choices, default, header)`` with the chosen value;
+going back is an ordinary choice whose value is :data:`BACK`. Ctrl-C raises
+``KeyboardInterrupt``; end of input raises ``EOFError``.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, Protocol, Sequence
+
+BACK = "__back__"
+
+Choice = tuple[str, Any]  # (label, value)
+
+
+class Prompter(Protocol):
+    def select(self, message: str, choices: Sequence[Choice], default: Any = None,
+               header: str | None = None) -> Any: ...
+
+    def text(self, message: str, default: str = "") -> str: ...
+
+
+class QuestionaryPrompter:
+    """Arrow keys or number keys, Enter to choose; the real terminal experience."""
+
+    def __init__(self, input: Any = None, output: Any = None) -> None:
+        # input/output let tests drive the real prompts through prompt_toolkit pipes
+        self._io = {k: v for k, v in (("input", input), ("output", output)) if v is not None}
+
+    def select(self, message: str, choices: Sequence[Choice], default: Any = None,
+               header: str | None = None) -> Any:
+        import questionary
+
+        options = [questionary.Choice(title=label, value=value) for label, value in choices]
+        chosen = next((o for o in options if o.value == default), None)
+        question = questionary.select(
+            f"{header}\n{message}" if header else message, choices=options,
+            default=chosen, use_shortcuts=len(options) <= 10, qmark="?",
+            instruction=" ", **self._io,
+        )
+        return question.unsafe_ask()
+
+    def text(self, message: str, default: str = "") -> str:
+        import questionary
+
+        return questionary.text(message, default=default, **self._io).unsafe_ask()
+
+
+class PlainPrompter:
+    """Numbered line prompts: screen readers, dumb terminals and piped input."""
+
+    def __init__(self, stdin: Any = None, stdout: Any = None, back_word: str = "b") -> None:
+        self.stdin = stdin or sys.stdin
+        self.stdout = stdout or sys.stdout
+        self.back_word = back_word
+
+    def _readline(self) -> str:
+        line = self.stdin.readline()
+        if line == "":
+            raise EOFError
+        return line.strip()
+
+    def select(self, message: str, choices: Sequence[Choice], default: Any = None,
+               header: str | None = None) -> Any:
+        out = self.stdout
+        if header:
+            out.write(f"\n{header}\n")
+        out.write(f"{message}\n")
+        for i, (label, value) in enumerate(choices, start=1):
+            mark = " (*)" if value == default else ""
+            out.write(f"  {i}) {label}{mark}\n")
+        while True:
+            out.write("> ")
+            out.flush()
+            answer = self._readline()
+            if not answer and default is not None:
+                return default
+            if answer.lower() == self.back_word and any(v == BACK for _, v in choices):
+                return BACK
+            if answer.isdigit() and 1 <= int(answer) <= len(choices):
+                return choices[int(answer) - 1][1]
+            out.write(f"? 1–{len(choices)}\n")
+
+    def text(self, message: str, default: str = "") -> str:
+        self.stdout.write(f"{message} [{default}]\n> ")
+        self.stdout.flush()
+        return self._readline() or default

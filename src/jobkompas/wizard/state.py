@@ -1,0 +1,61 @@
+"""The unfinished quiz on disk: saved atomically after every answer, resumed on next start."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..resources import user_data_dir
+
+STATE_FILE = "unfinished-quiz.json"
+
+
+@dataclass
+class QuizState:
+    language: str
+    form: str
+    country: str | None = None
+    answers: dict[str, Any] = field(default_factory=dict)
+    asked: list[str] = field(default_factory=list)
+    position: int = 0
+
+
+def state_path() -> Path:
+    return user_data_dir() / STATE_FILE
+
+
+def save_state(state: QuizState) -> None:
+    path = state_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    with tmp.open("w", encoding="utf-8") as handle:
+        json.dump(asdict(state), handle, ensure_ascii=False)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)  # atomic: a crash leaves the old or the new file, never half of one
+
+
+def load_state() -> QuizState | None:
+    path = state_path()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return QuizState(**data)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, TypeError):
+        # a damaged file must not block a new quiz; keep it aside for inspection
+        try:
+            os.replace(path, path.with_suffix(".damaged"))
+        except OSError:
+            pass
+        return None
+
+
+def clear_state() -> None:
+    try:
+        state_path().unlink()
+    except FileNotFoundError:
+        pass
