@@ -320,6 +320,7 @@ def parse_catalogue(directory: Path | None = None) -> Catalogue:
     occupations: dict[str, Occupation] = {}
     seen_onet: dict[str, str] = {}
     ref_lines: dict[str, dict[str, int]] = {}
+    known_ids: set[str] = set()  # ids of every file, valid or not, so one bad file does not cascade
     for path in _occupation_files(directory):
         try:
             data = load_yaml_file(path)
@@ -327,6 +328,8 @@ def parse_catalogue(directory: Path | None = None) -> Catalogue:
             file, _, line = (exc.where or f"{path}:1").rpartition(":")
             problems.append(Problem(file, int(line) if line.isdigit() else 1, exc.message))
             continue
+        if isinstance(data, dict) and isinstance(data.get("id"), str):
+            known_ids.add(data["id"])
         occ, found = parse_occupation(path, data, set(templates.fields))
         problems.extend(found)
         if occ is None:
@@ -342,7 +345,7 @@ def parse_catalogue(directory: Path | None = None) -> Catalogue:
         data_lines = ref_lines.get(occ.id, {})
         for key, ids in (("figures.related", occ.related), ("next_steps", occ.next_steps)):
             for ref in ids:
-                if ref not in occupations:
+                if ref not in known_ids:
                     problems.append(Problem(occ.source, data_lines.get(key, 1), f"{key}: unknown occupation id {ref!r}"))
     if not occupations and not problems:
         problems.append(Problem(str(directory), 1, "no occupation files found"))

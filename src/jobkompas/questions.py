@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import ContentError
 from .problems import Checker, Problem
-from .resources import COUNTRIES, questions_dir
+from .resources import COUNTRIES, builtin_questions_dir, questions_dir
 from .yamlio import load_yaml_file
 from .errors import InputError
 
@@ -127,9 +127,11 @@ TRAIT_WORK_STYLES: dict[str, tuple[str, ...]] = {
 
 def _read(directory: Path, name: str, problems: list[Problem]) -> tuple[Any, Checker] | None:
     path = directory / name
+    if not path.exists() and name == "forms.yaml" and directory.resolve() != builtin_questions_dir().resolve():
+        return None  # a custom bank without forms gets one generated "full" form
     if not path.exists():
-        fallback = questions_dir() / name
-        if directory.resolve() == questions_dir().resolve() or not fallback.exists():
+        fallback = builtin_questions_dir() / name
+        if directory.resolve() == builtin_questions_dir().resolve() or not fallback.exists():
             problems.append(Problem(str(path), 1, "file is missing"))
             return None
         path = fallback

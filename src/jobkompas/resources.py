@@ -43,6 +43,11 @@ def _pick(override: str | os.PathLike | None, env: str, name: str) -> Path:
     return _content_root() / name
 
 
+def builtin_questions_dir() -> Path:
+    """The question bank that ships with jobkompas (ignores overrides)."""
+    return _content_root() / "questions"
+
+
 def package_data(name: str) -> Path:
     return _PACKAGE / "data" / name
 

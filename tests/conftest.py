@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import pytest
+
+from jobkompas import api
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_dirs(tmp_path, monkeypatch):
+    """Every test gets its own user data dir; colours and width are fixed."""
+    monkeypatch.setenv("JOBKOMPAS_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.delenv("JOBKOMPAS_QUESTIONS", raising=False)
+    monkeypatch.delenv("JOBKOMPAS_OCCUPATIONS", raising=False)
+    monkeypatch.delenv("JOBKOMPAS_LANG", raising=False)
+    yield
+
+
+@pytest.fixture(scope="session")
+def bank():
+    return api.load_bank()
+
+
+@pytest.fixture(scope="session")
+def catalogue():
+    return api.load_catalogue()
+
+
+def pattern_answers(bank, likes: dict[str, int], default: int = 1, traits: int | None = 3, **edu):
+    """Interest answers by type (e.g. {"R": 5}), the rest ``default``."""
+    values = {q.id: likes.get(q.dimension, default) for q in bank.by_block("interest")}
+    if traits is not None:
+        values.update({q.id: traits for q in bank.by_block("trait")})
+    values.update(edu)
+    return values

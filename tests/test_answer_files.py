@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings, HealthCheck
+from hypothesis import strategies as st
+
+from jobkompas import api
+from jobkompas.answers import MAX_BYTES
+from jobkompas.errors import InputError
+
+GOOD = """format: jobkompas-answers/1
+language: nb
+country: norway
+form: mini
+answers:
+  R01: 5
+  I01: unsure
+  EDU-highest: no-fagbrev
+"""
+
+
+def write(tmp_path, text, name="a.yaml", encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding) if isinstance(text, str) else text)
+    return path
+
+
+def error_of(tmp_path, text, name="a.yaml") -> str:
+    with pytest.raises(InputError) as info:
+        api.read_answers(write(tmp_path, text, name))
+    return str(info.value)
+
+
+def test_good_file_is_read(tmp_path):
+    answers = api.read_answers(write(tmp_path, GOOD))
+    assert answers.values == {"R01": 5, "I01": "unsure", "EDU-highest": "no-fagbrev", "EDU-country": "norway"}
+    assert answers.language == "nb" and answers.form == "mini"
+    assert answers.warnings and "not answered" in answers.warnings[0]
+
+
+def test_json_file_with_bom_is_read(tmp_path):
+    doc = {"format": "jobkompas-answers/1", "answers": {"R01": 4, "C02": 1}}
+    answers = api.read_answers(write(tmp_path, "\ufeff" + json.dumps(doc), "a.json"))
+    assert answers.values == {"R01": 4, "C02": 1}
+
+
+@pytest.mark.parametrize("text, where, words", [
+    ("format: jobkompas-answers/1\nanswers:\n  R01: 9\n", ":3", "expected a whole number 1–5"),
+    ("format: jobkompas-answers/1\nanswers:\n  R01: 5\n  XX99: 1\n", ":4", "unknown question id 'XX99'"),
+    ("format: jobkompas-answers/1\nanswers:\n  R01: 5\n  R01: 4\n", ":4", "duplicate key 'R01'"),
+    ("format: jobkompas-answers/1\nanswers:\n  R01: [5\n", ":4", "invalid YAML"),
+    ("format: jobkompas-answers/2\nanswers: {}\n", ":1", "unsupported format"),
+    ("answers:\n  R01: 5\n", ":1", "missing 'format"),
+    ("format: jobkompas-answers/1\ncountry: no\n", ":2", "YAML reads unquoted yes/no"),
+    ("format: jobkompas-answers/1\nanswers:\n  R01: true\n", ":3", "expected a whole number"),
+    ("format: jobkompas-answers/1\nanswers:\n  EDU-route: sometimes\n", ":3", "expected one of: practical"),
+    ("format: jobkompas-answers/1\nlanguage: sv\n", ":2", "language must be one of"),
+    ("   \n", ":1", "the file is empty"),
+    ("- just\n- a list\n", ":1", "expected a mapping"),
+])
+def test_bad_files_name_file_line_and_expectation(tmp_path, text, where, words):
+    message = error_of(tmp_path, text)
+    assert message.startswith(str(tmp_path / "a.yaml") + where), message
+    assert words in message
+
+
+def test_bad_json_reports_line(tmp_path):
+    message = error_of(tmp_path, '{"format": "jobkompas-answers/1",\n "answers": {"R01": 5,}}', "a.json")
+    assert message.startswith(f"{tmp_path / 'a.json'}:2: invalid JSON")
+
+
+def test_duplicate_json_key(tmp_path):
+    message = error_of(tmp_path, '{"format": "jobkompas-answers/1",\n "answers": {"R01": 5,\n "R01": 3}}', "a.json")
+    assert ":2:" in message or ":3:" in message
+    assert "duplicate key 'R01'" in message
+
+
+def test_wrong_encoding_missing_path_directory_and_huge_file(tmp_path):
+    latin = ("format: jobkompas-answers/1\nlanguage: nb\n# bl\u00e5\n").encode("latin-1")
+    assert "not UTF-8" in error_of(tmp_path, latin)
+    with pytest.raises(InputError, match="no such file"):
+        api.read_answers(tmp_path / "missing.yaml")
+    with pytest.raises(InputError, match="is a directory"):
+        api.read_answers(tmp_path)
+    huge = write(tmp_path, b"#" * (MAX_BYTES + 10), "huge.yaml")
+    with pytest.raises(InputError, match="too large"):
+        api.read_answers(huge)
+
+
+def test_no_code_execution_from_yaml_tags(tmp_path):
+    message = error_of(tmp_path, "format: !!python/object/apply:os.system ['echo hacked']\n")
+    assert "invalid YAML" in message
+
+
+def test_level_must_belong_to_country(tmp_path):
+    text = "format: jobkompas-answers/1\ncountry: denmark\nanswers:\n  EDU-highest: no-fagbrev\n"
+    assert "belongs to norway" in error_of(tmp_path, text)
+
+
+VALUE = st.one_of(st.integers(-3, 9), st.text(max_size=8), st.booleans(), st.none(), st.floats(allow_nan=True),
+                  st.lists(st.integers(), max_size=2))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.sampled_from(["R01", "I02", "A03", "EDU-route", "EDU-country", "bogus", "T-steady-1"]), VALUE))
+def test_random_answer_maps_either_parse_or_fail_cleanly(bank, answers):
+    doc = json.dumps({"format": "jobkompas-answers/1", "answers": answers})
+    try:
+        parsed = api.parse_answers(doc, bank=bank)
+    except InputError as exc:
+        assert str(exc).startswith("<answers>:")
+    else:
+        for qid, value in parsed.values.items():
+            assert value in bank.questions[qid].allowed_values()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=400))
+def test_random_bytes_never_crash_the_reader(tmp_path_factory, data):
+    path = tmp_path_factory.mktemp("fuzz") / "f.yaml"
+    path.write_bytes(data)
+    try:
+        api.read_answers(path)
+    except InputError:
+        pass
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, len(GOOD) - 1), st.sampled_from(["", ":", "-", "{", "\t", "\"", "'", "\n", "&a", "*a", "!!"]))
+def test_mutated_good_file_parses_or_fails_cleanly(bank, position, insert):
+    text = GOOD[:position] + insert + GOOD[position + 1:]
+    try:
+        api.parse_answers(text, bank=bank)
+    except InputError as exc:
+        assert str(exc).startswith("<answers>:")

@@ -1,0 +1,200 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from importlib import resources
+
+import jsonschema
+import pytest
+import yaml
+
+from jobkompas.cli import main
+from jobkompas.errors import ExitCode
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def schema(name):
+    return json.loads(resources.files("jobkompas").joinpath(f"schemas/{name}").read_text(encoding="utf-8"))
+
+
+def filled_template(capsys, tmp_path, form="mini", value=4):
+    code, out, _ = run(capsys, "template", "--form", form, "--lang", "nb")
+    assert code == 0
+    data = yaml.safe_load(out)
+    assert data["format"] == "jobkompas-answers/1" and data["form"] == form
+    answers = {}
+    for qid in data["answers"]:
+        if qid.startswith("R"):
+            answers[qid] = 5
+        elif qid.startswith(("I", "A", "S", "E", "C")):
+            answers[qid] = 1
+        elif qid.startswith("T-"):
+            answers[qid] = value
+    answers.update({"EDU-country": "norway", "EDU-current": "no-grunnskole", "EDU-highest": "no-fagbrev",
+                    "EDU-route": "practical"})
+    data["answers"] = answers
+    path = tmp_path / "answers.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_version_and_help(capsys):
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out.startswith("jobkompas 0.")
+    code, out, _ = run(capsys, "--help")
+    assert code == 0 and "score" in out and "occupations" in out
+
+
+def test_about_credits_sources(capsys):
+    code, out, _ = run(capsys, "about")
+    assert code == 0
+    for source in ("O*NET 29.0", "CC BY 4.0", "Statistisk sentralbyrå", "Danmarks Statistik", "ESCO"):
+        assert source in out
+
+
+def test_template_comments_each_question(capsys):
+    code, out, _ = run(capsys, "template", "--form", "mini", "--lang", "da")
+    assert "# Reparere en cykel" in out
+    assert out.count("\n  R0") == 5
+
+
+def test_score_json_follows_the_schema(capsys, tmp_path):
+    path = filled_template(capsys, tmp_path)
+    code, out, err = run(capsys, "score", str(path), "--format", "json", "--top", "5")
+    assert code == 0
+    doc = json.loads(out)
+    jsonschema.validate(doc, schema("result.schema.json"))
+    assert doc["profile"]["holland_code"][0] == "R"
+    assert len(doc["matches"]) == 5 and doc["language"] == "nb"
+    assert all(m["education_path"] for m in doc["matches"])
+    assert "Traceback" not in err
+
+
+def test_answer_files_follow_their_schema(capsys, tmp_path):
+    path = filled_template(capsys, tmp_path)
+    jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), schema("answers.schema.json"))
+
+
+def test_score_several_files_csv_markdown_html(capsys, tmp_path):
+    path = filled_template(capsys, tmp_path)
+    code, out, _ = run(capsys, "score", str(path), str(path), "--format", "csv", "--top", "3")
+    rows = out.strip().splitlines()
+    assert code == 0 and len(rows) == 3 and rows[0].startswith("id,holland_code,R,I,A,S,E,C")
+    code, out, _ = run(capsys, "score", str(path), "--format", "markdown", "--lang", "en")
+    assert code == 0 and "## Your top matches" in out and "Holland code" in out
+    report = tmp_path / "r.html"
+    code, _, err = run(capsys, "score", str(path), "--format", "html", "--out", str(report))
+    html = report.read_text(encoding="utf-8")
+    assert code == 0 and "<svg" in html and "O*NET" in html and "<script" not in html
+
+
+def test_html_escapes_hostile_names(capsys, tmp_path):
+    doc = {"format": "jobkompas-answers/1", "respondent": "<script>alert(1)</script>",
+           "answers": {"R01": 5, "R02": 4, "I01": 1, "A01": 2, "S01": 1, "E01": 1, "C01": 3}}
+    path = tmp_path / "x.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    code, out, _ = run(capsys, "score", str(path), "--format", "html")
+    assert code == 0
+    assert "<script>" not in out and "&lt;script&gt;alert(1)&lt;/script&gt;" in out
+
+
+def test_score_from_stdin(capsys, tmp_path, monkeypatch):
+    import io
+
+    path = filled_template(capsys, tmp_path)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(path.read_bytes())))
+    code, out, _ = run(capsys, "score", "-", "--format", "json")
+    assert code == 0 and json.loads(out)["profile"]["holland_code"].startswith("R")
+
+
+@pytest.mark.parametrize("args, code", [
+    (["score", "missing.yaml"], ExitCode.INPUT),
+    (["score", "x.yaml", "--format", "pdf"], ExitCode.USAGE),
+    (["score", "--top", "0", "x.yaml"], ExitCode.USAGE),
+    (["occupations", "show", "no-such-job"], ExitCode.NOT_FOUND),
+    (["quiz", "--form", "huge"], ExitCode.USAGE),
+    (["nonsense"], ExitCode.USAGE),
+])
+def test_errors_are_one_line_with_documented_codes(capsys, args, code):
+    got, out, err = run(capsys, *args)
+    assert got == code
+    assert "Traceback" not in err and err.strip()
+
+
+def test_bad_answer_file_is_one_line_naming_file_and_line(capsys, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format: jobkompas-answers/1\nanswers:\n  R01: 7\n", encoding="utf-8")
+    code, out, err = run(capsys, "score", str(bad))
+    assert code == ExitCode.INPUT and out == ""
+    assert err.strip() == f"jobkompas: error: {bad}:3: R01: got 7; expected a whole number 1–5 or \"unsure\""
+
+
+def test_batch_scores_good_rows_and_reports_bad_ones(capsys, tmp_path, bank):
+    ids = [q.id for q in bank.form("mini") if q.block != "education"]
+    lines = ["id," + ",".join(ids) + ",EDU-country"]
+    lines.append("s1," + ",".join("5" if i.startswith("R") else "1" for i in ids) + ",norway")
+    lines.append("s2," + ",".join("9" for _ in ids) + ",norway")
+    lines.append("s3," + ",".join("5" if i.startswith("S") else "2" for i in ids) + ",dk")
+    lines.append("s4,1,2")
+    csv_path = tmp_path / "class.csv"
+    csv_path.write_text("\ufeff" + "\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = run(capsys, "batch", str(csv_path), "--top", "3")
+    rows = out.strip().splitlines()
+    assert code == ExitCode.PARTIAL
+    assert [r.split(",")[0] for r in rows] == ["id", "s1", "s3"]
+    assert rows[1].split(",")[1].startswith("R") and rows[2].split(",")[1].startswith("S")
+    assert f"{csv_path}:3: row s2, column R01: got 9" in err
+    assert f"{csv_path}:5: row has 3 cells" in err
+    code, out, err = run(capsys, "batch", str(csv_path), "--strict")
+    assert code == ExitCode.INPUT
+    code, out, _ = run(capsys, "batch", str(csv_path), "--format", "jsonl")
+    docs = [json.loads(line) for line in out.splitlines()]
+    assert [d["respondent"] for d in docs] == ["s1", "s3"]
+    for d in docs:
+        jsonschema.validate(d, schema("result.schema.json"))
+
+
+def test_batch_rejects_unknown_columns(capsys, tmp_path):
+    csv_path = tmp_path / "c.csv"
+    csv_path.write_text("id,R01,Q999\na,1,2\n", encoding="utf-8")
+    code, _, err = run(capsys, "batch", str(csv_path))
+    assert code == ExitCode.INPUT and f"{csv_path}:1: unknown column 'Q999'" in err
+
+
+def test_questions_list_json(capsys):
+    code, out, _ = run(capsys, "questions", "list", "--json")
+    rows = json.loads(out)
+    interest = [r for r in rows if r["block"] == "interest"]
+    assert len(interest) >= 90
+    assert {r["dimension"] for r in interest} == set("RIASEC")
+    assert all(r["text"]["nb"] and r["text"]["da"] for r in rows)
+    assert next(r for r in rows if r["id"] == "R01")["forms"] == ["mini", "standard", "full"]
+
+
+def test_occupations_list_search_show(capsys):
+    code, out, _ = run(capsys, "occupations", "list", "--json")
+    occs = json.loads(out)
+    assert len(occs) >= 900
+    assert all(o["titles"]["en"] and o["titles"]["nb"] and o["titles"]["da"] for o in occs)
+    assert all(o["paths"]["norway"] and o["paths"]["denmark"] for o in occs)
+    assert sum(o["curated"] for o in occs) >= 100
+    for query, expected in (("sveis", "welder"), ("Svejser", "welder"), ("sykepleier", "nurse"),
+                            ("tomrer", "carpenter"), ("elektrikker", "electrician"), ("Arbeidsleder innen industri", "production-supervisor")):
+        code, out, _ = run(capsys, "occupations", "search", query, "--json")
+        assert code == 0 and json.loads(out)[0]["id"] == expected, query
+    code, out, _ = run(capsys, "occupations", "show", "production-supervisor", "--lang", "nb", "--country", "norway")
+    assert code == 0 and "Arbeidsleder innen industri og produksjon" in out and "Fagbrev" in out.replace("fagbrev", "Fagbrev")
+
+
+def test_no_terminal_fails_fast_with_a_hint():
+    result = subprocess.run([sys.executable, "-m", "jobkompas"], stdin=subprocess.DEVNULL,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == ExitCode.NO_TTY
+    assert "jobkompas score" in result.stderr and "--answers" in result.stderr
+    assert "Traceback" not in result.stderr and "Warning" not in result.stderr

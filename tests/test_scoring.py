@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from conftest import pattern_answers
+
+from jobkompas import api
+from jobkompas.questions import RIASEC
+
+
+def test_realistic_lover_gets_code_starting_with_r_and_hands_on_matches(bank, catalogue):
+    answers = api.new_answers(pattern_answers(bank, {"R": 5}), bank=bank)
+    result = api.score(answers, bank=bank, catalogue=catalogue)
+    assert result.profile.holland.startswith("R")
+    assert result.profile.scores["R"] == 100.0
+    assert len(result.matches) == 10
+    for m in result.matches:
+        interests = dict(zip(RIASEC, m.occupation.interests))
+        assert max(interests, key=interests.get) == "R", m.occupation.id
+        assert m.occupation.high_point.startswith("R")
+
+
+def test_each_type_leads_to_occupations_of_that_type(bank, catalogue):
+    for t in RIASEC:
+        result = api.score(api.new_answers(pattern_answers(bank, {t: 5}), bank=bank), bank=bank, catalogue=catalogue)
+        assert result.profile.holland[0] == t
+        top = result.matches[0].occupation
+        assert top.high_point[0] == t, (t, top.id)
+
+
+def test_identical_answers_give_no_matches_and_say_why(bank, catalogue):
+    answers = api.new_answers(pattern_answers(bank, {}, default=3), bank=bank)
+    result = api.score(answers, bank=bank, catalogue=catalogue)
+    assert result.matches == []
+    assert "no_variation" in result.flags
+    assert result.profile.confidence == "none"
+    assert "cannot tell" in result.flag_texts()[0]
+
+
+def test_too_few_answers_is_flagged_with_low_confidence(bank, catalogue):
+    answers = api.new_answers({"R01": 5, "R02": 5, "I01": 1, "A01": 2, "S01": 1, "E01": 3, "C01": 1}, bank=bank)
+    result = api.score(answers, bank=bank, catalogue=catalogue)
+    assert "too_few_answers" in result.flags
+    assert result.profile.confidence == "low"
+    assert result.matches  # still a hint, clearly marked
+
+
+def test_scoring_is_deterministic(bank, catalogue):
+    values = pattern_answers(bank, {"I": 5, "A": 4, "S": 2}, default=1)
+    first = api.score(api.new_answers(values, bank=bank), bank=bank, catalogue=catalogue).to_dict()
+    second = api.score(api.new_answers(dict(reversed(list(values.items()))), bank=bank), bank=bank, catalogue=catalogue).to_dict()
+    assert first == second
+
+
+def test_education_gap_is_said_and_lowers_the_score(bank, catalogue):
+    values = pattern_answers(bank, {"I": 5}, default=1)
+    high = api.score(api.new_answers({**values, "EDU-country": "norway", "EDU-highest": "no-master"}, bank=bank),
+                     bank=bank, catalogue=catalogue)
+    low = api.score(api.new_answers({**values, "EDU-country": "norway", "EDU-highest": "no-grunnskole"}, bank=bank),
+                    bank=bank, catalogue=catalogue)
+    scientist = high.matches[0]
+    assert any(r.kind == "education_ok" for r in scientist.match.reasons)
+    kinds = {r.kind for m in low.matches for r in m.match.reasons}
+    assert kinds & {"education_stretch", "education_gap"} or all(m.match.required_isced <= 3 for m in low.matches)
+    assert {m.occupation.id for m in high.matches} != {m.occupation.id for m in low.matches}
+
+
+def test_every_match_has_reasons_and_a_path_in_the_chosen_language(bank, catalogue):
+    values = pattern_answers(bank, {"S": 5, "E": 4, "C": 2}, default=1)
+    values.update({"S01": 4, "S02": 5, "E03": 2, "EDU-country": "denmark", "EDU-highest": "dk-professionsbachelor"})
+    result = api.score(api.new_answers(values, language="da", bank=bank), bank=bank, catalogue=catalogue)
+    assert result.country == "denmark"
+    for m in result.matches:
+        assert m.reasons and all(isinstance(t, str) and t for t in m.reasons)
+        assert m.path and all(step.text["da"] for step in m.path)
+    answer_reasons = [r for m in result.matches for r in m.match.reasons if r.kind == "answer"]
+    assert answer_reasons, "the answers that moved a match most are named"
+
+
+def test_filter_by_education_level(bank, catalogue):
+    values = pattern_answers(bank, {"I": 5, "R": 4})
+    result = api.score(api.new_answers(values, bank=bank), bank=bank, catalogue=catalogue, max_isced=3)
+    assert result.matches and all(m.match.required_isced <= 3 for m in result.matches)
+
+
+def test_seed_occupations_are_reachable(catalogue):
+    supervisor = catalogue.by_onet("51-1011.00")
+    assert supervisor.titles["nb"] == "Arbeidsleder innen industri og produksjon"
+    assert supervisor.curated and supervisor.codes["styrk08"]["code"] == "3122"
+    leader = catalogue.by_onet("11-1021.00")
+    assert leader.titles["nb"] == "Leder" and leader.curated
+    assert any("diplom" in step.text["da"].lower() or "master" in step.text["da"].lower()
+               for step in catalogue.path(leader, "denmark"))
+
+
+def test_next_question_walks_the_form_and_skips_answers(bank):
+    answers = api.new_answers({"R01": 4}, form="mini", bank=bank)
+    assert api.next_question(answers, bank=bank).id == "I01"
+    all_answered = api.new_answers({q.id: (3 if q.scale != "choice" else q.options[0].id)
+                                    for q in bank.form("mini")}, form="mini", bank=bank)
+    assert api.next_question(all_answered, bank=bank) is None
