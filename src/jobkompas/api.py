@@ -23,7 +23,7 @@ from .catalogue import load_catalogue as _load_catalogue
 from .errors import InputError
 from .explain import confidence_text, flag_text, reason_text
 from .questions import UNSURE, Question, QuestionBank, load_question_bank
-from .resources import COUNTRIES, LANGUAGES
+from .resources import COUNTRIES, LANGUAGES, occupations_dir, questions_dir
 from .scoring import Match, Profile, build_profile, top_matches
 
 RESULT_FORMAT = "jobkompas-result/1"
@@ -36,23 +36,23 @@ __all__ = [
 
 
 @lru_cache(maxsize=4)
-def _bank(directory: str | None) -> QuestionBank:
-    return load_question_bank(Path(directory) if directory else None)
+def _bank(directory: str) -> QuestionBank:
+    return load_question_bank(Path(directory))
 
 
 @lru_cache(maxsize=4)
-def _catalogue(directory: str | None) -> Catalogue:
-    return _load_catalogue(Path(directory) if directory else None)
+def _catalogue(directory: str) -> Catalogue:
+    return _load_catalogue(Path(directory))
 
 
 def load_bank(directory: str | Path | None = None) -> QuestionBank:
-    """The question bank (built-in, or another directory following the same schema)."""
-    return _bank(str(directory) if directory else None)
+    """The question bank: built-in, ``$JOBKOMPAS_QUESTIONS``, or ``directory``."""
+    return _bank(str(questions_dir(directory).resolve()))
 
 
 def load_catalogue(directory: str | Path | None = None) -> Catalogue:
-    """The occupation catalogue (built-in, or another directory)."""
-    return _catalogue(str(directory) if directory else None)
+    """The occupation catalogue: built-in, ``$JOBKOMPAS_OCCUPATIONS``, or ``directory``."""
+    return _catalogue(str(occupations_dir(directory).resolve()))
 
 
 def new_answers(values: Mapping[str, Any] | None = None, *, language: str = "en",
