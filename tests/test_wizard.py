@@ -1,0 +1,136 @@
+"""Drive the real questionary prompts through prompt_toolkit pipe input."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+from rich.console import Console
+
+from jobkompas import api
+from jobkompas.errors import Interrupted
+from jobkompas.wizard.flow import run_wizard
+from jobkompas.wizard.prompts import BACK, QuestionaryPrompter
+from jobkompas.wizard.state import load_state
+
+
+class PipedQuestionary:
+    """Each prompt is a real questionary prompt; ``decide`` supplies the keys to type."""
+
+    def __init__(self, decide):
+        self.decide = decide
+        self.messages: list[str] = []
+
+    def select(self, message, choices, default=None, header=None):
+        self.messages.append(f"{header or ''}|{message}")
+        keys = self.decide(header or "", message, choices, default)
+        with create_pipe_input() as pipe:
+            pipe.send_text(keys)
+            return QuestionaryPrompter(input=pipe, output=DummyOutput()).select(message, choices, default, header)
+
+    def text(self, message, default=""):
+        with create_pipe_input() as pipe:
+            pipe.send_text("\r")
+            return QuestionaryPrompter(input=pipe, output=DummyOutput()).text(message, default)
+
+
+def realistic_keys(header, message, choices, default):
+    """Strongly like Realistic items, strongly dislike the rest; quit at the results."""
+    values = [v for _, v in choices]
+    if "quit" in values:  # the results menu
+        return str(values.index("quit") + 1) + "\r"
+    if "unsure" in values:
+        item = message.splitlines()[-1].strip()
+        bank = api.load_bank()
+        realistic = {q.text[lang] for q in bank.by_block("interest") if q.dimension == "R" for lang in q.text}
+        traits = {q.text[lang] for q in bank.by_block("trait") for lang in q.text}
+        if item in traits:
+            return "4\r"
+        return ("5" if item in realistic else "1") + "\r"
+    return "\r"  # country, form and education: the default (first) choice
+
+
+def console():
+    return Console(file=io.StringIO(), width=100, color_system=None)
+
+
+def test_mini_quiz_through_real_prompts_gives_a_realistic_result():
+    prompter = PipedQuestionary(realistic_keys)
+    out = console()
+    result = run_wizard(lang="en", form="mini", country=None, prefill=None, resume=False, fresh=True,
+                        plain=False, prompter=prompter, console=out)
+    assert result.profile.holland.startswith("R")
+    assert result.answers.values["EDU-country"] == "norway"
+    assert len(result.answers.values) == len(api.load_bank().form("mini"))
+    assert any("Question 2 of 44 · Interests" in m for m in prompter.messages)
+    screen = out.file.getvalue()
+    assert "Your top matches" in screen and "Holland code: R" in screen
+    assert load_state() is None, "a finished quiz leaves no unfinished state"
+
+
+def test_going_back_changes_an_earlier_answer():
+    went_back = []
+
+    def keys(header, message, choices, default):
+        if header.startswith("Question 4 of") and not went_back:
+            went_back.append(True)
+            return str(next(i for i, (_, v) in enumerate(choices, 1) if v == BACK)) + "\r"
+        if header.startswith("Question 3 of") and went_back and default is not None:
+            return "3\r"  # change I01 to neutral on the way back
+        return realistic_keys(header, message, choices, default)
+
+    result = run_wizard(lang="en", form="mini", country="denmark", prefill=None, resume=False, fresh=True,
+                        plain=False, prompter=PipedQuestionary(keys), console=console())
+    assert went_back and result.answers.values["I01"] == 3
+    assert result.country == "denmark"
+
+
+def test_ctrl_c_keeps_answers_and_resume_gives_the_same_result():
+    def interrupting(header, message, choices, default):
+        if header.startswith("Spørsmål 12 av"):
+            return "\x03"  # Ctrl-C inside the prompt
+        return realistic_keys(header, message, choices, default)
+
+    with pytest.raises(Interrupted):
+        run_wizard(lang="nb", form="mini", country=None, prefill=None, resume=False, fresh=True,
+                   plain=False, prompter=PipedQuestionary(interrupting), console=console())
+    saved = load_state()
+    assert saved is not None and len(saved.answers) == 11 and saved.language == "nb"
+
+    resumed = run_wizard(lang=None, form=None, country=None, prefill=None, resume=True, fresh=False,
+                         plain=False, prompter=PipedQuestionary(realistic_keys), console=console())
+    straight = run_wizard(lang="nb", form="mini", country=None, prefill=None, resume=False, fresh=True,
+                          plain=False, prompter=PipedQuestionary(realistic_keys), console=console())
+    assert resumed.to_dict() == straight.to_dict()
+
+
+def test_prefilled_answers_are_not_asked_again(tmp_path):
+    path = tmp_path / "partial.yaml"
+    path.write_text("format: jobkompas-answers/1\nlanguage: en\nform: mini\ncountry: norway\n"
+                    "answers:\n  R01: 5\n  I01: 1\n  A01: 1\n", encoding="utf-8")
+    prompter = PipedQuestionary(realistic_keys)
+    result = run_wizard(lang=None, form=None, country=None, prefill=path, resume=False, fresh=True,
+                        plain=False, prompter=prompter, console=console())
+    asked = [m for m in prompter.messages if m.startswith("Question")]
+    assert len(asked) == len(api.load_bank().form("mini")) - 4  # three prefilled + the country
+    assert result.answers.values["R01"] == 5
+
+
+def test_plain_mode_reads_numbered_answers_from_a_pipe():
+    from jobkompas.wizard.prompts import PlainPrompter
+
+    bank = api.load_bank()
+    lines = ["1", "1"]  # Norway, mini
+    for q in bank.form("mini"):
+        if q.id == "EDU-country":
+            continue
+        lines.append("5" if q.dimension == "R" else ("1" if q.block != "education" else "1"))
+    lines.append("6")  # quit
+    out = io.StringIO()
+    prompter = PlainPrompter(stdin=io.StringIO("\n".join(lines) + "\n"), stdout=out)
+    result = run_wizard(lang="en", form=None, country=None, prefill=None, resume=False, fresh=True,
+                        plain=True, prompter=prompter, console=console())
+    assert result.profile.holland.startswith("R")
+    assert "  6) not sure" in out.getvalue() and "Question 44 of 44" in out.getvalue()
