@@ -1,0 +1,125 @@
+"""End to end in a pseudo-terminal: the installed ``jobkompas``, real keys, real screen."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+pexpect = pytest.importorskip("pexpect")
+
+RIASEC = "RIASEC"
+
+
+def jobkompas_command() -> str:
+    installed = Path(sys.executable).with_name("jobkompas")
+    return str(installed) if installed.exists() else shutil.which("jobkompas")
+
+
+def spawn(home: Path, *args: str):
+    env = {**os.environ, "JOBKOMPAS_HOME": str(home), "TERM": "xterm-256color", "NO_COLOR": "1",
+           "COLUMNS": "100", "LINES": "40",
+           # pexpect is no real terminal: it never answers cursor-position requests
+           "PROMPT_TOOLKIT_NO_CPR": "1"}
+    env.pop("CI", None)
+    return pexpect.spawn(jobkompas_command(), list(args), env=env, encoding="utf-8",
+                         dimensions=(40, 100), timeout=20, searchwindowsize=6000, logfile=open(os.environ["E2E_LOG"], "a") if os.environ.get("E2E_LOG") else None)
+
+
+def key_for(number: int) -> str:
+    """Question n of the mini form: 2–31 rotate through R, I, A, S, E, C; then traits; then education."""
+    if 2 <= number <= 31:
+        return "5" if RIASEC[(number - 2) % 6] == "R" else "1"
+    if 32 <= number <= 41:
+        return "4"
+    return "1"
+
+
+def settle(child) -> None:
+    """Wait until the prompt has finished drawing (prompt_toolkit re-enables autowrap last)."""
+    child.expect_exact("\x1b[?7h")
+
+
+# A prompt is drawn with its numbered choices; once answered it is redrawn with the answer
+# only. Match the header only when choices follow it, so each question is answered once.
+PROMPT = re.compile(r"Question (\d+) of 44(?:(?!Question).)*?1\) ", re.DOTALL)
+
+
+def answer_until(child, stop: int | None, went_back: list[bool]) -> None:
+    while True:
+        index = child.expect([PROMPT, r"Your top matches"])
+        if index == 1:
+            return
+        number = int(child.match.group(1))
+        settle(child)
+        if stop is not None and number == stop:
+            child.sendcontrol("c")
+            return
+        if number == 5 and not went_back:
+            went_back.append(True)
+            child.send("7\r")  # "← back" is the 7th choice
+            child.expect(PROMPT)
+            assert child.match.group(1) == "4"
+            settle(child)
+            child.send(key_for(4) + "\r")
+            continue
+        child.send(key_for(number) + "\r")
+
+
+@pytest.mark.slow
+def test_mini_quiz_back_interrupt_resume_finish(tmp_path):
+    home = tmp_path / "home"
+    child = spawn(home, "--lang", "en", "--fresh")
+    child.expect("Welcome to jobkompas")
+    child.expect("Which country")
+    settle(child)
+    child.send("\r")
+    child.expect("How long a quiz")
+    settle(child)
+    child.send("\r")
+    went_back: list[bool] = []
+    answer_until(child, stop=10, went_back=went_back)
+    child.expect("answers are saved")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert went_back and (home / "unfinished-quiz.json").exists()
+
+    child = spawn(home, "--lang", "en")
+    child.expect("unfinished quiz")
+    settle(child)
+    child.send("\r")  # yes, continue
+    child.expect(PROMPT)
+    assert child.match.group(1) == "10"
+    settle(child)
+    child.send(key_for(10) + "\r")
+    answer_until(child, stop=None, went_back=went_back)
+    child.expect("What next")
+    settle(child)
+    child.send("6\r")  # quit
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert not (home / "unfinished-quiz.json").exists()
+
+
+@pytest.mark.slow
+def test_results_screen_shows_profile_and_matches(tmp_path):
+    home = tmp_path / "home"
+    child = spawn(home, "--lang", "en", "--form", "mini", "--fresh")
+    child.expect("Which country")
+    settle(child)
+    child.send("\r")
+    answer_until(child, stop=None, went_back=[True])
+    text = child.before
+    child.expect("What next")
+    text += child.before
+    settle(child)
+    assert "Holland code: R" in text
+    assert "█" in text or "#" in text
+    child.send("6\r")
+    child.expect(pexpect.EOF)

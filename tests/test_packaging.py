@@ -1,0 +1,47 @@
+"""A non-editable wheel carries all content and finds it from another directory."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.slow
+def test_wheel_contains_content_and_finds_it_from_elsewhere(tmp_path):
+    dist = tmp_path / "dist"
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(ROOT)],
+                   check=True, capture_output=True, timeout=300)
+    wheel = next(dist.glob("jobkompas-*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        archive.extractall(tmp_path / "site")
+    assert "jobkompas/_content/questions/interests.yaml" in names
+    assert "jobkompas/locale/nb/LC_MESSAGES/jobkompas.mo" in names
+    assert "jobkompas/schemas/result.schema.json" in names
+    assert sum(n.startswith("jobkompas/_content/occupations/") for n in names) >= 900
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JOBKOMPAS_")}
+    env.update(PYTHONPATH=str(tmp_path / "site"), JOBKOMPAS_HOME=str(tmp_path / "home"))
+    script = (
+        "import json, jobkompas; from jobkompas import api; from jobkompas.resources import questions_dir;"
+        "print(json.dumps({'file': jobkompas.__file__, 'questions': str(questions_dir()),"
+        " 'occupations': len(api.load_catalogue()), 'items': len(api.load_bank().questions)}))"
+    )
+    out = subprocess.run([sys.executable, "-c", script], cwd=elsewhere, env=env, check=True,
+                         capture_output=True, text=True, timeout=120).stdout
+    info = json.loads(out)
+    assert info["file"].startswith(str(tmp_path / "site"))
+    assert info["questions"].startswith(str(tmp_path / "site"))
+    assert info["occupations"] >= 900 and info["items"] >= 120
+    validate = subprocess.run([sys.executable, "-m", "jobkompas", "validate"], cwd=elsewhere, env=env,
+                              capture_output=True, text=True, timeout=120)
+    assert validate.returncode == 0, validate.stdout + validate.stderr
