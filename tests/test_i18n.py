@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from jobkompas import api
+from jobkompas.i18n import LOCALE_DIR, detect_language, translator
+
+
+@pytest.mark.parametrize("lang", ["nb", "da"])
+def test_catalog_is_complete_and_compiled(lang):
+    po_path = LOCALE_DIR / lang / "LC_MESSAGES" / "jobkompas.po"
+    catalog = read_po(po_path.open("rb"))
+    missing = [m.id for m in catalog if m.id and not m.string]
+    assert not missing, f"untranslated in {lang}: {missing[:5]}"
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    compiled = (LOCALE_DIR / lang / "LC_MESSAGES" / "jobkompas.mo").read_bytes()
+    assert read_po(po_path.open("rb")) and len(compiled) > 0
+    fresh = {m.id: m.string for m in catalog if m.id}
+    tr = translator(lang)
+    for msgid, msgstr in fresh.items():
+        assert tr(msgid) == msgstr, f".mo out of date with .po for {msgid!r}: run pybabel compile"
+
+
+def test_placeholders_survive_translation():
+    import re
+
+    for lang in ("nb", "da"):
+        catalog = read_po((LOCALE_DIR / lang / "LC_MESSAGES" / "jobkompas.po").open("rb"))
+        for m in catalog:
+            if m.id:
+                assert set(re.findall(r"\{\w+\}", m.id)) == set(re.findall(r"\{\w+\}", m.string)), (lang, m.id)
+
+
+def test_results_read_in_the_chosen_language(bank):
+    values = {q.id: (5 if q.dimension == "S" else 2) for q in bank.by_block("interest")}
+    for lang, words in (("nb", "Utdanning"), ("da", "Uddannelse")):
+        result = api.score(api.new_answers({**values, "EDU-country": "norway", "EDU-highest": "no-bachelor"},
+                                           language=lang, bank=bank), bank=bank)
+        texts = " ".join(t for m in result.matches for t in m.reasons)
+        assert words in texts and "Your interest" not in texts
+
+
+def test_language_detection(monkeypatch):
+    for var in ("JOBKOMPAS_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "nb_NO.UTF-8")
+    assert detect_language() == "nb"
+    monkeypatch.setenv("LANG", "da_DK.UTF-8")
+    assert detect_language() == "da"
+    assert detect_language("en") == "en"
