@@ -264,6 +264,16 @@ def render_answer_file(answers: AnswerSet, bank: QuestionBank, form: str | None)
 
 def iter_batch_rows(path: Path | str, bank: QuestionBank) -> Iterator[tuple[int, AnswerSet | InputError]]:
     """Yield (line, answers or the row's error) for each respondent row, streaming."""
+    for _header, line, _row, careful in iter_csv_records(path, bank):
+        yield line, careful()
+
+
+def iter_csv_records(path: Path | str, bank: QuestionBank):
+    """Yield (header, line, cells, careful) per non-empty row; ``careful()`` validates the row.
+
+    The header is checked up front (an error there stops everything); rows are only split,
+    so a fast scorer can take the common case and call ``careful()`` for the rest.
+    """
     import csv
     import io
     import sys
@@ -280,6 +290,8 @@ def iter_batch_rows(path: Path | str, bank: QuestionBank) -> Iterator[tuple[int,
             handle = p.open(encoding="utf-8-sig", newline="")
         except FileNotFoundError:
             raise InputError("no such file", name) from None
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror}", name) from None
     with handle:
         reader = csv.reader(handle)
         try:
@@ -307,12 +319,13 @@ def iter_batch_rows(path: Path | str, bank: QuestionBank) -> Iterator[tuple[int,
             except UnicodeDecodeError as exc:
                 raise InputError(f"not UTF-8 text ({exc.reason}); save the file as UTF-8", f"{name}:{reader.line_num + 1}") from None
             except csv.Error as exc:
-                yield reader.line_num, InputError(str(exc), f"{name}:{reader.line_num}")
+                error = InputError(str(exc), f"{name}:{reader.line_num}")
+                yield header, reader.line_num, [], lambda error=error: error
                 continue
             line = reader.line_num
             if not row or not any(cell.strip() for cell in row):
                 continue
-            yield line, _row_answers(row, header, questions, bank, name, line)
+            yield header, line, row, (lambda row=row, line=line: _row_answers(row, header, questions, bank, name, line))
 
 
 def _row_answers(row: list[str], header: list[str], questions: list[Question | None],

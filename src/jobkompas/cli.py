@@ -366,10 +366,16 @@ def main(argv: Optional[List[str]] = None) -> int:
     except click_exceptions.ClickException as exc:
         exc.show()
         return exc.exit_code
-    except (click_exceptions.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt):
         print("\njobkompas: interrupted", file=sys.stderr)
         return int(ExitCode.INTERRUPTED)
     except BrokenPipeError:
         sys.stderr.close()
         return 0
+    except Exception as exc:  # a bug: one line, and the traceback only when asked for
+        if os.environ.get("JOBKOMPAS_DEBUG"):
+            raise
+        print(f"jobkompas: internal error: {type(exc).__name__}: {exc} "
+              "(please report it; JOBKOMPAS_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return int(ExitCode.INTERNAL)
     return result if isinstance(result, int) else 0

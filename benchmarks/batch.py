@@ -1,0 +1,73 @@
+"""Batch scoring of 100,000 respondents against reading the same CSV with the csv module.
+
+    python benchmarks/batch.py [N]
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _common import bench_env, jobkompas, report  # noqa: E402
+
+from jobkompas import api  # noqa: E402
+
+
+def generate(path: Path, n: int) -> None:
+    bank = api.load_bank()
+    questions = list(bank.form("standard"))
+    rnd = random.Random(42)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id"] + [q.id for q in questions])
+        for i in range(n):
+            bias = {t: rnd.random() * 4 + 1 for t in "RIASEC"}
+            row = [f"s{i:06d}"]
+            for q in questions:
+                if q.dimension == "country":
+                    row.append("norway")
+                elif q.scale == "choice":
+                    options = q.options_for("norway")
+                    row.append(options[i % len(options)].id)
+                elif q.block == "interest":
+                    row.append(str(max(1, min(5, round(bias[q.dimension] + rnd.gauss(0, 0.7))))))
+                else:
+                    row.append(str(rnd.randint(1, 5)))
+            writer.writerow(row)
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "class.csv"
+        generate(path, n)
+        print(f"{n:,} respondents, {path.stat().st_size / 1e6:.1f} MB")
+        start = time.perf_counter()
+        with path.open(encoding="utf-8", newline="") as handle:
+            for _ in csv.reader(handle):
+                pass
+        read = time.perf_counter() - start
+        report("csv module, just reading", read * 1000, "ms")
+        env = bench_env(tmp)
+        subprocess.run([jobkompas(), "validate"], env=env, capture_output=True)  # warm the cache
+        start = time.perf_counter()
+        done = subprocess.run([jobkompas(), "batch", str(path), "--out", str(Path(tmp) / "out.csv")],
+                              env=env, capture_output=True, text=True)
+        took = time.perf_counter() - start
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        report("jobkompas batch (CSV out)", took * 1000, "ms", read * 1000, 4.0)
+        print(f"{'peak memory (largest child process)':<44} {peak_mb:9.1f} MB   (goal < 300 MB: "
+              f"{'ok' if peak_mb < 300 else 'MISSED'})")
+        print(done.stderr.strip().splitlines()[-1] if done.stderr else "")
+
+
+if __name__ == "__main__":
+    main()
