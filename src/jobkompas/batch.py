@@ -7,7 +7,8 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import IO
+from contextlib import contextmanager
+from typing import IO, Iterator
 
 from . import api
 from .answers import iter_batch_rows
@@ -18,6 +19,27 @@ from .render import batch_header, batch_row
 CHUNK = 2000  # rows per numpy block: a few MB per matrix
 
 
+@contextmanager
+def _output(out: Path | None) -> Iterator[IO[str]]:
+    """stdout, or a temp file renamed over ``out`` only when the whole run succeeded."""
+    if out is None:
+        yield sys.stdout
+        return
+    tmp = out.with_name(f".{out.name}.tmp{os.getpid()}")
+    try:
+        with tmp.open("w", encoding="utf-8", newline="") as handle:
+            yield handle
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _report(error: InputError, strict: bool) -> None:
+    print(f"jobkompas: error: {error}", file=sys.stderr)
+    if strict:
+        raise error
+
+
 def run_batch(file: str, *, fmt: str, top: int, lang: str | None, country: str | None,
               strict: bool, out: Path | None) -> int:
     """Score every row; return the number of rows that failed (reported on stderr)."""
@@ -25,26 +47,15 @@ def run_batch(file: str, *, fmt: str, top: int, lang: str | None, country: str |
         return _run_fast_csv(file, top=top, strict=strict, out=out)
     bank = api.load_bank()
     catalogue = api.load_catalogue()
-    target: IO[str]
-    tmp = None
-    if out is None:
-        target = sys.stdout
-    else:
-        tmp = out.with_name(f".{out.name}.tmp{os.getpid()}")
-        target = tmp.open("w", encoding="utf-8", newline="")
     failed = done = 0
-    size = os.path.getsize(file) if file != "-" and os.path.isfile(file) else 0
-    progress = _Progress(size) if sys.stderr.isatty() and size > 200_000 else None
-    try:
+    with _output(out) as target, _Progress() as progress:
         writer = csv.writer(target, lineterminator="\n") if fmt == "csv" else None
         if writer:
             writer.writerow(batch_header(top))
         for line, item in iter_batch_rows(file, bank):
             if isinstance(item, InputError):
                 failed += 1
-                print(f"jobkompas: error: {item}", file=sys.stderr)
-                if strict:
-                    raise item
+                _report(item, strict)
                 continue
             if lang:
                 item.language = lang
@@ -54,30 +65,9 @@ def run_batch(file: str, *, fmt: str, top: int, lang: str | None, country: str |
             else:
                 target.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
             done += 1
-            if progress and done % 200 == 0:
-                progress.update(done, line)
-    finally:
-        if progress:
-            progress.close()
-        if tmp is not None:
-            target.close()
-            os.replace(tmp, out)
+            progress.update(done)
     print(f"jobkompas: scored {done} row(s), {failed} failed", file=sys.stderr)
     return failed
-
-
-class _Progress:
-    """A one-line progress indicator on stderr (only on a terminal)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-
-    def update(self, done: int, line: int) -> None:
-        sys.stderr.write(f"\rjobkompas: {done:,} respondents scored…")
-        sys.stderr.flush()
-
-    def close(self) -> None:
-        sys.stderr.write("\r\033[K")
 
 
 def _run_fast_csv(file: str, *, top: int, strict: bool, out: Path | None) -> int:
@@ -87,24 +77,21 @@ def _run_fast_csv(file: str, *, top: int, strict: bool, out: Path | None) -> int
 
     bank = api.load_bank()
     catalogue = api.load_catalogue()
-    tmp = out.with_name(f".{out.name}.tmp{os.getpid()}") if out is not None else None
-    target: IO[str] = tmp.open("w", encoding="utf-8", newline="") if tmp is not None else sys.stdout
-    writer = csv.writer(target, lineterminator="\n")
-    writer.writerow(batch_header(top))
     failed = done = 0
-    progress = _Progress(0) if sys.stderr.isatty() else None
     scorer: FastScorer | None = None
-    pending: list[tuple[str, list]] = []
+    pending: list[tuple[str, tuple]] = []
+    with _output(out) as target, _Progress() as progress:
+        writer = csv.writer(target, lineterminator="\n")
+        writer.writerow(batch_header(top))
 
-    def flush() -> None:
-        nonlocal done
-        writer.writerows([respondent, *row] for (respondent, _), row in zip(pending, scorer.score([p for _, p in pending])))
-        done += len(pending)
-        pending.clear()
-        if progress:
-            progress.update(done, 0)
+        def flush() -> None:
+            nonlocal done
+            rows = scorer.score([p for _, p in pending])
+            writer.writerows([respondent, *row] for (respondent, _), row in zip(pending, rows))
+            done += len(pending)
+            pending.clear()
+            progress.update(done)
 
-    try:
         for header, line, row, careful in iter_csv_records(file, bank):
             if scorer is None:
                 scorer = FastScorer(header, bank, catalogue, top)
@@ -113,32 +100,41 @@ def _run_fast_csv(file: str, *, top: int, strict: bool, out: Path | None) -> int
                 item = careful()
                 if isinstance(item, InputError):
                     failed += 1
-                    print(f"jobkompas: error: {item}", file=sys.stderr)
-                    if strict:
-                        raise item
+                    _report(item, strict)
                     continue
-                parsed = scorer.parse([row[0], *[_clean(c) for c in row[1:]]])
-                if parsed is None:  # the careful path accepted what the fast one cannot read
-                    if pending:
-                        flush()  # keep the output in input order
-                    result = api.score(item, top=top, bank=bank, catalogue=catalogue)
-                    writer.writerow(batch_row(result, item.respondent or str(line), top))
-                    done += 1
-                    continue
+                # valid, but in a form the fast path does not read (e.g. "Not Sure"): score alone,
+                # after what is pending, so the output keeps the input's order
+                if pending:
+                    flush()
+                result = api.score(item, top=top, bank=bank, catalogue=catalogue)
+                writer.writerow(batch_row(result, item.respondent or str(line), top))
+                done += 1
+                continue
             pending.append((row[0].strip(), parsed))
             if len(pending) >= CHUNK:
                 flush()
         if pending:
             flush()
-    finally:
-        if progress:
-            progress.close()
-        if tmp is not None:
-            target.close()
-            os.replace(tmp, out)
     print(f"jobkompas: scored {done} row(s), {failed} failed", file=sys.stderr)
     return failed
 
 
-def _clean(cell: str) -> str:
-    return cell.strip().lower()
+class _Progress:
+    """Respondents scored so far, on one stderr line; silent unless stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.active = sys.stderr.isatty()
+        self.shown = 0
+
+    def __enter__(self) -> "_Progress":
+        return self
+
+    def update(self, done: int) -> None:
+        if self.active and done - self.shown >= 1000:
+            self.shown = done
+            sys.stderr.write(f"\rjobkompas: {done:,} respondents scored…")
+            sys.stderr.flush()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.active and self.shown:
+            sys.stderr.write("\r\033[K")
