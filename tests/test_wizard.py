@@ -134,3 +134,21 @@ def test_plain_mode_reads_numbered_answers_from_a_pipe():
                         plain=True, prompter=prompter, console=console())
     assert result.profile.holland.startswith("R")
     assert "  6) not sure" in out.getvalue() and "Question 44 of 44" in out.getvalue()
+
+
+def test_quiz_with_session_is_kept_for_the_counsellor():
+    from jobkompas.counsellor import save_result
+    from jobkompas.store import Store
+
+    def keep(result):
+        with Store() as store:
+            return save_result(store, result, name="Test Student", group="10B")
+
+    out = console()
+    result = run_wizard(lang="en", form="mini", country=None, prefill=None, resume=False, fresh=True,
+                        plain=False, prompter=PipedQuestionary(realistic_keys), console=out, on_finish=keep)
+    with Store() as store:
+        [session] = store.list("10B")
+    assert session.display_name == "Test Student" and session.holland == result.profile.holland
+    assert session.result["matches"][0]["id"] == result.matches[0].occupation.id
+    assert f"Saved as session {session.id}" in out.file.getvalue()

@@ -130,6 +130,7 @@ class Result:
     country: str
     bank: QuestionBank
     catalogue: Catalogue
+    meta: dict[str, Any] | None = None  # for reports: name, group, date, counsellor notes
 
     @property
     def flags(self) -> list[str]:

@@ -28,8 +28,12 @@ app = typer.Typer(
 )
 questions_app = typer.Typer(help="List the questions in the bank.", no_args_is_help=True)
 occupations_app = typer.Typer(help="Browse the occupation catalogue.", no_args_is_help=True)
+sessions_app = typer.Typer(help="Counsellor sessions kept on this machine.", no_args_is_help=True)
+groups_app = typer.Typer(help="Summaries of a group (class) of sessions.", no_args_is_help=True)
 app.add_typer(questions_app, name="questions")
 app.add_typer(occupations_app, name="occupations")
+app.add_typer(sessions_app, name="sessions")
+app.add_typer(groups_app, name="groups")
 
 LANG_HELP = "Language: en, nb (Norwegian Bokmål) or da (Danish). Default: from the locale."
 COUNTRY_HELP = "Country for education paths: norway, denmark or other."
@@ -60,7 +64,8 @@ def root(
                 raise UsageError(f"directory not found: {value}")
             os.environ[env] = str(value)
     if ctx.invoked_subcommand is None:
-        quiz(lang=lang, form=form, country=None, answers=None, resume=resume, fresh=fresh, plain=plain)
+        quiz(lang=lang, form=form, country=None, answers=None, resume=resume, fresh=fresh, plain=plain,
+             session=False, name=None, group=None)
 
 
 def _lang(lang: Optional[str]) -> str:
@@ -97,6 +102,9 @@ def quiz(
     resume: bool = typer.Option(False, "--resume", help="Continue the saved unfinished quiz without asking."),
     fresh: bool = typer.Option(False, "--fresh", help="Start over, discarding a saved unfinished quiz."),
     plain: bool = typer.Option(False, "--plain", help="Numbered line prompts (screen readers, dumb terminals, piped input)."),
+    session: bool = typer.Option(False, "--session", help="Keep the finished quiz as a counsellor session on this machine."),
+    name: Optional[str] = typer.Option(None, "--name", help="Optional display name for the session (left out of exports)."),
+    group: Optional[str] = typer.Option(None, "--group", help="Optional group (class), e.g. 10B."),
 ) -> None:
     """Take the quiz in the terminal (the default command)."""
     from .wizard.flow import run_wizard
@@ -105,8 +113,18 @@ def quiz(
         raise UsageError("--resume and --fresh cannot be used together")
     if form is not None and form not in ("mini", "standard", "full", "adaptive"):
         raise UsageError("--form must be mini, standard, full or adaptive")
+    if (name or group) and not session:
+        raise UsageError("--name and --group go with --session")
+    on_finish = None
+    if session:
+        def on_finish(result) -> str:
+            from .counsellor import save_result
+            from .store import Store
+
+            with Store() as store:
+                return save_result(store, result, name=name, group=group)
     run_wizard(lang=_lang(lang) if lang else None, form=form, country=_country(country),
-               prefill=answers, resume=resume, fresh=fresh, plain=plain)
+               prefill=answers, resume=resume, fresh=fresh, plain=plain, on_finish=on_finish)
 
 
 # ---------------------------------------------------------------- scripted
@@ -325,6 +343,292 @@ Sources (figures, codes and names; every sentence in jobkompas is our own):
 Results support a conversation about choices; they must not be used to screen applicants.
 Nothing leaves this machine: jobkompas makes no network connections.
 """
+
+
+# ---------------------------------------------------------------- counsellor
+
+
+@app.command("import")
+def import_(
+    files: List[str] = typer.Argument(..., help="Answer files, or batch CSV files (one student per row)."),
+    group: Optional[str] = typer.Option(None, "--group", help="Group (class) for all imported sessions."),
+    names: bool = typer.Option(False, "--names", help="Keep the respondent/id field as the display name."),
+) -> None:
+    """Store answer files or a batch CSV as sessions (scored now)."""
+    from . import api
+    from .answers import iter_batch_rows
+    from .counsellor import save_result
+    from .errors import InputError
+    from .store import Store
+
+    bank = api.load_bank()
+    stored = failed = 0
+    with Store() as store:
+        for name in files:
+            if name.lower().endswith(".csv"):
+                items = iter_batch_rows(name, bank)
+            else:
+                items = [(1, api.read_answers(name, bank=bank))]
+            for _, item in items:
+                if isinstance(item, InputError):
+                    failed += 1
+                    print(f"jobkompas: error: {item}", file=sys.stderr)
+                    continue
+                result = api.score(item, bank=bank)
+                session_id = save_result(store, result, name=item.respondent if names else None, group=group)
+                print(session_id)
+                stored += 1
+    print(f"jobkompas: stored {stored} session(s), {failed} failed", file=sys.stderr)
+    if failed:
+        raise typer.Exit(int(ExitCode.PARTIAL))
+
+
+@sessions_app.command("list")
+def sessions_list(
+    group: Optional[str] = typer.Option(None, "--group", help="Only this group."),
+    as_json: bool = typer.Option(False, "--json", help="JSON on stdout."),
+    names: bool = typer.Option(False, "--names", help="Show display names."),
+) -> None:
+    """Sessions, oldest first: id, group, date, Holland code, top match."""
+    from .store import Store
+
+    with Store() as store:
+        sessions = store.list(group)
+    rows = [{"session": s.id, "group": s.group, "created_at": s.created_at, "holland_code": s.holland,
+             "top_match": ((s.result or {}).get("matches") or [{}])[0].get("id"),
+             **({"name": s.display_name} if names else {})} for s in sessions]
+    if as_json:
+        _emit_json(rows)
+        return
+    for r in rows:
+        extra = f"  {r.get('name') or ''}" if names else ""
+        print(f"{r['session']}  {r['group'] or '-':<8} {r['created_at'][:16]}  {r['holland_code'] or '-':<4} {r['top_match'] or '-'}{extra}")
+
+
+@sessions_app.command("show")
+def sessions_show(
+    session_id: str = typer.Argument(..., metavar="ID"),
+    as_json: bool = typer.Option(False, "--json", help="JSON on stdout."),
+) -> None:
+    """One session: profile, matches and notes."""
+    from .counsellor import export_json
+    from .store import Store
+
+    with Store() as store:
+        session = store.get(session_id)
+        if as_json:
+            _emit_json(export_json([session], include_names=True, include_notes=True, store=store)[0])
+            return
+    result = _stored_result(session)
+    from rich.console import Console
+    from rich.text import Text
+
+    from .render import print_result
+
+    console = Console()
+    header = f"{session.id}  {session.group or ''}  {session.created_at}"
+    console.print(Text(header + (f"  {session.display_name}" if session.display_name else ""), style="bold"))
+    print_result(console, result, ascii_only=False)
+    for when, text in session.notes:
+        console.print(Text(f"• {when[:16]}  {text}"))
+
+
+@sessions_app.command("note")
+def sessions_note(session_id: str = typer.Argument(..., metavar="ID"), text: str = typer.Argument(...)) -> None:
+    """Add a counsellor note to a session."""
+    from .store import Store
+
+    with Store() as store:
+        store.add_note(session_id, text)
+    print(f"jobkompas: note added to {session_id}", file=sys.stderr)
+
+
+@sessions_app.command("rescore")
+def sessions_rescore(session_id: str = typer.Argument(..., metavar="ID")) -> None:
+    """Score a session again with the current catalogue and keep the new result."""
+    from .counsellor import rescore
+    from .store import Store
+
+    with Store() as store:
+        before = store.get(session_id).catalogue_version
+        result = rescore(store, session_id)
+    print(f"{session_id}: {result.profile.holland} (catalogue {before} -> {result.catalogue.version})")
+
+
+@sessions_app.command("export")
+def sessions_export(
+    group: Optional[str] = typer.Option(None, "--group", help="Only this group."),
+    fmt: str = typer.Option("csv", "--format", "-f", help="csv or json."),
+    include_names: bool = typer.Option(False, "--include-names", help="Include display names (left out by default)."),
+    include_notes: bool = typer.Option(False, "--include-notes", help="Include counsellor notes (json only)."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of standard output."),
+) -> None:
+    """Export sessions; names and notes stay out unless asked for."""
+    import csv
+    import io
+    import json
+
+    from .counsellor import export_json, export_rows
+    from .store import Store
+
+    if fmt not in ("csv", "json"):
+        raise UsageError("--format must be csv or json")
+    with Store() as store:
+        sessions = store.list(group)
+        if fmt == "json":
+            text = json.dumps(export_json(sessions, include_names, include_notes, store), ensure_ascii=False, indent=2) + "\n"
+        else:
+            header, rows = export_rows(sessions, include_names)
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, lineterminator="\n")
+            writer.writerow(header)
+            writer.writerows(rows)
+            text = buffer.getvalue()
+    _emit(text, out)
+
+
+@sessions_app.command("delete")
+def sessions_delete(session_id: str = typer.Argument(..., metavar="ID")) -> None:
+    """Delete one session and its notes for good."""
+    from .store import Store
+
+    with Store() as store:
+        store.delete(session_id)
+    print(f"jobkompas: deleted {session_id}", file=sys.stderr)
+
+
+@sessions_app.command("purge")
+def sessions_purge(
+    group: Optional[str] = typer.Option(None, "--group", help="Only this group."),
+    older_than: Optional[str] = typer.Option(None, "--older-than", help="Only sessions older than this, e.g. 90d, 12w, 6m, 1y."),
+    yes: bool = typer.Option(False, "--yes", help="Required when neither --group nor --older-than narrows the purge."),
+) -> None:
+    """Delete many sessions for good (and compact the database)."""
+    from .store import Store, parse_age
+
+    if group is None and older_than is None and not yes:
+        raise UsageError("this would delete every session; add --yes, or narrow it with --group / --older-than")
+    try:
+        age = parse_age(older_than) if older_than else None
+    except ValueError as exc:
+        raise UsageError(f"--older-than: {exc}") from None
+    with Store() as store:
+        count = store.purge(group, age)
+    print(f"jobkompas: deleted {count} session(s)", file=sys.stderr)
+
+
+@groups_app.command("summary")
+def groups_summary(
+    group: str = typer.Argument(..., help="The group (class), e.g. 10B."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, json or html."),
+    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of standard output."),
+) -> None:
+    """A class at a glance: Holland codes, spread of each type, common matches, ambitions."""
+    import json
+
+    from .counsellor import group_summary
+    from .errors import NotFoundError
+    from .store import Store
+
+    if fmt not in ("table", "json", "html"):
+        raise UsageError("--format must be table, json or html")
+    language = _lang(lang)
+    with Store() as store:
+        sessions = store.list(group)
+    if not sessions:
+        raise NotFoundError(f"no sessions in group {group!r} (see 'jobkompas sessions list')")
+    summary = group_summary(sessions, language)
+    if fmt == "json":
+        _emit(json.dumps({"group": group, **summary}, ensure_ascii=False, indent=2) + "\n", out)
+        return
+    if fmt == "html":
+        from .i18n import translator
+        from .render import _jinja
+
+        html = _jinja().get_template("group.html.j2").render(group=group, s=summary, tr=translator(language),
+                                                              lang=language, about=ABOUT.strip())
+        _emit(html, out)
+        return
+    _emit(_group_table(group, summary, language), out)
+
+
+def _group_table(group: str, s: dict, lang: str) -> str:
+    import io
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from .i18n import translator
+
+    tr = translator(lang)
+    console = Console(file=io.StringIO(), width=100, color_system=None)
+    console.print(f"{tr('Group summary')}: {group} — {tr('Students')}: {s['students']}, {tr('Scored')}: {s['scored']}",
+                  markup=False)
+    table = Table(title=tr("Interest types"))
+    for column in ("", tr("Top letter"), tr("Mean"), tr("Median"), "Q1–Q3", tr("Range")):
+        table.add_column(column)
+    for t, q in s["types"].items():
+        cells = [f"{t} {s['type_names'].get(t, '')}", str(s["first_letter"][t])]
+        cells += [str(q["mean"]), str(q["median"]), f"{q['q1']}–{q['q3']}", f"{q['min']}–{q['max']}"] if q else ["", "", "", ""]
+        table.add_row(*cells)
+    console.print(table)
+    console.print(tr("Holland codes") + ": " + ", ".join(f"{c} ({n})" for c, n in s["holland_codes"]), markup=False)
+    console.print(tr("Occupations most often in a top 10") + ":", markup=False)
+    for o in s["occupations"]:
+        console.print(f"  {o['students']:3}  {o['title']}", markup=False)
+    console.print(tr("Education ambitions") + ": " + ", ".join(f"{lvl} ({n})" for lvl, n in s["ambitions"]), markup=False)
+    return console.file.getvalue()
+
+
+def _stored_result(session):
+    from . import api
+    from .counsellor import answers_of
+
+    result = api.score(answers_of(session))
+    result.meta = {"session": session.id, "group": session.group, "date": session.created_at[:10],
+                   "notes": session.notes}
+    return result
+
+
+@app.command()
+def report(
+    source: str = typer.Argument(..., metavar="SESSION_OR_ANSWER_FILE"),
+    fmt: str = typer.Option("html", "--format", "-f", help="html or markdown."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of standard output."),
+    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
+) -> None:
+    """A printable report (self-contained HTML or Markdown) for a session or an answer file."""
+    import datetime
+    import re
+
+    from . import api
+    from .render import render_results
+
+    if fmt not in ("html", "markdown"):
+        raise UsageError("--format must be html or markdown")
+    if re.fullmatch(r"s-[0-9a-f]{8}", source) and not Path(source).exists():
+        from .store import Store
+
+        with Store() as store:
+            session = store.get(source)
+        result = _stored_result(session)
+        if lang:
+            result = _with_language(result, _lang(lang))
+    else:
+        answers = api.read_answers(source)
+        result = api.score(answers, language=_lang(lang) if lang else None)
+        result.meta = {"date": datetime.date.today().isoformat(), "notes": []}
+    _emit(render_results([result], fmt), out)
+
+
+def _with_language(result, lang: str):
+    from . import api
+
+    meta = result.meta
+    new = api.score(result.answers, language=lang)
+    new.meta = meta
+    return new
 
 
 # ---------------------------------------------------------------- helpers

@@ -142,9 +142,11 @@ def _context(r: "Result") -> dict[str, Any]:
 
 
 def render_markdown(r: "Result") -> str:
+    from .cli import ABOUT
+
     env = _jinja()
     env.autoescape = False  # Markdown is plain text; it is never rendered as HTML by us
-    return env.get_template("result.md.j2").render(**_context(r))
+    return env.get_template("result.md.j2").render(**_context(r), about=ABOUT.strip())
 
 
 def render_html(results: list["Result"]) -> str:

@@ -39,7 +39,7 @@ def ascii_only(console) -> bool:
 
 def run_wizard(*, lang: str | None, form: str | None, country: str | None, prefill: Path | None,
                resume: bool, fresh: bool, plain: bool, prompter: Prompter | None = None,
-               console=None) -> api.Result | None:
+               console=None, on_finish=None) -> api.Result | None:
     if prompter is None:
         if not plain and not has_terminal():
             raise NoTerminalError(
@@ -88,6 +88,11 @@ def run_wizard(*, lang: str | None, form: str | None, country: str | None, prefi
     answers = AnswerSet(values=dict(state.answers), language=state.language,
                         form=state.form, asked=list(state.asked))
     result = api.score(answers, bank=bank)
+    if on_finish is not None:  # e.g. keep it as a counsellor session, before anything else can fail
+        session_id = on_finish(result)
+        from rich.text import Text
+
+        console.print(Text(translator(state.language)("Saved as session {id}.").format(id=session_id)))
     clear_state()
     try:
         _results_menu(prompter, console, result)

@@ -1,0 +1,113 @@
+"""Counsellor features on top of the store: saving results, re-scoring, exports, group views."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from typing import Any
+
+from . import api
+from .answers import AnswerSet
+from .questions import RIASEC
+from .store import Session, Store
+
+
+def save_result(store: Store, result: api.Result, *, name: str | None, group: str | None) -> str:
+    a = result.answers
+    return store.add(answers=a.values, language=a.language, country=a.country, form=a.form,
+                     result=result.to_dict(), catalogue_version=result.catalogue.version,
+                     name=name, group=group)
+
+
+def answers_of(session: Session) -> AnswerSet:
+    bank = api.load_bank()
+    answers = api.new_answers({k: v for k, v in session.answers.items() if k in bank.questions},
+                              language=session.language, form=session.form, bank=bank)
+    answers.respondent = session.display_name or session.id
+    return answers
+
+
+def rescore(store: Store, session_id: str) -> api.Result:
+    session = store.get(session_id)
+    result = api.score(answers_of(session))
+    store.update_result(session_id, result.to_dict(), result.catalogue.version)
+    return result
+
+
+EXPORT_COLUMNS = ["session", "group", "created_at", "language", "country", "holland_code", *RIASEC,
+                  "confidence", "catalogue_version", *[f"occupation_{i}" for i in range(1, 11)]]
+
+
+def export_rows(sessions: list[Session], include_names: bool) -> tuple[list[str], list[list[Any]]]:
+    header = EXPORT_COLUMNS[:1] + (["name"] if include_names else []) + EXPORT_COLUMNS[1:]
+    rows = []
+    for s in sessions:
+        profile = (s.result or {}).get("profile", {})
+        scores = profile.get("scores", {})
+        matches = [m["id"] for m in (s.result or {}).get("matches", [])][:10]
+        row = [s.id] + ([s.display_name or ""] if include_names else []) + [
+            s.group or "", s.created_at, s.language, s.country or "", profile.get("holland_code", ""),
+            *[scores.get(t, "") for t in RIASEC], profile.get("confidence", ""), s.catalogue_version or "",
+            *matches, *[""] * (10 - len(matches))]
+        rows.append(row)
+    return header, rows
+
+
+def export_json(sessions: list[Session], include_names: bool, include_notes: bool, store: Store) -> list[dict]:
+    out = []
+    for s in sessions:
+        doc: dict[str, Any] = {"session": s.id, "group": s.group, "created_at": s.created_at,
+                               "updated_at": s.updated_at, "language": s.language, "country": s.country,
+                               "form": s.form, "answers": s.answers, "result": s.result,
+                               "catalogue_version": s.catalogue_version}
+        if include_names:
+            doc["name"] = s.display_name
+        if include_notes:
+            doc["notes"] = [{"created_at": t, "text": x} for t, x in store.get(s.id).notes]
+        out.append(doc)
+    return out
+
+
+def _quartiles(values: list[float]) -> dict[str, float]:
+    if not values:
+        return {}
+    if len(values) == 1:
+        v = values[0]
+        return {"mean": v, "min": v, "q1": v, "median": v, "q3": v, "max": v}
+    q1, median, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    return {"mean": round(statistics.fmean(values), 1), "min": min(values), "q1": round(q1, 1),
+            "median": round(median, 1), "q3": round(q3, 1), "max": max(values)}
+
+
+def group_summary(sessions: list[Session], lang: str) -> dict[str, Any]:
+    """What a class looks like: codes, spread of each type, common matches, ambitions."""
+    bank = api.load_bank()
+    catalogue = api.load_catalogue()
+    scored = [s for s in sessions if s.result]
+    profiles = [s.result["profile"] for s in scored]
+    codes = Counter(p["holland_code"] for p in profiles if p.get("confidence") != "none")
+    first = Counter(code[0] for code in codes.elements())
+    occupations: Counter[str] = Counter()
+    for s in scored:
+        occupations.update(m["id"] for m in s.result.get("matches", [])[:10])
+    ambitions: Counter[str] = Counter()
+    routes: Counter[str] = Counter()
+    highest_q, route_q = bank.education("highest_level"), bank.education("route")
+    for s in sessions:
+        level = bank.level(s.answers.get(highest_q.id)) if highest_q else None
+        ambitions[level.text.get(lang, level.text["en"]) if level else "—"] += 1
+        option = next((o for o in (route_q.options if route_q else ()) if o.id == s.answers.get(route_q.id)), None)
+        routes[option.text.get(lang, option.text["en"]) if option else "—"] += 1
+    return {
+        "students": len(sessions),
+        "scored": len(scored),
+        "confidence": dict(Counter(p.get("confidence", "none") for p in profiles)),
+        "first_letter": {t: first.get(t, 0) for t in RIASEC},
+        "holland_codes": codes.most_common(10),
+        "types": {t: _quartiles([p["scores"][t] for p in profiles]) for t in RIASEC},
+        "type_names": {t: bank.types[t].name.get(lang, t) for t in RIASEC if t in bank.types},
+        "occupations": [{"id": occ_id, "title": catalogue.occupations[occ_id].title(lang) if occ_id in catalogue.occupations else occ_id,
+                         "students": n} for occ_id, n in occupations.most_common(15)],
+        "ambitions": ambitions.most_common(),
+        "routes": routes.most_common(),
+    }
