@@ -92,7 +92,8 @@ def run_wizard(*, lang: str | None, form: str | None, country: str | None, prefi
         session_id = on_finish(result)
         from rich.text import Text
 
-        console.print(Text(translator(state.language)("Saved as session {id}.").format(id=session_id)))
+        tr = translator(state.language)
+        console.print(Text(tr("Saved as session {id}.").format(id=session_id)))
     clear_state()
     try:
         _results_menu(prompter, console, result)
