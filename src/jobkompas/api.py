@@ -92,17 +92,37 @@ def next_question(answers: AnswerSet, *, form: str | None = None,
                   bank: QuestionBank | None = None) -> Question | None:
     """The next question to ask, or ``None`` when the form is complete.
 
-    Fixed forms are walked in order, skipping answered questions. (The adaptive form is
-    planned; until it lands ``adaptive`` walks the standard form.)
+    Fixed forms are walked in order, skipping answered questions. The ``adaptive`` form
+    picks interest items one at a time (see :mod:`jobkompas.adaptive`) until the top 10 is
+    stable, then asks the standard form's trait and education questions.
     """
     bank = bank or load_bank()
     name = form or answers.form or "standard"
     if name == "adaptive":
-        name = "standard"
+        from .adaptive import next_interest_item
+
+        item = next_interest_item(answers.values, bank, load_catalogue())
+        if item is not None:
+            return item
+        rest = [q for q in bank.form("standard") if q.block != "interest"]
+        return next((q for q in rest if q.id not in answers.values), None)
     for q in bank.form(name):
         if q.id not in answers.values:
             return q
     return None
+
+
+def remaining_questions(answers: AnswerSet, *, form: str | None = None,
+                        bank: QuestionBank | None = None) -> int:
+    """How many questions are left: exact for fixed forms, an estimate for ``adaptive``."""
+    bank = bank or load_bank()
+    name = form or answers.form or "standard"
+    if name == "adaptive":
+        from .adaptive import remaining_estimate
+
+        rest = [q for q in bank.form("standard") if q.block != "interest" and q.id not in answers.values]
+        return remaining_estimate(answers.values, bank, load_catalogue()) + len(rest)
+    return sum(1 for q in bank.form(name) if q.id not in answers.values)
 
 
 @dataclass

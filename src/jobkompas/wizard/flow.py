@@ -134,6 +134,7 @@ def _ask_form(prompter: Prompter, lang: str) -> str:
         (tr("Short – about 5 minutes ({n} questions)").format(n=sizes["mini"]), "mini"),
         (tr("Standard – about 10 minutes ({n} questions)").format(n=sizes["standard"]), "standard"),
         (tr("Full – about 15 minutes ({n} questions)").format(n=sizes["full"]), "full"),
+        (tr("Adaptive – asks only what changes your result (about 40 questions)"), "adaptive"),
     ], default="mini")
 
 
@@ -143,16 +144,35 @@ def _question_list(bank, state: QuizState) -> list[Question]:
 
 
 def _run_questions(prompter: Prompter, console, bank, state: QuizState) -> None:
-    questions = _question_list(bank, state)
-    lang = state.language
-    tr = translator(lang)
-    # start at the first unanswered question (prefilled or resumed answers are kept)
-    index = next((i for i, q in enumerate(questions) if q.id not in state.answers), len(questions))
-    while index < len(questions):
-        q = questions[index]
-        block = tr(BLOCK_NAMES[q.block])
-        header = tr("Question {n} of {m} · {block}").format(n=index + 2, m=len(questions) + 1, block=block)
-        value = _ask(prompter, q, state, lang, header, allow_back=index > 0)
+    """Ask until the form is done. Fixed forms walk their list; the adaptive form asks
+    what ``api.next_question`` picks and shows an estimate of what is left. Going back
+    walks the questions in the order they were asked, for either."""
+    adaptive = state.form == "adaptive"
+    questions = [] if adaptive else _question_list(bank, state)
+    tr = translator(state.language)
+    if adaptive:
+        index = len(state.asked)
+    else:  # start at the first unanswered question (prefilled or resumed answers are kept)
+        index = next((i for i, q in enumerate(questions) if q.id not in state.answers), len(questions))
+    while True:
+        if not adaptive:
+            if index >= len(questions):
+                return
+            q = questions[index]
+            progress = tr("Question {n} of {m} · {block}").format(
+                n=index + 2, m=len(questions) + 1, block=tr(BLOCK_NAMES[questions[index].block]))
+        else:
+            current = AnswerSet(values=dict(state.answers), form="adaptive")
+            if index < len(state.asked):
+                q = bank.questions[state.asked[index]]
+            else:
+                q = api.next_question(current, form="adaptive", bank=bank)
+                if q is None:
+                    return
+            left = api.remaining_questions(current, form="adaptive", bank=bank)
+            progress = tr("Question {n} · {block} · about {left} more").format(
+                n=index + 2, block=tr(BLOCK_NAMES[q.block]), left=max(left, 1))
+        value = _ask(prompter, q, state, state.language, progress, allow_back=index > 0)
         if value == BACK:
             index -= 1
             continue

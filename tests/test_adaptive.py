@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+
+from jobkompas import adaptive, api
+from jobkompas.questions import RIASEC
+
+
+def respondent(bank, likes):
+    return {q.id: likes.get(q.dimension, 1) for q in bank.by_block("interest")}
+
+
+def run_adaptive(bank, full):
+    answers = api.new_answers({}, form="adaptive", bank=bank)
+    order = []
+    while (q := api.next_question(answers, bank=bank)) is not None:
+        order.append(q)
+        answers.values[q.id] = full.get(q.id, 3 if q.scale != "choice" else q.options[0].id)
+    return order, answers
+
+
+def test_balanced_start_then_stop_within_limits_then_traits_and_education(bank):
+    full = respondent(bank, {"R": 5, "C": 4, "I": 2})
+    order, answers = run_adaptive(bank, full)
+    interest = [q for q in order if q.block == "interest"]
+    assert [q.dimension for q in interest[:12]] == list(RIASEC) * 2
+    assert adaptive.MIN_ITEMS <= len(interest) <= adaptive.MAX_ITEMS
+    assert [q.block for q in order[len(interest):]] == ["trait"] * 20 + ["education"] * 4
+    result = api.score(answers, bank=bank)
+    assert result.profile.holland.startswith("R")
+
+
+def test_adaptive_is_deterministic_and_asks_fewer_than_the_standard_form(bank):
+    full = respondent(bank, {"S": 5, "A": 4, "E": 2})
+    first, _ = run_adaptive(bank, full)
+    second, _ = run_adaptive(bank, full)
+    assert [q.id for q in first] == [q.id for q in second]
+    assert sum(q.block == "interest" for q in first) < 60
+
+
+def test_remaining_estimate_counts_down_to_the_fixed_blocks(bank):
+    answers = api.new_answers({}, form="adaptive", bank=bank)
+    assert api.remaining_questions(answers, bank=bank) > 24
+    full = respondent(bank, {"E": 5, "C": 4})
+    _, done = run_adaptive(bank, full)
+    assert api.remaining_questions(done, bank=bank) == 0
+
+
+def test_answer_file_records_the_order_asked(bank, tmp_path):
+    full = respondent(bank, {"I": 5})
+    order, answers = run_adaptive(bank, full)
+    answers.asked = [q.id for q in order]
+    from jobkompas.answers import write_answer_file
+
+    path = tmp_path / "adaptive.yaml"
+    write_answer_file(answers, path, bank)
+    again = api.read_answers(path, bank=bank)
+    assert again.form == "adaptive" and again.asked == answers.asked
+    assert again.values == answers.values
+
+
+def test_wizard_adaptive_shows_an_estimate_and_finishes():
+    from test_wizard import PipedQuestionary, realistic_keys
+
+    from jobkompas.wizard.flow import run_wizard
+
+    prompter = PipedQuestionary(realistic_keys)
+    out = Console(file=io.StringIO(), width=100, color_system=None)
+    result = run_wizard(lang="en", form="adaptive", country="norway", prefill=None, resume=False, fresh=True,
+                        plain=False, prompter=prompter, console=out)
+    headers = [m.split("|")[0] for m in prompter.messages if m.startswith("Question")]
+    assert "about" in headers[0] and "more" in headers[0]
+    assert result.profile.holland.startswith("R")
+    assert result.answers.form == "adaptive" and len(result.answers.asked) == len(headers)
+    interest = sum(1 for q in result.answers.asked if api.load_bank().questions[q].block == "interest")
+    assert interest <= adaptive.MAX_ITEMS
