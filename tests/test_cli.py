@@ -198,3 +198,17 @@ def test_no_terminal_fails_fast_with_a_hint():
     assert result.returncode == ExitCode.NO_TTY
     assert "jobkompas score" in result.stderr and "--answers" in result.stderr
     assert "Traceback" not in result.stderr and "Warning" not in result.stderr
+
+
+def test_non_utf8_and_narrow_terminals_stay_readable(capsys, tmp_path):
+    import os
+
+    path = filled_template(capsys, tmp_path)
+    env = {**os.environ, "PYTHONIOENCODING": "ascii", "COLUMNS": "60"}
+    done = subprocess.run([sys.executable, "-m", "jobkompas", "score", str(path), "--top", "3", "--lang", "nb"],
+                          capture_output=True, text=True, env=env, encoding="ascii", errors="strict", timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "R Praktisk       ######" in done.stdout
+    assert max(len(line) for line in done.stdout.splitlines()) <= 60
+    assert " 1. " in done.stdout and "   + " in done.stdout  # reasons listed, not dropped

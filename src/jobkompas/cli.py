@@ -660,6 +660,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     except ImportError:  # pragma: no cover
         from click import exceptions as click_exceptions
 
+    for stream in (sys.stdout, sys.stderr):
+        # a non-UTF-8 terminal (LANG=C, old consoles) gets '?' for what it cannot show,
+        # never a crash; bars and boxes switch to ASCII where they are drawn
+        if stream is not None and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            try:
+                stream.reconfigure(errors="replace")
+            except (AttributeError, ValueError):
+                pass
     try:
         result = app(args=argv, prog_name="jobkompas", standalone_mode=False)
     except JobkompasError as exc:

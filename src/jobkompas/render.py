@@ -72,12 +72,25 @@ def bar(value: float, width: int, ascii_only: bool) -> str:
     return ("#" * full + "." * (width - full)) if ascii_only else ("█" * full + "░" * (width - full))
 
 
+class _TextBuffer(io.StringIO):
+    encoding = "utf-8"
+
+
 def render_table_text(results: list["Result"]) -> str:
+    """Plain text for stdout, as wide as the terminal (100 when piped), ASCII if it must be."""
+    import shutil
+    import sys
+
     from rich.console import Console
 
-    console = Console(file=io.StringIO(), width=100, color_system=None, record=False)
+    encoding = (getattr(sys.stdout, "encoding", None) or "utf-8").lower().replace("-", "")
+    ascii_only = encoding not in ("utf8", "utf16", "utf32")
+    width = max(50, min(shutil.get_terminal_size((100, 24)).columns, 160))
+    buffer = _TextBuffer()
+    buffer.encoding = "ascii" if ascii_only else "utf-8"  # rich draws ASCII boxes for ascii
+    console = Console(file=buffer, width=width, color_system=None, record=False, legacy_windows=False)
     for r in results:
-        print_result(console, r, ascii_only=False)
+        print_result(console, r, ascii_only=ascii_only, detail=width >= 72)
     return console.file.getvalue()  # type: ignore[attr-defined]
 
 
@@ -104,19 +117,22 @@ def print_result(console: Any, r: "Result", ascii_only: bool, detail: bool = Tru
     if not r.matches:
         console.print(Text(tr("No matches to show."), style="bold"))
         return
-    table = Table(title=tr("Your top matches"), show_lines=detail, expand=False)
+    if not detail:  # narrow terminal: a list keeps the reasons readable
+        console.print(Text(tr("Your top matches"), style="bold"))
+        for m in r.matches:
+            console.print(Text(f"{m.rank:2}. {m.occupation.title(lang)} — {m.score:.0f}", style="bold"))
+            for reason, text in zip(m.match.reasons, m.reasons):
+                console.print(Text(("   + " if reason.positive else "   – ") + text))
+        return
+    table = Table(title=tr("Your top matches"), show_lines=True, expand=False)
     table.add_column("#", justify="right")
     table.add_column(tr("Occupation"))
     table.add_column(tr("Match"), justify="right")
-    if detail:
-        table.add_column(tr("Why"))
+    table.add_column(tr("Why"))
     for m in r.matches:
-        cells = [str(m.rank), m.occupation.title(lang), f"{m.score:.0f}"]
-        if detail:
-            why = "\n".join(("+ " if reason.positive else "– ") + text
-                            for reason, text in zip(m.match.reasons, m.reasons))
-            cells.append(why)
-        table.add_row(*[Text(c) for c in cells])
+        why = "\n".join(("+ " if reason.positive else "– ") + text
+                        for reason, text in zip(m.match.reasons, m.reasons))
+        table.add_row(Text(str(m.rank)), Text(m.occupation.title(lang)), Text(f"{m.score:.0f}"), Text(why))
     console.print(table)
 
 
