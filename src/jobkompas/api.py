@@ -15,16 +15,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from .answers import AnswerSet, check_value, parse_answer_text, read_answer_file
-from .catalogue import Catalogue, Occupation, Step
-from .catalogue import load_catalogue as _load_catalogue
 from .errors import InputError
-from .explain import confidence_text, flag_text, reason_text
 from .questions import UNSURE, Question, QuestionBank, load_question_bank
 from .resources import COUNTRIES, LANGUAGES, occupations_dir, questions_dir
-from .scoring import Match, Profile, build_profile, top_matches
+
+if TYPE_CHECKING:  # the catalogue and scoring load only when something is scored
+    from .catalogue import Catalogue, Occupation, Step
+    from .scoring import Match, Profile
 
 RESULT_FORMAT = "jobkompas-result/1"
 
@@ -41,7 +41,9 @@ def _bank(directory: str) -> QuestionBank:
 
 
 @lru_cache(maxsize=4)
-def _catalogue(directory: str) -> Catalogue:
+def _catalogue(directory: str) -> "Catalogue":
+    from .catalogue import load_catalogue as _load_catalogue
+
     return _load_catalogue(Path(directory))
 
 
@@ -157,10 +159,14 @@ class Result:
         return self.profile.flags
 
     def flag_texts(self) -> list[str]:
+        from .explain import flag_text
+
         return [flag_text(f, self.language) for f in self.profile.flags]
 
     def to_dict(self) -> dict[str, Any]:
         """The ``jobkompas-result/1`` document (schema: jobkompas/schemas/result.schema.json)."""
+        from .explain import flag_text
+
         lang, p = self.language, self.profile
         return {
             "format": RESULT_FORMAT,
@@ -214,6 +220,9 @@ def score(answers: AnswerSet, *, top: int = 10, offset: int = 0, country: str | 
     Deterministic: the same answers always give the same result. With identical interest
     answers (no variation) no matches are returned, by design.
     """
+    from .explain import reason_text
+    from .scoring import build_profile, top_matches
+
     bank = bank or load_bank()
     catalogue = catalogue or load_catalogue()
     lang = language or answers.language
@@ -230,4 +239,6 @@ def score(answers: AnswerSet, *, top: int = 10, offset: int = 0, country: str | 
 
 
 def describe_confidence(result: Result) -> str:
+    from .explain import confidence_text
+
     return confidence_text(result.profile.confidence, result.language)
