@@ -52,7 +52,7 @@ def root(
     questions: Optional[Path] = typer.Option(None, "--questions", envvar="JOBKOMPAS_QUESTIONS", help="Use another question bank directory."),
     occupations: Optional[Path] = typer.Option(None, "--occupations", envvar="JOBKOMPAS_OCCUPATIONS", help="Use another occupation directory."),
     lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
-    form: Optional[str] = typer.Option(None, "--form", help="Quiz length: mini (~5 min), standard or full."),
+    form: Optional[str] = typer.Option(None, "--form", help="Quiz length: mini (~5 min), standard, full or adaptive."),
     resume: bool = typer.Option(False, "--resume", help="Continue the saved unfinished quiz without asking."),
     fresh: bool = typer.Option(False, "--fresh", help="Start over, discarding a saved unfinished quiz."),
     plain: bool = typer.Option(False, "--plain", help="Numbered line prompts (screen readers, dumb terminals, piped input)."),
@@ -96,7 +96,7 @@ def _country(country: Optional[str]) -> Optional[str]:
 @app.command()
 def quiz(
     lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
-    form: Optional[str] = typer.Option(None, "--form", help="Quiz length: mini (~5 min), standard or full."),
+    form: Optional[str] = typer.Option(None, "--form", help="Quiz length: mini (~5 min), standard, full or adaptive."),
     country: Optional[str] = typer.Option(None, "--country", help=COUNTRY_HELP),
     answers: Optional[Path] = typer.Option(None, "--answers", help="Prefill from an answer file; only missing questions are asked."),
     resume: bool = typer.Option(False, "--resume", help="Continue the saved unfinished quiz without asking."),
