@@ -135,3 +135,29 @@ def test_mutated_good_file_parses_or_fails_cleanly(bank, position, insert):
         api.parse_answers(text, bank=bank)
     except InputError as exc:
         assert str(exc).startswith("<answers>:")
+
+
+CELL = st.one_of(st.sampled_from(["1", "5", "unsure", "", " 3 ", "9", "x", "norway", "dk", "no-fagbrev", "\"", ","]),
+                 st.text(max_size=6))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(CELL, min_size=0, max_size=6), max_size=6))
+def test_random_batch_rows_are_scored_or_reported(tmp_path_factory, rows):
+    import csv as csvmod
+    import io as iomod
+
+    from jobkompas.answers import iter_batch_rows
+
+    buffer = iomod.StringIO()
+    writer = csvmod.writer(buffer)
+    writer.writerow(["id", "R01", "I01", "EDU-country", "EDU-highest", "language"])
+    for row in rows:
+        writer.writerow(row)
+    path = tmp_path_factory.mktemp("csv") / "b.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    for line, item in iter_batch_rows(path, api.load_bank()):
+        if isinstance(item, InputError):
+            assert str(item).startswith(f"{path}:{line}")
+        else:
+            assert item.respondent

@@ -123,6 +123,7 @@ def print_result(console: Any, r: "Result", ascii_only: bool, detail: bool = Tru
             console.print(Text(f"{m.rank:2}. {m.occupation.title(lang)} — {m.score:.0f}", style="bold"))
             for reason, text in zip(m.match.reasons, m.reasons):
                 console.print(Text(("   + " if reason.positive else "   – ") + text))
+            console.print(Text("   " + path_line(m, lang, tr)))
         return
     table = Table(title=tr("Your top matches"), show_lines=True, expand=False)
     table.add_column("#", justify="right")
@@ -132,8 +133,15 @@ def print_result(console: Any, r: "Result", ascii_only: bool, detail: bool = Tru
     for m in r.matches:
         why = "\n".join(("+ " if reason.positive else "– ") + text
                         for reason, text in zip(m.match.reasons, m.reasons))
+        why += "\n" + path_line(m, lang, tr)
         table.add_row(Text(str(m.rank)), Text(m.occupation.title(lang)), Text(f"{m.score:.0f}"), Text(why))
     console.print(table)
+
+
+def path_line(m: Any, lang: str, tr: Any) -> str:
+    """'Path: Vg1 … (1 yr) → … ' for one match, in the chosen language."""
+    steps = [s.text.get(lang, s.text["en"]) + (f" ({s.years:g})" if s.years else "") for s in m.path]
+    return tr("Path (years): ") + " → ".join(steps)
 
 
 def _confidence(value: str, lang: str) -> str:
