@@ -27,7 +27,7 @@ def spawn(home: Path, *args: str):
            "PROMPT_TOOLKIT_NO_CPR": "1"}
     env.pop("CI", None)
     return pexpect.spawn(jobkompas_command(), list(args), env=env, encoding="utf-8",
-                         dimensions=(40, 100), timeout=20, searchwindowsize=6000, logfile=open(os.environ["E2E_LOG"], "a") if os.environ.get("E2E_LOG") else None)
+                         dimensions=(40, 100), timeout=20, logfile=open(os.environ["E2E_LOG"], "a") if os.environ.get("E2E_LOG") else None)
 
 
 def key_for(number: int) -> str:
@@ -46,7 +46,7 @@ def settle(child) -> None:
 
 # A prompt is drawn with its numbered choices; once answered it is redrawn with the answer
 # only. Match the header only when choices follow it, so each question is answered once.
-PROMPT = re.compile(r"Question (\d+) of 44(?:(?!Question).)*?1\) ", re.DOTALL)
+PROMPT = re.compile(r"Question (\d+) of 44(?:(?!Question|Your interest|What next).){0,800}?1\) ", re.DOTALL)
 
 
 def answer_until(child, stop: int | None, went_back: list[bool]) -> None:
