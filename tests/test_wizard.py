@@ -130,8 +130,11 @@ def test_plain_mode_reads_numbered_answers_from_a_pipe():
     lines.append("6")  # quit
     out = io.StringIO()
     prompter = PlainPrompter(stdin=io.StringIO("\n".join(lines) + "\n"), stdout=out)
+    screen = console()
     result = run_wizard(lang="en", form=None, country=None, prefill=None, resume=False, fresh=True,
-                        plain=True, prompter=prompter, console=console())
+                        plain=True, prompter=prompter, console=screen)
+    text = screen.file.getvalue()
+    assert " 1. " in text and "   + " in text and "┃" not in text and "│" not in text
     assert result.profile.holland.startswith("R")
     assert "  6) not sure" in out.getvalue() and "Question 44 of 44" in out.getvalue()
 

@@ -207,7 +207,9 @@ def _results_menu(prompter: Prompter, console, result: api.Result) -> None:
     tr = translator(result.language)
     lang = result.language
     shown = result
-    print_result(console, shown, ascii_only(console), detail=console.width >= 90)
+    # line prompts (screen readers, dumb terminals) get lists, never box-drawn tables
+    detail = console.width >= 90 and not isinstance(prompter, PlainPrompter)
+    print_result(console, shown, ascii_only(console), detail=detail)
     while True:
         options = [(tr("See details of an occupation"), "details")]
         if shown.profile.scorable:
@@ -230,13 +232,13 @@ def _results_menu(prompter: Prompter, console, result: api.Result) -> None:
                              if shown.matches else 0, bank=result.bank, catalogue=result.catalogue)
             if more.matches:
                 shown = more
-                print_result(console, shown, ascii_only(console), detail=console.width >= 90)
+                print_result(console, shown, ascii_only(console), detail=detail)
         elif choice == "filter":
             levels = sorted({o.isced for o in result.bank.education("highest_level").options_for(result.country)})
             isced = prompter.select(tr("Show jobs that need at most:"),
                                     [(isced_name(i, result.country, result.bank, lang), i) for i in levels])
             shown = api.score(result.answers, top=10, max_isced=isced, bank=result.bank, catalogue=result.catalogue)
-            print_result(console, shown, ascii_only(console), detail=console.width >= 90)
+            print_result(console, shown, ascii_only(console), detail=detail)
         elif choice == "save_answers":
             path = Path(prompter.text(tr("File name for your answers:"), "jobkompas-answers.yaml")).expanduser()
             _save(console, tr, lambda: write_answer_file(result.answers, path, result.bank), path)
