@@ -70,7 +70,7 @@ def run_wizard(*, lang: str | None, form: str | None, country: str | None, prefi
                 state.form = form or pre.form or ""
             if country:
                 state.answers["EDU-country"] = country
-            _welcome(console, language)
+            _welcome(console, language, boxed=not plain)
             if "EDU-country" not in state.answers:
                 q = bank.education("country")
                 value = _ask(prompter, q, state, language, header=None, allow_back=False)
@@ -102,7 +102,7 @@ def run_wizard(*, lang: str | None, form: str | None, country: str | None, prefi
     return result
 
 
-def _welcome(console, lang: str) -> None:
+def _welcome(console, lang: str, boxed: bool = True) -> None:
     from rich.panel import Panel
     from rich.text import Text
 
@@ -115,7 +115,7 @@ def _welcome(console, lang: str) -> None:
         tr("There are no right or wrong answers. Choose \"not sure\" when you cannot decide, and go back whenever you like."),
         tr("Everything stays on this computer: nothing is sent anywhere. Ctrl-C stops and keeps your answers."),
     ])
-    console.print(Panel(Text(body), title="jobkompas", expand=False))
+    console.print(Panel(Text(body), title="jobkompas", expand=False) if boxed else Text(body))
 
 
 def _ask_resume(prompter: Prompter, saved: QuizState, lang: str) -> bool:
