@@ -113,13 +113,12 @@ def primary_isco(onet_title: str, rows: list[dict[str, str]]) -> tuple[str, list
 
 
 def national_group(codes: list[str], titles: dict[str, str]) -> dict[str, str] | None:
-    """First of the ISCO codes that the national classification has, else its 3-digit group."""
-    for code in codes:
-        if code in titles:
-            return {"code": code, "title": titles[code]}
-    for code in codes:
-        if code[:3] in titles:
-            return {"code": code[:3], "title": titles[code[:3]]}
+    """First of the ISCO codes that the national classification has, else the nearest
+    broader group it has (3 digits, then 2)."""
+    for length in (4, 3, 2):
+        for code in codes:
+            if len(code) >= length and code[:length] in titles:
+                return {"code": code[:length], "title": titles[code[:length]]}
     return None
 
 
