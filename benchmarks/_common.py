@@ -18,6 +18,16 @@ def jobkompas() -> str:
     return str(here) if here.exists() else (shutil.which("jobkompas") or "jobkompas")
 
 
+def ensure_bytecode() -> None:
+    """Compile jobkompas as 'pip install' does, so runs measure what users get even where
+    PYTHONDONTWRITEBYTECODE is set or the install is editable."""
+    import compileall
+
+    import jobkompas
+
+    compileall.compile_dir(str(Path(jobkompas.__file__).parent), quiet=1)
+
+
 def median_ms(command: list[str], runs: int = 11, env: dict | None = None, stdin=None) -> float:
     times = []
     for _ in range(runs):

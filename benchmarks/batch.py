@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import bench_env, jobkompas, report  # noqa: E402
+from _common import bench_env, ensure_bytecode, jobkompas, report  # noqa: E402
 
 from jobkompas import api  # noqa: E402
 
@@ -46,6 +46,7 @@ def generate(path: Path, n: int) -> None:
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    ensure_bytecode()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "class.csv"
         generate(path, n)

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import PYTHON, bench_env, jobkompas, median_ms, report  # noqa: E402
+from _common import PYTHON, bench_env, ensure_bytecode, jobkompas, median_ms, report  # noqa: E402
 
 
 def first_question_ms(env: dict, runs: int = 7) -> float:
@@ -32,6 +32,7 @@ def first_question_ms(env: dict, runs: int = 7) -> float:
 
 
 def main() -> None:
+    ensure_bytecode()
     with tempfile.TemporaryDirectory() as home:
         env = bench_env(home)
         jk = jobkompas()

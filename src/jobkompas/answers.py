@@ -9,14 +9,16 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
 
 from .errors import InputError
 from .questions import UNSURE, Question, QuestionBank
 from .resources import COUNTRIES, LANGUAGES
 from .yamlio import LineDict, parse_yaml_text
+
+TYPE_CHECKING = False  # typing is imported only by type checkers: it costs start-up time
+if TYPE_CHECKING:
+    from typing import Any, Iterator
 
 FORMAT = "jobkompas-answers/1"
 MAX_BYTES = 2_000_000  # an answer file is a few KB; refuse anything absurd
@@ -24,15 +26,22 @@ COUNTRY_ALIASES = {"no": "norway", "nor": "norway", "norge": "norway", "dk": "de
                    "den": "denmark", "danmark": "denmark"}
 
 
-@dataclass
 class AnswerSet:
-    values: dict[str, Any] = field(default_factory=dict)
-    language: str = "en"
-    form: str | None = None
-    asked: list[str] = field(default_factory=list)
-    source: str = "<answers>"
-    respondent: str | None = None
-    warnings: list[str] = field(default_factory=list)
+    """Answers by question id (1–5, "unsure", or an option id), with where they came from."""
+
+    def __init__(self, values: dict[str, Any] | None = None, language: str = "en", form: str | None = None,
+                 asked: list[str] | None = None, source: str = "<answers>", respondent: str | None = None,
+                 warnings: list[str] | None = None) -> None:
+        self.values = values if values is not None else {}
+        self.language = language
+        self.form = form
+        self.asked = asked if asked is not None else []
+        self.source = source
+        self.respondent = respondent
+        self.warnings = warnings if warnings is not None else []
+
+    def __repr__(self) -> str:
+        return f"AnswerSet({len(self.values)} answers, language={self.language!r}, form={self.form!r}, source={self.source!r})"
 
     @property
     def country(self) -> str | None:

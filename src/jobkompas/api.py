@@ -12,17 +12,18 @@ terminal.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
 
 from .answers import AnswerSet, check_value, parse_answer_text, read_answer_file
 from .errors import InputError
 from .questions import UNSURE, Question, QuestionBank, load_question_bank
 from .resources import COUNTRIES, LANGUAGES, occupations_dir, questions_dir
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # the catalogue and scoring load only when something is scored
+    from typing import Any, Mapping
+
     from .catalogue import Catalogue, Occupation, Step
     from .scoring import Match, Profile
 
@@ -127,32 +128,37 @@ def remaining_questions(answers: AnswerSet, *, form: str | None = None,
     return sum(1 for q in bank.form(name) if q.id not in answers.values)
 
 
-@dataclass
 class MatchView:
     """A match with everything needed to show it: occupation, score, reasons, path."""
 
-    rank: int
-    occupation: Occupation
-    match: Match
-    reasons: list[str]
-    path: list[Step]
+    def __init__(self, rank: int, occupation: Occupation, match: Match, reasons: list[str],
+                 path: list[Step]) -> None:
+        self.rank = rank
+        self.occupation = occupation
+        self.match = match
+        self.reasons = reasons
+        self.path = path
 
     @property
     def score(self) -> float:
         return self.match.score
 
 
-@dataclass
 class Result:
-    answers: AnswerSet
-    profile: Profile
-    matches: list[MatchView]
-    ranked: int
-    language: str
-    country: str
-    bank: QuestionBank
-    catalogue: Catalogue
-    meta: dict[str, Any] | None = None  # for reports: name, group, date, counsellor notes
+    """Profile, flags and ranked matches for one answer set; ``to_dict()`` is the JSON form."""
+
+    def __init__(self, answers: AnswerSet, profile: Profile, matches: list[MatchView], ranked: int,
+                 language: str, country: str, bank: QuestionBank, catalogue: Catalogue,
+                 meta: dict[str, Any] | None = None) -> None:
+        self.answers = answers
+        self.profile = profile
+        self.matches = matches
+        self.ranked = ranked
+        self.language = language
+        self.country = country
+        self.bank = bank
+        self.catalogue = catalogue
+        self.meta = meta  # for reports: name, group, date, counsellor notes
 
     @property
     def flags(self) -> list[str]:

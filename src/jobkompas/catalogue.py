@@ -7,61 +7,77 @@ start-up does not parse ~900 YAML files each time.
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import re
-from dataclasses import dataclass, field
+from collections import namedtuple
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 from . import __version__
 from .errors import ContentError, InputError
 from .problems import Checker, Problem
 from .questions import RIASEC, TRAIT_WORK_STYLES
-from .resources import COUNTRIES, LANGUAGES, occupations_dir, user_cache_dir
+from .resources import COUNTRIES, LANGUAGES, fingerprint, occupations_dir, user_cache_dir
 from .yamlio import load_yaml_file
 
 STEP_KINDS = ("school", "apprenticeship", "certificate", "higher", "work", "course")
 TEMPLATE_FILE = "_path-templates.yaml"
 ONET_CODE = re.compile(r"^\d{2}-\d{4}\.\d{2}$")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-CACHE_FORMAT = 3
+CACHE_FORMAT = 5
 
 
-@dataclass(frozen=True)
-class Step:
-    kind: str
-    years: float
-    text: dict[str, str]
+TYPE_CHECKING = False  # typing is imported only by type checkers: it costs start-up time
+if TYPE_CHECKING:
+    from typing import Any
+
+Step = namedtuple("Step", "kind years text")  # one step of an education path
 
 
-@dataclass
+DETAIL_FIELDS = ("codes", "work_styles", "related", "source", "alt_titles", "summary", "tasks",
+                 "workplaces", "key_traits", "next_steps", "explicit_paths")
+
+
 class Occupation:
-    id: str
-    onet: str
-    titles: dict[str, str]
-    codes: dict[str, Any]
-    interests: tuple[float, ...]  # R, I, A, S, E, C on O*NET's 1–7 scale
-    high_point: str
-    work_styles: dict[str, float]
-    job_zone: int | None
-    isced: int
-    related: list[str]
-    template: str | None
-    explicit_paths: dict[str, list[Step]]
-    alt_titles: dict[str, list[str]] = field(default_factory=dict)
-    summary: dict[str, str] | None = None
-    tasks: dict[str, list[str]] | None = None
-    workplaces: dict[str, list[str]] | None = None
-    key_traits: list[str] = field(default_factory=list)
-    next_steps: list[str] = field(default_factory=list)
-    source: str = ""
+    """One occupation. What ranking needs is read at load; the rest (codes, work styles,
+    the hand-written text and paths …) sits as a separate blob in the cache and is read on
+    first use, which keeps loading ~900 occupations fast."""
 
-    @property
-    def curated(self) -> bool:
-        return self.summary is not None
+    def __init__(self, id: str, onet: str, titles: dict[str, str], interests: tuple[float, ...],
+                 high_point: str, job_zone: int | None, isced: int, template: str | None,
+                 *, curated: bool, details: dict[str, Any] | None = None,
+                 details_blob: bytes | None = None) -> None:
+        self.id = id
+        self.onet = onet
+        self.titles = titles
+        self.interests = interests  # R, I, A, S, E, C on O*NET's 1–7 scale
+        self.high_point = high_point
+        self.job_zone = job_zone
+        self.isced = isced
+        self.template = template
+        self.curated = curated  # has hand-written text in all three languages
+        self._details = details
+        self._details_blob = details_blob
+
+    def _get(self, key: str) -> Any:
+        if self._details is None:
+            raw = marshal.loads(self._details_blob) if self._details_blob else {}
+            raw["explicit_paths"] = {k: [Step(*step) for step in v] for k, v in raw.get("explicit_paths", {}).items()}
+            self._details = raw
+        return self._details.get(key)
+
+    codes = property(lambda self: self._get("codes") or {})
+    work_styles = property(lambda self: self._get("work_styles") or {})
+    related = property(lambda self: self._get("related") or [])
+    source = property(lambda self: self._get("source") or "")
+    alt_titles = property(lambda self: self._get("alt_titles") or {})
+    summary = property(lambda self: self._get("summary"))
+    tasks = property(lambda self: self._get("tasks"))
+    workplaces = property(lambda self: self._get("workplaces"))
+    key_traits = property(lambda self: self._get("key_traits") or [])
+    next_steps = property(lambda self: self._get("next_steps") or [])
+    explicit_paths = property(lambda self: self._get("explicit_paths") or {})
 
     @cached_property
     def traits(self) -> dict[str, float]:
@@ -82,10 +98,11 @@ class Occupation:
         return self.titles.get(lang) or self.titles["en"]
 
 
-@dataclass
 class PathTemplates:
-    fields: dict[str, dict[str, dict[str, str]]]
-    recipes: dict[str, dict[int, list[dict[str, Any]]]]
+    def __init__(self, fields: dict[str, dict[str, dict[str, str]]],
+                 recipes: dict[str, dict[int, list[dict[str, Any]]]]) -> None:
+        self.fields = fields
+        self.recipes = recipes
 
     def expand(self, field_name: str, country: str, isced: int) -> list[Step]:
         recipes = self.recipes.get(country) or self.recipes["other"]
@@ -107,13 +124,14 @@ def _fill(template: str, values: dict[str, dict[str, str]], lang: str) -> str:
     return re.sub(r"\{(\w+)\.(\w+)\}", replace, template)
 
 
-@dataclass
 class Catalogue:
-    directory: Path
-    occupations: dict[str, Occupation]
-    templates: PathTemplates
-    problems: list[Problem] = field(default_factory=list)
-    version: str = ""
+    def __init__(self, directory: Path, occupations: dict[str, Occupation], templates: PathTemplates,
+                 problems: list[Problem] | None = None, version: str = "") -> None:
+        self.directory = directory
+        self.occupations = occupations
+        self.templates = templates
+        self.problems = problems if problems is not None else []
+        self.version = version
 
     def __len__(self) -> int:
         return len(self.occupations)
@@ -138,6 +156,9 @@ class Catalogue:
     def columns(self) -> "CatalogueColumns":
         from .scoring import CatalogueColumns
 
+        plain = getattr(self, "_columns_plain", None)
+        if plain is not None:
+            return CatalogueColumns.from_plain(plain)
         return CatalogueColumns.build(list(self.occupations.values()))
 
 
@@ -273,12 +294,13 @@ def parse_occupation(path: Path, data: Any, template_fields: set[str]) -> tuple[
     if c.problems or not occ_id or not titles or len(interests) != 6:
         return None, c.problems
     occ = Occupation(
-        id=occ_id, onet=onet, titles=titles, codes=dict(codes), interests=tuple(interests),
-        high_point=high_point, work_styles=work_styles, job_zone=job_zone, isced=isced,
-        related=list(related), template=template, explicit_paths=explicit, alt_titles=alt,
-        summary=summary, tasks=tasks, workplaces=workplaces,
-        key_traits=[t for t in key_traits if t in TRAIT_WORK_STYLES],
-        next_steps=list(next_steps), source=str(path),
+        occ_id, onet, titles, tuple(interests), high_point, job_zone, isced, template,
+        curated=summary is not None,
+        details={"codes": dict(codes), "work_styles": work_styles, "related": list(related),
+                 "source": str(path), "explicit_paths": explicit, "alt_titles": alt,
+                 "summary": summary, "tasks": tasks, "workplaces": workplaces,
+                 "key_traits": [t for t in key_traits if t in TRAIT_WORK_STYLES],
+                 "next_steps": list(next_steps)},
     )
     return occ, []
 
@@ -356,16 +378,16 @@ def parse_catalogue(directory: Path | None = None) -> Catalogue:
 
 
 def _signature(directory: Path) -> str:
-    digest = hashlib.sha256(f"{CACHE_FORMAT}:{__version__}:{directory.resolve()}".encode())
+    parts = [f"{CACHE_FORMAT}:{__version__}:{directory.resolve()}"]
     try:
         entries = sorted(os.scandir(directory), key=lambda e: e.name)
     except OSError:
-        return digest.hexdigest()
+        entries = []
     for entry in entries:
         if entry.name.endswith(".yaml"):
             st = entry.stat()
-            digest.update(f"{entry.name}:{st.st_mtime_ns}:{st.st_size};".encode())
-    return digest.hexdigest()
+            parts.append(f"{entry.name}:{st.st_mtime_ns}:{st.st_size}")
+    return fingerprint(";".join(parts))
 
 
 def _plain(value: Any) -> Any:
@@ -378,28 +400,29 @@ def _plain(value: Any) -> Any:
 
 
 def _to_plain(cat: Catalogue) -> dict:
-    occs = []
+    from .scoring import CatalogueColumns
+
+    core, blobs = [], {}
     for o in cat.occupations.values():
-        occs.append({
-            "id": o.id, "onet": o.onet, "titles": o.titles, "codes": o.codes, "interests": o.interests,
-            "high_point": o.high_point, "work_styles": o.work_styles, "job_zone": o.job_zone,
-            "isced": o.isced, "related": o.related, "template": o.template,
-            "explicit_paths": {k: [(s.kind, s.years, s.text) for s in v] for k, v in o.explicit_paths.items()},
-            "alt_titles": o.alt_titles, "summary": o.summary, "tasks": o.tasks,
-            "workplaces": o.workplaces, "key_traits": o.key_traits, "next_steps": o.next_steps,
-            "source": o.source,
-        })
-    return _plain({"occupations": occs, "fields": cat.templates.fields, "recipes": cat.templates.recipes})
+        core.append((o.id, o.onet, o.titles, o.interests, o.high_point, o.job_zone, o.isced,
+                     o.template, o.curated))
+        details = {k: getattr(o, k) for k in DETAIL_FIELDS if k != "explicit_paths"}
+        details["explicit_paths"] = {k: [(s.kind, s.years, s.text) for s in v] for k, v in o.explicit_paths.items()}
+        blobs[o.id] = marshal.dumps(_plain(details))
+    columns = CatalogueColumns.build(list(cat.occupations.values()))
+    return _plain({"core": core, "details": blobs, "columns": columns.to_plain(),
+                   "fields": cat.templates.fields, "recipes": cat.templates.recipes})
 
 
 def _from_plain(directory: Path, plain: dict, version: str) -> Catalogue:
+    blobs = plain["details"]
     occupations = {}
-    for raw in plain["occupations"]:
-        raw = dict(raw)
-        raw["explicit_paths"] = {k: [Step(*s) for s in v] for k, v in raw["explicit_paths"].items()}
-        raw["codes"] = dict(raw["codes"])
-        occupations[raw["id"]] = Occupation(**raw)
-    return Catalogue(directory, occupations, PathTemplates(plain["fields"], plain["recipes"]), [], version)
+    for occ_id, onet, titles, interests, high_point, job_zone, isced, template, curated in plain["core"]:
+        occupations[occ_id] = Occupation(occ_id, onet, titles, interests, high_point, job_zone, isced,
+                                         template, curated=curated, details_blob=blobs.get(occ_id))
+    catalogue = Catalogue(directory, occupations, PathTemplates(plain["fields"], plain["recipes"]), [], version)
+    catalogue._columns_plain = plain["columns"]  # turned into CatalogueColumns when first scored
+    return catalogue
 
 
 def load_catalogue(directory: Path | None = None, *, use_cache: bool = True) -> Catalogue:

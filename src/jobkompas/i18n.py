@@ -11,9 +11,12 @@ import locale
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 from .resources import LANGUAGES
+
+TYPE_CHECKING = False  # typing is imported only by type checkers: it costs start-up time
+if TYPE_CHECKING:
+    from typing import Callable
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 

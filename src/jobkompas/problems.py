@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from collections import namedtuple
 
 from .resources import LANGUAGES
 
+TYPE_CHECKING = False  # typing is imported only by type checkers: it costs start-up time
+if TYPE_CHECKING:
+    from typing import Any
 
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int
-    message: str
+
+class Problem(namedtuple("Problem", "file line message")):
+    __slots__ = ()
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.message}"

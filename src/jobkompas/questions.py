@@ -8,15 +8,16 @@ counsellor can point jobkompas at another inventory that follows the same schema
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import namedtuple
 from pathlib import Path
-from typing import Any
 
 from .errors import ContentError
 from .problems import Checker, Problem
-from .resources import COUNTRIES, builtin_questions_dir, questions_dir
+from .resources import COUNTRIES, builtin_questions_dir, fingerprint, questions_dir
 from .yamlio import load_yaml_file
 from .errors import InputError
+
+TYPE_CHECKING = False  # typing is imported only by type checkers: it costs start-up time
 
 RIASEC = ("R", "I", "A", "S", "E", "C")
 SCALES = ("like5", "agree5")
@@ -27,23 +28,18 @@ EDUCATION_DIMENSIONS = ("country", "current_level", "highest_level", "route")
 ROUTES = ("practical", "school", "either")
 
 
-@dataclass(frozen=True)
-class Option:
-    id: str
-    text: dict[str, str]
-    isced: int | None = None
-    route: str | None = None
-    countries: tuple[str, ...] = ()
+if TYPE_CHECKING:
+    from typing import Any
+
+# Value types are namedtuples: immutable, and far cheaper to define at start-up than dataclasses.
+Option = namedtuple("Option", "id text isced route countries", defaults=(None, None, ()))
 
 
-@dataclass(frozen=True)
-class Question:
-    id: str
-    block: str  # interest | trait | education
-    dimension: str  # R..C, a trait id, or an education dimension
-    scale: str  # like5 | agree5 | choice
-    text: dict[str, str]
-    options: tuple[Option, ...] = ()
+class Question(namedtuple("Question", "id block dimension scale text options", defaults=((),))):
+    """id; block: interest | trait | education; dimension: R..C, a trait id or an education
+    dimension; scale: like5 | agree5 | choice; text by language; options (choice only)."""
+
+    __slots__ = ()
 
     def options_for(self, country: str | None) -> tuple[Option, ...]:
         if not country:
@@ -56,30 +52,20 @@ class Question:
         return [1, 2, 3, 4, 5, UNSURE]
 
 
-@dataclass(frozen=True)
-class Trait:
-    id: str
-    name: dict[str, str]
-    description: dict[str, str]
-    work_styles: tuple[str, ...]
+Trait = namedtuple("Trait", "id name description work_styles")
+TypeText = namedtuple("TypeText", "id name keyword description")
 
 
-@dataclass(frozen=True)
-class TypeText:
-    id: str
-    name: dict[str, str]
-    keyword: dict[str, str]
-    description: dict[str, str]
-
-
-@dataclass
 class QuestionBank:
-    directory: Path
-    questions: dict[str, Question]
-    traits: dict[str, Trait]
-    types: dict[str, TypeText]
-    forms: dict[str, tuple[str, ...]]
-    problems: list[Problem] = field(default_factory=list)
+    def __init__(self, directory: Path, questions: dict[str, Question], traits: dict[str, Trait],
+                 types: dict[str, TypeText], forms: dict[str, tuple[str, ...]],
+                 problems: list[Problem] | None = None) -> None:
+        self.directory = directory
+        self.questions = questions
+        self.traits = traits
+        self.types = types
+        self.forms = forms
+        self.problems = problems if problems is not None else []
 
     def by_block(self, block: str) -> list[Question]:
         return [q for q in self.questions.values() if q.block == block]
@@ -331,8 +317,64 @@ def parse_question_bank(directory: Path | None = None) -> QuestionBank:
     return QuestionBank(directory, questions, traits, types, forms, problems)
 
 
+def _bank_signature(directory: Path) -> str:
+    import os
+
+    parts = [f"bank1:{directory.resolve()}"]
+    for folder in dict.fromkeys([directory, builtin_questions_dir()]):
+        try:
+            for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+                if entry.name.endswith(".yaml"):
+                    st = entry.stat()
+                    parts.append(f"{folder}/{entry.name}:{st.st_mtime_ns}:{st.st_size}")
+        except OSError:
+            pass
+    return fingerprint(";".join(parts))
+
+
+def _bank_to_plain(bank: QuestionBank) -> dict:
+    def option(o: Option) -> tuple:
+        return (o.id, dict(o.text), o.isced, o.route, o.countries)
+
+    return {
+        "questions": [(q.id, q.block, q.dimension, q.scale, dict(q.text), [option(o) for o in q.options])
+                      for q in bank.questions.values()],
+        "traits": [(t.id, dict(t.name), dict(t.description), t.work_styles) for t in bank.traits.values()],
+        "types": [(t.id, dict(t.name), dict(t.keyword), dict(t.description)) for t in bank.types.values()],
+        "forms": {k: tuple(v) for k, v in bank.forms.items()},
+    }
+
+
+def _bank_from_plain(directory: Path, plain: dict) -> QuestionBank:
+    questions = {qid: Question(qid, block, dim, scale, text, tuple(Option(*o) for o in options))
+                 for qid, block, dim, scale, text, options in plain["questions"]}
+    traits = {t[0]: Trait(*t) for t in plain["traits"]}
+    types = {t[0]: TypeText(*t) for t in plain["types"]}
+    return QuestionBank(directory, questions, traits, types, plain["forms"])
+
+
 def load_question_bank(directory: Path | None = None) -> QuestionBank:
+    """Load and validate a bank; a compact cache (rebuilt when any file changes) skips YAML."""
+    import marshal
+    import os
+
+    from .resources import user_cache_dir
+
+    directory = Path(directory) if directory else questions_dir()
+    cache_file = user_cache_dir() / f"bank-{_bank_signature(directory)}.marshal"
+    try:
+        return _bank_from_plain(directory, marshal.loads(cache_file.read_bytes()))
+    except (OSError, EOFError, ValueError, TypeError, KeyError):
+        pass
     bank = parse_question_bank(directory)
+    if not bank.problems:
+        try:
+            cache_file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache_file.with_suffix(f".tmp{os.getpid()}")
+            tmp.write_bytes(marshal.dumps(_bank_to_plain(bank)))
+            os.replace(tmp, cache_file)
+        except (OSError, ValueError):
+            pass  # a read-only cache dir only costs speed
     if bank.problems:
         first = bank.problems[0]
         more = f" (and {len(bank.problems) - 1} more; run 'jobkompas validate')" if len(bank.problems) > 1 else ""

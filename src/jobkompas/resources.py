@@ -43,6 +43,14 @@ def _pick(override: str | os.PathLike | None, env: str, name: str) -> Path:
     return _content_root() / name
 
 
+def fingerprint(text: str) -> str:
+    """A stable 64-bit hex digest for cache keys (zlib is cheap to import; hashlib is not)."""
+    import zlib
+
+    data = text.encode()
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
+
+
 def builtin_questions_dir() -> Path:
     """The question bank that ships with jobkompas (ignores overrides)."""
     return _content_root() / "questions"

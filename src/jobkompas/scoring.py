@@ -173,6 +173,32 @@ class CatalogueColumns:
             isced=[_required_isced(o) for o in occupations], route=[o.route for o in occupations],
         )
 
+    def to_plain(self) -> dict:
+        """Packed doubles for the cache (marshal reads bytes far faster than float lists)."""
+        from array import array
+
+        nan = float("nan")
+        return {
+            "ids": self.ids, "isced": self.isced, "route": self.route,
+            "units": array("d", [x for u in self.interest_unit for x in u]).tobytes(),
+            "trait_z": array("d", [z.get(t, nan) for z in self.trait_z for t in TRAITS]).tobytes(),
+        }
+
+    @classmethod
+    def from_plain(cls, plain: dict) -> "CatalogueColumns":
+        from array import array
+
+        units_flat = array("d")
+        units_flat.frombytes(plain["units"])
+        z_flat = array("d")
+        z_flat.frombytes(plain["trait_z"])
+        n, k = len(plain["ids"]), len(TRAITS)
+        units = [tuple(units_flat[i * 6:(i + 1) * 6]) for i in range(n)]
+        trait_z = [{t: v for t, v in zip(TRAITS, z_flat[i * k:(i + 1) * k]) if v == v} for i in range(n)]
+        return cls(ids=list(plain["ids"]), interest_unit=units,
+                   interest_cols=[[u[c] for u in units] for c in range(6)], trait_z=trait_z,
+                   isced=list(plain["isced"]), route=list(plain["route"]))
+
 
 def _required_isced(occ: "Occupation") -> int:
     # O*NET's "post-secondary certificate" (ISCED 4) is, in Norway and Denmark, the level of
