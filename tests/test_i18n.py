@@ -54,3 +54,13 @@ def test_language_detection(monkeypatch):
     monkeypatch.setenv("LANG", "da_DK.UTF-8")
     assert detect_language() == "da"
     assert detect_language("en") == "en"
+
+
+def test_durations_use_the_decimal_comma_in_nordic_languages(capsys):
+    from jobkompas.cli import main
+
+    assert main(["occupations", "show", "nurse", "--lang", "da", "--country", "denmark"]) == 0
+    out = capsys.readouterr().out
+    assert "3,5 år" in out and "3.5" not in out
+    assert main(["occupations", "show", "nurse", "--lang", "en", "--country", "denmark"]) == 0
+    assert "3.5 years" in capsys.readouterr().out

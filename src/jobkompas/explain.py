@@ -11,6 +11,12 @@ if TYPE_CHECKING:
     from .scoring import Reason
 
 
+def number(value: float, lang: str) -> str:
+    """3.5 in English, 3,5 in Norwegian and Danish."""
+    text = f"{value:g}"
+    return text.replace(".", ",") if lang in ("nb", "da") else text
+
+
 def flag_text(flag: str, lang: str) -> str:
     tr = translator(lang)
     texts = {

@@ -140,7 +140,9 @@ def print_result(console: Any, r: "Result", ascii_only: bool, detail: bool = Tru
 
 def path_line(m: Any, lang: str, tr: Any) -> str:
     """'Path: Vg1 … (1 yr) → … ' for one match, in the chosen language."""
-    steps = [s.text.get(lang, s.text["en"]) + (f" ({s.years:g})" if s.years else "") for s in m.path]
+    from .explain import number
+
+    steps = [s.text.get(lang, s.text["en"]) + (f" ({number(s.years, lang)})" if s.years else "") for s in m.path]
     return tr("Path (years): ") + " → ".join(steps)
 
 
@@ -156,6 +158,9 @@ def _jinja():
     env = Environment(loader=PackageLoader("jobkompas", "templates"),
                       autoescape=select_autoescape(["html", "xml", "j2"]), trim_blocks=True, lstrip_blocks=True)
     env.globals["zip"] = zip
+    from .explain import number
+
+    env.filters["years"] = number
     return env
 
 
@@ -202,6 +207,8 @@ def print_occupation(occ: "Occupation", catalogue: "Catalogue", bank: "QuestionB
     from rich.console import Console
     from rich.text import Text
 
+    from .explain import number
+
     tr = translator(lang)
     console = console or Console()
     console.print(Text(occ.title(lang), style="bold"))
@@ -233,7 +240,7 @@ def print_occupation(occ: "Occupation", catalogue: "Catalogue", bank: "QuestionB
     console.print(Text(line))
     console.print(Text(tr("Education path") + f" ({country})", style="bold"))
     for i, step in enumerate(catalogue.path(occ, country), start=1):
-        years = f" – {step.years:g} " + tr("years") if step.years else ""
+        years = f" – {number(step.years, lang)} " + tr("years") if step.years else ""
         console.print(Text(f"  {i}. {step.text[lang]}{years}"))
     if occ.next_steps:
         names = [catalogue.occupations[i].title(lang) for i in occ.next_steps if i in catalogue.occupations]
