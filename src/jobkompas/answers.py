@@ -51,16 +51,6 @@ class AnswerSet:
         ids = bank.forms.get(form or self.form or "full") or tuple(bank.questions)
         return [qid for qid in ids if qid not in self.values]
 
-    def to_file_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"format": FORMAT, "language": self.language}
-        if self.country:
-            data["country"] = self.country
-        if self.form:
-            data["form"] = self.form
-        if self.asked:
-            data["asked"] = list(self.asked)
-        data["answers"] = dict(self.values)
-        return data
 
 
 def check_value(q: Question, raw: Any) -> Any:

@@ -242,9 +242,3 @@ def score(answers: AnswerSet, *, top: int = 10, offset: int = 0, country: str | 
         views.append(MatchView(i, occ, m, [reason_text(r, lang, bank, country) for r in m.reasons],
                                catalogue.path(occ, country)))
     return Result(answers, profile, views, ranked, lang, country, bank, catalogue)
-
-
-def describe_confidence(result: Result) -> str:
-    from .explain import confidence_text
-
-    return confidence_text(result.profile.confidence, result.language)

@@ -322,27 +322,13 @@ def validate(
 def about() -> None:
     """Sources, licences and where jobkompas keeps its files."""
     from .resources import occupations_dir, questions_dir, user_data_dir
+    from .sources import SOURCES
 
     print(f"jobkompas {__version__}\n")
-    print(ABOUT.strip())
+    print(SOURCES)
     print(f"\nQuestions:   {questions_dir()}\nOccupations: {occupations_dir()}\nUser data:   {user_data_dir()}")
 
 
-ABOUT = """
-Sources (figures, codes and names; every sentence in jobkompas is our own):
-- Includes information from the O*NET 29.0 Database by the U.S. Department of Labor,
-  Employment and Training Administration (USDOL/ETA), used under the CC BY 4.0 licence.
-  jobkompas derives and combines these figures (interest scores, work styles, job zones,
-  education levels, related occupations); USDOL/ETA has not approved, endorsed or tested
-  these modifications. O*NET® is a trademark of USDOL/ETA.
-- Occupation groups STYRK-08: Statistisk sentralbyrå (SSB), STYRK-08 (Klass 7).
-- Occupation groups DISCO-08: Danmarks Statistik, DISCO-08.
-- ISCO-08 group titles: ESCO, European Commission.
-- SOC 2010 to ISCO-08 crosswalks: U.S. Bureau of Labor Statistics (public domain) and the
-  Institute for Structural Research (IBS), Warsaw (Hardy, Keister & Lewandowski 2018).
-Results support a conversation about choices; they must not be used to screen applicants.
-Nothing leaves this machine: jobkompas makes no network connections.
-"""
 
 
 # ---------------------------------------------------------------- counsellor
@@ -545,9 +531,10 @@ def groups_summary(
     if fmt == "html":
         from .i18n import translator
         from .render import _jinja
+        from .sources import SOURCES
 
         html = _jinja().get_template("group.html.j2").render(group=group, s=summary, tr=translator(language),
-                                                              lang=language, about=ABOUT.strip())
+                                                              lang=language, about=SOURCES)
         _emit(html, out)
         return
     _emit(_group_table(group, summary, language), out)

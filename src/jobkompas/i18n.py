@@ -31,10 +31,6 @@ def translator(lang: str) -> Callable[[str], str]:
     return translation(lang).gettext
 
 
-def ntranslator(lang: str) -> Callable[[str, str, int], str]:
-    return translation(lang).ngettext
-
-
 def detect_language(explicit: str | None = None) -> str:
     """--lang, else JOBKOMPAS_LANG, else the locale (nb/nn/no -> nb, da -> da), else en."""
     if explicit:

@@ -11,19 +11,15 @@ from __future__ import annotations
 from collections import namedtuple
 from pathlib import Path
 
-from .errors import ContentError
+from .errors import ContentError, InputError
 from .problems import Checker, Problem
 from .resources import COUNTRIES, builtin_questions_dir, fingerprint, questions_dir
 from .yamlio import load_yaml_file
-from .errors import InputError
 
 TYPE_CHECKING = False  # typing is imported only by type checkers: it costs start-up time
 
 RIASEC = ("R", "I", "A", "S", "E", "C")
-SCALES = ("like5", "agree5")
 UNSURE = "unsure"
-FORMS = ("mini", "standard", "full")
-BLOCKS = ("interest", "trait", "education")
 EDUCATION_DIMENSIONS = ("country", "current_level", "highest_level", "route")
 ROUTES = ("practical", "school", "either")
 

@@ -171,19 +171,19 @@ def _context(r: "Result") -> dict[str, Any]:
 
 
 def render_markdown(r: "Result") -> str:
-    from .cli import ABOUT
+    from .sources import SOURCES
 
     env = _jinja()
     env.autoescape = False  # Markdown is plain text; it is never rendered as HTML by us
-    return env.get_template("result.md.j2").render(**_context(r), about=ABOUT.strip())
+    return env.get_template("result.md.j2").render(**_context(r), about=SOURCES)
 
 
 def render_html(results: list["Result"]) -> str:
-    from .cli import ABOUT
+    from .sources import SOURCES
 
     tr = translator(results[0].language) if results else translator("en")
     return _jinja().get_template("report.html.j2").render(
-        results=[_context(r) for r in results], tr=tr, about=ABOUT.strip(),
+        results=[_context(r) for r in results], tr=tr, about=SOURCES,
         lang=results[0].language if results else "en", hexagon=hexagon_points)
 
 

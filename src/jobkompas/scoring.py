@@ -393,13 +393,3 @@ def answer_influence(profile: Profile, values: Mapping[str, Any], bank: Question
     share = weights["interest"] / sum(weights.values())
     return [Reason("answer", True, {"question": qid, "value": value, "points": round(100 * delta * share, 1)})
             for delta, qid, value in effects[:limit] if delta > 0.001]
-
-
-def holland_ties(scores: Mapping[str, float]) -> list[str]:
-    order = sorted(RIASEC, key=lambda t: (-scores[t], RIASEC.index(t)))
-    return order
-
-
-def summarize(profiles: Iterable[Profile]) -> dict[str, float]:
-    profiles = list(profiles)
-    return {t: sum(p.scores[t] for p in profiles) / len(profiles) for t in RIASEC} if profiles else {}
