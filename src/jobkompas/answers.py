@@ -299,16 +299,7 @@ def iter_csv_records(path: Path | str, bank: QuestionBank):
             raise InputError("the file is empty; expected a header row with 'id' and question ids", f"{name}:1") from None
         except (UnicodeDecodeError, csv.Error) as exc:
             raise InputError(f"cannot read the header row: {exc}", f"{name}:1") from None
-        header = [h.strip() for h in header]
-        if not header or header[0].lower() != "id":
-            raise InputError("the first column must be 'id'", f"{name}:1")
-        seen: set[str] = set()
-        for column in header[1:]:
-            if column in seen:
-                raise InputError(f"column {column!r} appears twice", f"{name}:1")
-            seen.add(column)
-            if column not in bank.questions and column not in ("language", "country", "form"):
-                raise InputError(f"unknown column {column!r} (expected question ids, language, country)", f"{name}:1")
+        header = check_header(header, bank, name)
         questions = [bank.questions.get(c) for c in header]
         while True:
             try:
@@ -324,10 +315,25 @@ def iter_csv_records(path: Path | str, bank: QuestionBank):
             line = reader.line_num
             if not row or not any(cell.strip() for cell in row):
                 continue
-            yield header, line, row, (lambda row=row, line=line: _row_answers(row, header, questions, bank, name, line))
+            yield header, line, row, (lambda row=row, line=line: row_answers(row, header, questions, bank, name, line))
 
 
-def _row_answers(row: list[str], header: list[str], questions: list[Question | None],
+def check_header(header: list[str], bank: QuestionBank, name: str) -> list[str]:
+    """The header's column names, stripped; an error names what is wrong with it."""
+    header = [h.strip() for h in header]
+    if not header or header[0].lower() != "id":
+        raise InputError("the first column must be 'id'", f"{name}:1")
+    seen: set[str] = set()
+    for column in header[1:]:
+        if column in seen:
+            raise InputError(f"column {column!r} appears twice", f"{name}:1")
+        seen.add(column)
+        if column not in bank.questions and column not in ("language", "country", "form"):
+            raise InputError(f"unknown column {column!r} (expected question ids, language, country)", f"{name}:1")
+    return header
+
+
+def row_answers(row: list[str], header: list[str], questions: list[Question | None],
                  bank: QuestionBank, name: str, line: int) -> AnswerSet | InputError:
     if len(row) != len(header):
         return InputError(f"row has {len(row)} cells, the header has {len(header)}", f"{name}:{line}")

@@ -1,245 +1,285 @@
 """Vectorised scoring for batches: the method of :mod:`scoring`, many respondents at once.
 
 Only the batch CSV output uses this (it needs no reason texts); tests check that it ranks
-exactly as the one-respondent path does.
+and rounds exactly as the one-respondent path does.
+
+Speed comes from folding the whole match score into one matrix product. For a respondent
+whose trait answers cover every trait, each occupation's score is linear in a short
+feature vector: the unit RIASEC profile, a constant, the unit trait profile and a one-hot
+of (highest level, preferred route). The weights' denominator depends only on which parts
+are present, so respondents are grouped by that and each group gets its own occupation
+matrix with the weights and the 100× already folded in. The best ``top`` of ~900 scores
+are then found without sorting them: occupations are cut into blocks of ten, and the top
+ten scores always lie in the ten blocks with the highest maxima.
+
+The product runs in float32. Rows where that could decide anything (two candidates within
+``NEAR`` of each other, a score within ``NEAR`` of a rounding boundary) and rows the
+product cannot express (only some traits answered) are scored again in float64 with the
+plain formula, which is the scalar path's arithmetic.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Sequence
-
 import numpy as np
 
+from .batchcsv import EMPTY, MISSING, NOT_SURE, Layout
 from .catalogue import Catalogue
-from .questions import RIASEC, UNSURE, QuestionBank
-from .scoring import TRAITS, config
+from .questions import RIASEC, QuestionBank
+from .scoring import TRAITS, config, education_fit
 
-MISSING, NOT_SURE = 0, -1
-_VALID_DIGITS = str.maketrans("", "", "12345")
+BLOCK = 10  # occupations per block when looking for the best scores
+ROWS_PER_PRODUCT = 512  # respondents per matrix product: the scores stay in cache
+NEAR = 2e-4  # float32 scores closer than this (0–100 scale) are settled in float64
 
-
-@dataclass
-class Column:
-    kind: str  # interest | trait | country | highest | route | language | form | other
-    index: int  # type index, trait index, or -1
-    lookup: dict[str, Any]
+FLAG_NAMES = ("no_variation", "too_few_answers", "flat_profile", "uncertain_code", "many_unsure")
+CONFIDENCE_NAMES = ("none", "low", "medium", "high")
 
 
-def build_columns(header: Sequence[str], bank: QuestionBank) -> list[Column]:
-    scale = {str(v): v for v in range(1, 6)} | {"": MISSING, UNSURE: NOT_SURE, "not sure": NOT_SURE, "?": NOT_SURE}
-    columns = []
-    for name in header[1:]:
-        q = bank.questions.get(name)
-        if q is not None and q.block == "interest":
-            columns.append(Column("interest", RIASEC.index(q.dimension), scale))
-        elif q is not None and q.block == "trait":
-            columns.append(Column("trait", TRAITS.index(q.dimension), scale))
-        elif name == "country" or (q is not None and q.dimension == "country"):
-            from .answers import COUNTRY_ALIASES
+class Ranked:
+    """Per respondent: profile, flags and the best matches, as arrays (see ``ResultWriter``)."""
 
-            options = {o.id: o.id for o in bank.education("country").options} | COUNTRY_ALIASES | {"": None}
-            columns.append(Column("country", -1, options))
-        elif q is not None and q.dimension == "highest_level":
-            columns.append(Column("highest", -1, {o.id: o.isced for o in q.options} | {"": None, UNSURE: None}))
-        elif q is not None and q.dimension == "route":
-            columns.append(Column("route", -1, {o.id: o.id for o in q.options} | {"": None, UNSURE: None}))
-        elif q is not None and q.dimension == "current_level":
-            columns.append(Column("other", -1, {o.id: o.id for o in q.options} | {"": None, UNSURE: None}))
-        elif name == "language":
-            columns.append(Column("language", -1, {"en": "en", "nb": "nb", "da": "da", "": None}))
-        else:
-            columns.append(Column("other", -1, {}))  # e.g. form: not used in scoring
-    return columns
+    def __init__(self, code: np.ndarray, tenths: np.ndarray, confidence: np.ndarray, flags: np.ndarray,
+                 matches: np.ndarray, match_tenths: np.ndarray) -> None:
+        self.code = code  # (n, 3) type indices of the Holland code
+        self.tenths = tenths  # (n, 6) RIASEC scores ×10
+        self.confidence = confidence  # (n,) index into CONFIDENCE_NAMES
+        self.flags = flags  # (n,) bit k set = FLAG_NAMES[k]
+        self.matches = matches  # (n, top) occupation index, -1 where there is none
+        self.match_tenths = match_tenths  # (n, top) score ×10
 
 
 class FastScorer:
-    """Score chunks of rows. Interest and trait cells become one character each ('1'–'5',
-    '0' missing, 'u' not sure), so a row is a short string and a chunk decodes in one numpy
-    call; education cells go through small lookups. ``parse`` returns ``None`` for a row
-    that needs the careful (error-reporting) path."""
-
-    def __init__(self, header: Sequence[str], bank: QuestionBank, catalogue: Catalogue, top: int) -> None:
-        import operator
-
-        self.columns = build_columns(header, bank)
-        self.top = top
+    def __init__(self, layout: Layout, bank: QuestionBank, catalogue: Catalogue, top: int) -> None:
         cols = catalogue.columns
-        self.ids = np.array(cols.ids, dtype=object)
-        self.U = np.array(cols.interest_unit, dtype=np.float32)  # (occupations, 6)
-        self.Z = np.array([[z.get(t, 0.0) for t in TRAITS] for z in cols.trait_z], dtype=np.float32)
-        self.Z2 = self.Z ** 2
-        self.has_z = self.Z2.sum(axis=1) > 0
-        self.full_z_norm = np.sqrt(self.Z2.sum(axis=1))
-        self.required = np.array(cols.isced)
-        self.route = np.array([1 if r == "practical" else 2 for r in cols.route])
-        cfg = config()
-        self.w = cfg["weights"]
-        self.edu = cfg["education_fit"]
-        self.flags = cfg["flags"]
-        scale_positions = [j for j, c in enumerate(self.columns) if c.kind in ("interest", "trait")]
-        self.scale_kinds = [self.columns[j] for j in scale_positions]
-        self.n_scale = len(scale_positions)
-        self._scale_cells = operator.itemgetter(*[j + 1 for j in scale_positions]) if scale_positions else (lambda row: ())
-        self.other_positions = [j for j, c in enumerate(self.columns) if c.kind in ("country", "highest", "route", "language")]
-        is_interest = np.array([c.kind == "interest" for c in self.scale_kinds])
-        self.interest_pos = np.flatnonzero(is_interest)
-        self.trait_pos = np.flatnonzero(~is_interest) if self.n_scale else np.array([], dtype=int)
-        self.type_of = np.zeros((len(self.interest_pos), 6))
+        self.ids = cols.ids
+        self.m = len(cols.ids)
+        self.top = min(top, self.m)
+        self.id_rank = np.argsort(np.argsort(np.array(cols.ids)))  # ties are broken by id
+        kinds = [bank.questions[layout.questions[c].id] for c in layout.scale_columns]
+        self.interest_pos = np.array([k for k, q in enumerate(kinds) if q.block == "interest"], dtype=np.int64)
+        self.trait_pos = np.array([k for k, q in enumerate(kinds) if q.block == "trait"], dtype=np.int64)
+        self.type_of = np.zeros((len(self.interest_pos), 6), dtype=np.float32)
         for k, pos in enumerate(self.interest_pos):
-            self.type_of[k, self.scale_kinds[pos].index] = 1
-        self.trait_of = np.zeros((len(self.trait_pos), len(TRAITS)))
+            self.type_of[k, RIASEC.index(kinds[pos].dimension)] = 1
+        self.trait_of = np.zeros((len(self.trait_pos), len(TRAITS)), dtype=np.float32)
         for k, pos in enumerate(self.trait_pos):
-            self.trait_of[k, self.scale_kinds[pos].index] = 1
-        self._char = {"1": "1", "2": "2", "3": "3", "4": "4", "5": "5", "": "0", UNSURE: "u", "not sure": "u", "?": "u"}
-        self._edu_tables: dict[tuple[float, int], np.ndarray] = {}
+            self.trait_of[k, TRAITS.index(kinds[pos].dimension)] = 1
 
-    def parse(self, row: Sequence[str]) -> tuple[str, tuple] | None:
-        cells = self._scale_cells(row)
-        if self.n_scale == 1:
-            cells = (cells,)
-        joined = "".join(cells)
-        if len(joined) != self.n_scale or joined.translate(_VALID_DIGITS):
-            chars = []
-            for cell in cells:
-                char = self._char.get(cell.strip().lower())
-                if char is None:
-                    return None
-                chars.append(char)
-            joined = "".join(chars)
-        others = []
-        for j in self.other_positions:
-            column, cell = self.columns[j], row[j + 1]
-            value = column.lookup.get(cell, column)
-            if value is column:
-                value = column.lookup.get(cell.strip().lower(), column)
-                if value is column:
-                    return None
-            others.append((column.kind, value))
-        return joined, tuple(others)
+        # education: one code per (ISCED level of the highest option, preferred route)
+        self.highest_col = layout.choice_column("EDU-highest")
+        self.route_col = layout.choice_column("EDU-route")
+        highest_q = bank.education("highest_level")
+        levels = sorted({o.isced for o in highest_q.options}) if highest_q else []
+        self.level_of_option = np.array([levels.index(o.isced) for o in highest_q.options] if highest_q else [], dtype=np.int64)
+        route_q = bank.education("route")
+        route_values = [o.id for o in route_q.options] if route_q else []
+        self.pref_of_option = np.array([("", "practical", "school").index(r) if r in ("practical", "school") else 0
+                                        for r in route_values], dtype=np.int64)
+        prefs = (None, "practical", "school")
+        self.edu = np.array([[education_fit(req, level, route, pref) for req, route in zip(cols.isced, cols.route)]
+                             for level in levels for pref in prefs], dtype=np.float64).reshape(-1, self.m)
 
-    def _education_table(self, highest: float, pref: int) -> np.ndarray:
-        key = (highest, pref)
-        table = self._edu_tables.get(key)
-        if table is None:
-            gap = self.required - highest
-            g = self.edu["gap"]
-            fit = np.where(gap <= -3, self.edu["far_below"], np.where(gap <= 0, 1.0, np.where(
-                gap == 1, g[1], np.where(gap == 2, g[2], g[3]))))
-            if pref:
-                fit = np.clip(fit - np.where(self.route != pref, self.edu["route_mismatch"], 0.0), 0.0, None)
-            table = self._edu_tables[key] = fit.astype(np.float32)
-        return table
+        cfg = config()
+        self.flag_cfg = cfg["flags"]
+        w = cfg["weights"]
+        self.wi, self.wt, self.we = w["interest"], w["traits"], w["education"]
+        self.U = np.array(cols.interest_unit, dtype=np.float64)  # (m, 6)
+        self.Z = np.array([[z.get(t, 0.0) for t in TRAITS] for z in cols.trait_z], dtype=np.float64)
+        self.Z2 = self.Z ** 2
+        self.z_norm = np.sqrt(self.Z2.sum(axis=1))
+        self.has_z = self.z_norm > 0
+        self.blocks = -(-self.m // BLOCK)
+        self.width = self.blocks * BLOCK
+        self.products = {(u, e): self._product_matrix(u, e) for u in (False, True) for e in (False, True)}
 
-    def score(self, parsed: list[tuple[str, tuple]]) -> list[list[Any]]:
-        """Batch CSV cells (without the id) for each parsed respondent."""
-        n = len(parsed)
-        if n == 0:
-            return []
-        raw_codes = np.frombuffer("".join(p[0] for p in parsed).encode("ascii"), dtype=np.uint8).reshape(n, self.n_scale)
-        codes = raw_codes.astype(np.int16) - ord("0")
-        codes[raw_codes == ord("u")] = NOT_SURE
-        if ((codes > 5) | ((codes < 0) & (codes != NOT_SURE))).any():
-            raise ValueError("digits outside 0–5 must be caught by parse()")
-        interest = codes[:, self.interest_pos].astype(float)
-        traits = codes[:, self.trait_pos].astype(float)
-        highest = np.full(n, np.nan)
-        pref = np.zeros(n, dtype=int)
-        for i, (_, others) in enumerate(parsed):
-            for kind, value in others:
-                if kind == "highest" and value is not None:
-                    highest[i] = value
-                elif kind == "route":
-                    pref[i] = {"practical": 1, "school": 2}.get(value, 0)
+    # ------------------------------------------------------------ the folded matrices
 
+    def _product_matrix(self, traits: bool, education: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Occupation side of the product for respondents with (traits usable, education given):
+        float32 for ranking, and float64 by occupation for the exact scores of the best.
+
+        Columns are laid out so that block b holds occupations b, b + blocks, b + 2·blocks, …
+        (any split into blocks works; this one makes the block maxima one elementwise max).
+        """
+        present_t = self.has_z if traits else np.zeros(self.m, dtype=bool)
+        denominator = self.wi + self.wt * present_t + (self.we if education else 0.0)
+        scale = 100.0 / denominator
+        z_unit = np.divide(self.Z, self.z_norm[:, None], out=np.zeros_like(self.Z), where=self.has_z[:, None])
+        rows = [self.U.T * (self.wi / 2),
+                (self.wi / 2 + present_t * (self.wt / 2))[None, :],
+                (z_unit * present_t[:, None]).T * (self.wt / 2),
+                self.edu * (self.we if education else 0.0)]
+        matrix = np.concatenate(rows, axis=0) * scale[None, :]
+        padded = np.zeros((matrix.shape[0], self.width))
+        padded[:, :self.m] = matrix
+        return np.ascontiguousarray(padded, dtype=np.float32), np.ascontiguousarray(padded.T)
+
+    # ------------------------------------------------------------ ranking
+
+    def rank(self, scale: np.ndarray, choice: np.ndarray) -> Ranked:
+        n = len(scale)
+        p = _Profiles(self, scale, choice)
+        matches = np.full((n, self.top), -1, dtype=np.int64)
+        values = np.zeros((n, self.top), dtype=np.float64)
+        exact = p.usable & ~p.all_traits & p.scorable  # some traits only: the product cannot express it
+        features = p.features()
+        features32 = features.astype(np.float32)
+        scores = np.empty((ROWS_PER_PRODUCT, self.width), dtype=np.float32)  # reused: no page faults
+        for (u, e), (matrix, matrix64) in self.products.items():
+            group = np.flatnonzero(p.scorable & ~exact & (p.usable == u) & (p.has_edu == e))
+            for start in range(0, len(group), ROWS_PER_PRODUCT):
+                rows = group[start:start + ROWS_PER_PRODUCT]
+                product = scores[:len(rows)]
+                np.matmul(features32[rows], matrix, out=product)
+                best, best_values, unsure = self._best(product, features[rows], matrix64)
+                matches[rows], values[rows] = best, best_values
+                exact[rows[unsure]] = True
+        redo = np.flatnonzero(exact)
+        if len(redo):
+            matches[redo], values[redo] = self._best_exact(p, redo)
+        tenths = _tenths(values)
+        tenths[matches < 0] = 0
+        return Ranked(p.code, p.tenths, p.confidence, p.flags, matches, tenths)
+
+    def _best(self, scores: np.ndarray, features: np.ndarray, matrix64: np.ndarray):
+        """Best ``top`` columns per row of a float32 product, their float64 values, and the
+        rows float32 cannot settle (an occupation left out might come within ``NEAR``)."""
+        n, top = len(scores), self.top
+        scores[:, self.m:] = -np.inf
+        if top * 3 > self.blocks:  # asking for most of the list: blocks do not pay
+            candidates = np.broadcast_to(np.arange(self.m), (n, self.m))
+        else:
+            block_max = scores.reshape(n, BLOCK, self.blocks).max(axis=1)
+            cut = self.blocks - top - 1
+            top_blocks = np.argpartition(block_max, cut, axis=1)[:, cut:]  # the best top + 1 blocks
+            candidates = (top_blocks[:, None, :] + self.blocks * np.arange(BLOCK)[:, None]).reshape(n, -1)
+        candidate_values = np.take_along_axis(scores, candidates, axis=1)
+        keep = min(top + 1, candidate_values.shape[1])
+        part = np.argpartition(candidate_values, candidate_values.shape[1] - keep, axis=1)[:, -keep:]
+        best = np.take_along_axis(candidates, part, axis=1)
+        floor32 = np.take_along_axis(candidate_values, part, axis=1).min(axis=1)  # all left out are ≤ this
+        exact_values = np.einsum("nk,njk->nj", features, matrix64[best])
+        order = np.lexsort((self.id_rank[best], -exact_values))
+        best = np.take_along_axis(best, order, axis=1)[:, :top]
+        exact_values = np.take_along_axis(exact_values, order, axis=1)[:, :top]
+        unsure = exact_values[:, -1] - floor32 < NEAR if keep > top else np.zeros(n, dtype=bool)
+        return best, exact_values, np.flatnonzero(unsure)
+
+    def _best_exact(self, p: "_Profiles", rows: np.ndarray):
+        """The scalar path's arithmetic, in float64, for a few rows."""
+        interest = (1 + p.unit[rows] @ self.U.T) / 2
+        numerator = self.wi * interest
+        weight = np.full(interest.shape, self.wi)
+        usable = p.usable[rows]
+        if usable.any():
+            mask = p.trait_mask[rows].astype(np.float64)
+            z_norm = np.sqrt(mask @ self.Z2.T)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                cosine = np.where(z_norm > 0, (p.trait_unit[rows] @ self.Z.T) / z_norm, 0.0)
+            present = usable[:, None] & (z_norm > 0)
+            numerator += np.where(present, self.wt * ((1 + cosine) / 2), 0.0)
+            weight += np.where(present, self.wt, 0.0)
+        has_edu = p.has_edu[rows]
+        if has_edu.any():
+            edu = self.edu[p.edu_code[rows]]
+            numerator += np.where(has_edu[:, None], self.we * edu, 0.0)
+            weight += np.where(has_edu[:, None], self.we, 0.0)
+        total = 100.0 * numerator / weight
+        order = np.lexsort((np.broadcast_to(self.id_rank, total.shape), -total))[:, :self.top]
+        return order, np.take_along_axis(total, order, axis=1)
+
+
+def _tenths(values: np.ndarray) -> np.ndarray:
+    """Scores ×10, rounded as Python's round(x, 1) does (exact decimal, half to even)."""
+    shifted = values * 10
+    tenths = np.rint(shifted).astype(np.int64)
+    awkward = np.flatnonzero((np.abs(shifted - np.floor(shifted) - 0.5) < 1e-6).ravel())
+    flat = tenths.reshape(-1)
+    for k in awkward.tolist():
+        flat[k] = round(round(float(values.flat[k]), 1) * 10)
+    return tenths
+
+
+class _Profiles:
+    """RIASEC and trait profiles, flags and education codes for a block of respondents."""
+
+    def __init__(self, scorer: FastScorer, scale: np.ndarray, choice: np.ndarray) -> None:
+        n = len(scale)
+        cfg = scorer.flag_cfg
+        interest = scale[:, scorer.interest_pos].astype(np.float32)
         answered = interest > 0
-        counts = answered.astype(float) @ self.type_of
-        sums = np.where(answered, interest, 0) @ self.type_of
+        answered_values = np.where(answered, interest, 0)
+        counts = answered.astype(np.float32) @ scorer.type_of
+        sums = answered_values @ scorer.type_of
+        squares = (answered_values ** 2).sum(axis=1)
         unsure = (interest == NOT_SURE).sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
-            raw = (sums / counts - 1) / 4 * 100
-        known = ~np.isnan(raw)
+            raw = (sums.astype(np.float64) / counts - 1.0) / 4.0 * 100.0
+        known = counts > 0
         known_count = known.sum(axis=1)
         fill = np.where(known_count > 0, np.where(known, raw, 0).sum(axis=1) / np.maximum(known_count, 1), 50.0)
-        scores = np.round(np.where(known, raw, fill[:, None]), 1)
-        total_answered = counts.sum(axis=1)
-        big = np.where(answered, interest, -np.inf).max(axis=1)
-        small = np.where(answered, interest, np.inf).min(axis=1)
+        filled = np.where(known, raw, fill[:, None])
+        self.tenths = _tenths(filled)
+        scores = self.tenths / 10.0
+        total = counts.sum(axis=1)
+        value_sum = sums.sum(axis=1)
+        same_values = squares.astype(np.float64) * total == value_sum.astype(np.float64) ** 2  # no spread at all
         spread = scores.max(axis=1) - scores.min(axis=1)
-        no_variation = (total_answered == 0) | (big == small) | (spread < 1e-9)
-        too_few = (total_answered < self.flags["min_interest_answers"]) | (counts.min(axis=1) < self.flags["min_per_type"])
-        flat = ~no_variation & (spread < self.flags["flat_range"])
+        no_variation = (total == 0) | same_values | (spread < 1e-9)
+        too_few = (total < cfg["min_interest_answers"]) | (counts.min(axis=1) < cfg["min_per_type"])
+        flat = ~no_variation & (spread < cfg["flat_range"])
         order = np.argsort(-scores, axis=1, kind="stable")
-        ranked_scores = np.take_along_axis(scores, order, axis=1)
-        uncertain = ~no_variation & (ranked_scores[:, 2] - ranked_scores[:, 3] < self.flags["tie_margin"])
-        with np.errstate(invalid="ignore", divide="ignore"):
-            many_unsure = np.where(total_answered + unsure > 0, unsure / np.maximum(total_answered + unsure, 1), 0) > self.flags["many_unsure_share"]
-        none = no_variation | (total_answered < 6)
-        confidence = np.where(none, "none", np.where(too_few | flat, "low", np.where(uncertain | many_unsure, "medium", "high")))
-
-        # interest fit: correlation of the shapes
+        ranked = np.take_along_axis(scores, order, axis=1)
+        uncertain = ~no_variation & (ranked[:, 2] - ranked[:, 3] < cfg["tie_margin"])
+        asked = total + unsure
+        many_unsure = (asked > 0) & (unsure / np.maximum(asked, 1) > cfg["many_unsure_share"])
+        none = no_variation | (total < 6)
+        self.confidence = np.where(none, 0, np.where(too_few | flat, 1, np.where(uncertain | many_unsure, 2, 3))).astype(np.int8)
+        self.flags = (no_variation * 1 | too_few * 2 | flat * 4 | uncertain * 8 | many_unsure * 16).astype(np.int8)
+        self.code = order[:, :3]
         centred = scores - scores.mean(axis=1, keepdims=True)
         norm = np.sqrt((centred ** 2).sum(axis=1, keepdims=True))
-        person = np.divide(centred, norm, out=np.zeros_like(centred), where=norm > 1e-9).astype(np.float32)
-        wi, wt, we = (np.float32(self.w[k]) for k in ("interest", "traits", "education"))
-        numerator = person @ (self.U.T * (wi / 2))
-        numerator += wi / 2
-        denominator = np.full((n, 1), wi, dtype=np.float32)
+        self.unit = np.divide(centred, norm, out=np.zeros_like(centred), where=norm >= 1e-9)
+        self.scorable = ~none & (norm[:, 0] >= 1e-9)
 
-        # trait fit: own-centred trait profile against catalogue z-scores (cosine)
+        traits = scale[:, scorer.trait_pos].astype(np.float32)
         t_answered = traits > 0
-        t_counts = t_answered.astype(float) @ self.trait_of
-        t_sums = np.where(t_answered, traits, 0) @ self.trait_of
+        t_counts = t_answered.astype(np.float32) @ scorer.trait_of
+        t_sums = np.where(t_answered, traits, 0) @ scorer.trait_of
+        self.trait_mask = t_counts > 0
         with np.errstate(invalid="ignore", divide="ignore"):
-            t_scores = np.round((t_sums / t_counts - 1) / 4 * 100, 1)
-        mask = t_counts > 0
-        n_traits = mask.sum(axis=1, keepdims=True)
-        t_mean = np.where(mask, t_scores, 0).sum(axis=1, keepdims=True) / np.maximum(n_traits, 1)
-        d = np.where(mask, t_scores - t_mean, 0)
+            t_scores = _tenths(np.where(self.trait_mask, (t_sums.astype(np.float64) / t_counts - 1.0) / 4.0 * 100.0, 0.0)) / 10.0
+        n_traits = self.trait_mask.sum(axis=1, keepdims=True)
+        t_mean = np.where(self.trait_mask, t_scores, 0).sum(axis=1, keepdims=True) / np.maximum(n_traits, 1)
+        d = np.where(self.trait_mask, t_scores - t_mean, 0.0)
         d_norm = np.sqrt((d ** 2).sum(axis=1, keepdims=True))
-        usable = (n_traits[:, 0] >= 3) & (d_norm[:, 0] >= 1e-9)
-        if usable.any():
-            d = np.divide(d, d_norm, out=np.zeros_like(d), where=d_norm > 1e-9).astype(np.float32)
-            d[~usable] = 0
-            if mask[usable].all():
-                z_norm = self.full_z_norm[None, :]
-            else:
-                z_norm = np.sqrt(mask.astype(np.float32) @ self.Z2.T)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                cosine = np.where(z_norm > 0, (d @ self.Z.T) / z_norm, 0)
-            present = usable[:, None] & (z_norm > 0)
-            numerator += np.where(present, (1 + cosine) * (wt / 2), 0)
-            denominator = denominator + np.where(present, wt, 0).astype(np.float32)
+        self.usable = (n_traits[:, 0] >= 3) & (d_norm[:, 0] >= 1e-9)
+        self.trait_unit = np.divide(d, d_norm, out=np.zeros_like(d), where=d_norm >= 1e-9)
+        self.trait_unit[~self.usable] = 0
+        self.all_traits = self.trait_mask.all(axis=1) if len(TRAITS) else np.ones(n, dtype=bool)
 
-        # education fit: one small table per (highest level, preferred route)
-        has_edu = ~np.isnan(highest)
-        if has_edu.any():
-            keys = list(zip(highest.tolist(), pref.tolist()))
-            edu = np.stack([self._education_table(h, p) if not np.isnan(h) else np.zeros_like(self.required, dtype=np.float32)
-                            for h, p in keys])
-            numerator += edu * we
-            denominator = denominator + np.where(has_edu, we, 0).astype(np.float32)[:, None]
-        total = 100 * numerator / denominator
+        self.has_edu = np.zeros(n, dtype=bool)
+        self.edu_code = np.zeros(n, dtype=np.int64)
+        if scorer.highest_col is not None and len(scorer.level_of_option):
+            highest = choice[:, scorer.highest_col].astype(np.int64)
+            self.has_edu = highest != EMPTY
+            level = scorer.level_of_option[np.maximum(highest, 0)]
+            pref = np.zeros(n, dtype=np.int64)
+            if scorer.route_col is not None and len(scorer.pref_of_option):
+                route = choice[:, scorer.route_col].astype(np.int64)
+                pref = np.where(route != EMPTY, scorer.pref_of_option[np.maximum(route, 0)], 0)
+            self.edu_code = level * 3 + pref
+        self.n_edu = len(scorer.edu)
 
-        top = min(self.top, total.shape[1])
-        best = np.sort(np.argpartition(-total, top - 1, axis=1)[:, :top], axis=1)
-        best_values = np.take_along_axis(total, best, axis=1)
-        ranked = np.take_along_axis(best, np.argsort(-best_values, axis=1, kind="stable"), axis=1)
-        ranked_values = np.round(np.take_along_axis(total, ranked, axis=1).astype(np.float64), 1).tolist()
-        ranked_ids = self.ids[ranked].tolist()
-        codes_text = ["".join(RIASEC[k] for k in row) for row in order[:, :3].tolist()]
-        flag_names = np.array(["no_variation", "too_few_answers", "flat_profile", "uncertain_code", "many_unsure"])
-        flag_matrix = np.stack([no_variation, too_few, flat, uncertain, many_unsure], axis=1)
-        score_rows = scores.tolist()
-        conf = confidence.tolist()
-        rows = []
-        empty = [""] * (2 * top)
-        for i in range(n):
-            flags = " ".join(flag_names[flag_matrix[i]]) if flag_matrix[i].any() else ""
-            row = [codes_text[i], *score_rows[i], conf[i], flags]
-            if none[i]:
-                row += empty
-            else:
-                row += [x for pair in zip(ranked_ids[i], ranked_values[i]) for x in pair]
-            rows.append(row)
-        return rows
+    def features(self) -> np.ndarray:
+        n = len(self.unit)
+        out = np.zeros((n, 6 + 1 + len(TRAITS) + self.n_edu))
+        out[:, :6] = self.unit
+        out[:, 6] = 1
+        out[:, 7:7 + len(TRAITS)] = self.trait_unit
+        rows = np.flatnonzero(self.has_edu)
+        out[rows, 7 + len(TRAITS) + self.edu_code[rows]] = 1
+        return out
+
+
+assert MISSING == 0  # answered = code > 0 relies on it

@@ -1,0 +1,538 @@
+"""Class files at numpy speed: a batch CSV read into answer arrays, result rows written back.
+
+Python's csv module spends over a microsecond on every cell, and a class file has ~90 cells
+per row, so reading 100,000 rows that way costs more than scoring them. Answer rows have a
+shape worth exploiting: almost every cell is one character ('1'–'5'). A chunk of the file
+is split with a few numpy passes over its bytes: only the cells that are *not* one
+character long (ids, option ids, empty cells; a handful per row) are located one by one,
+and the runs of one-character cells between them are read through a strided view.
+
+Nothing unusual is guessed at. Quoted cells, stray spaces, other spellings, a wrong number
+of cells: such a row goes through the same careful, error-reporting parser as every other
+answer file (:func:`answers.row_answers`) and, if valid, joins the arrays. A chunk with a
+quote, a bare carriage return or text that is not UTF-8 hands the rest of the file to the
+csv module, which gives the same answers (tests feed both readers random files).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import sys
+from pathlib import Path
+from typing import BinaryIO, Iterator, Sequence
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from .answers import COUNTRY_ALIASES, AnswerSet, check_header, row_answers
+from .errors import InputError
+from .questions import UNSURE, QuestionBank
+from .resources import LANGUAGES
+
+CHUNK_BYTES = 1 << 21  # about 10,000 rows: arrays of a few MB, read in well under 0.1 s
+CAREFUL_BATCH = 2000  # rows per block when the csv module reads the rest of a file
+
+MISSING, NOT_SURE, INVALID = 0, -1, -9  # scale codes; 1–5 are answers
+EMPTY, UNKNOWN = -1, -2  # choice codes; 0… index the column's values
+_SCALE_TOKENS = {"unsure": NOT_SURE, "not sure": NOT_SURE}  # exact spellings; others go the careful way
+
+_ONE_CHAR = np.full(256, INVALID, dtype=np.int8)
+_ONE_CHAR[np.frombuffer(b"12345", dtype=np.uint8)] = np.arange(1, 6)
+_ONE_CHAR[ord("?")] = NOT_SURE
+_COMMA, _NEWLINE, _SPACE = 44, 10, 32
+
+
+class Layout:
+    """What each column of a class file holds, from its (already checked) header."""
+
+    def __init__(self, header: Sequence[str], bank: QuestionBank) -> None:
+        self.header = list(header)
+        self.questions = [bank.questions.get(c) for c in header]
+        self.scale_columns: list[int] = []
+        self.choice_columns: list[int] = []
+        self.choice_values: list[tuple[str, ...]] = []  # canonical values per choice column
+        self.accepted: list[dict[str, int]] = []  # exact text -> index into choice_values
+        self.free_columns: list[int] = []
+        for c, (name, q) in enumerate(zip(self.header, self.questions)):
+            if c == 0:
+                continue
+            if name == "form":
+                self.free_columns.append(c)
+            elif name == "language":
+                self._choice(c, LANGUAGES, {})
+            elif name == "country" or (q is not None and q.dimension == "country"):
+                options = tuple(o.id for o in bank.education("country").options)
+                self._choice(c, options, COUNTRY_ALIASES)
+            elif q is not None and q.scale == "choice":
+                self._choice(c, tuple(o.id for o in q.options), {})
+            else:
+                self.scale_columns.append(c)
+        self.var_columns = [0] + sorted(self.choice_columns + self.free_columns)
+        # runs of scale columns, each following a non-scale column: (index in var_columns, first, length)
+        self.runs: list[tuple[int, int, int]] = []
+        for j, c in enumerate(self.var_columns):
+            end = self.var_columns[j + 1] if j + 1 < len(self.var_columns) else len(self.header)
+            if end > c + 1:
+                self.runs.append((j, c + 1, end - c - 1))
+        self.scale_index = {c: k for k, c in enumerate(self.scale_columns)}
+
+    def _choice(self, column: int, values: tuple[str, ...], aliases: dict[str, str]) -> None:
+        self.choice_columns.append(column)
+        self.choice_values.append(values)
+        accepted = {v: k for k, v in enumerate(values)}
+        accepted.update({alias: values.index(value) for alias, value in aliases.items() if value in values})
+        self.accepted.append(accepted)
+
+    def choice_column(self, name: str) -> int | None:
+        """Position in the choice arrays of the column for question ``name`` (or alias)."""
+        for k, c in enumerate(self.choice_columns):
+            q = self.questions[c]
+            if self.header[c] == name or (q is not None and q.id == name):
+                return k
+        return None
+
+    def encode(self, answers: AnswerSet) -> tuple[list[int], list[int]]:
+        """A validated row as array codes (the careful path's result joins the fast path's)."""
+        scale = []
+        for c in self.scale_columns:
+            value = answers.values.get(self.questions[c].id)
+            scale.append(MISSING if value is None else NOT_SURE if value == UNSURE else int(value))
+        choice = []
+        for k, c in enumerate(self.choice_columns):
+            name, q = self.header[c], self.questions[c]
+            value = (answers.language if name == "language" else
+                     answers.values.get("EDU-country") if name == "country" else answers.values.get(q.id))
+            choice.append(self.choice_values[k].index(value) if value in self.choice_values[k] else EMPTY)
+        return scale, choice
+
+
+class Rows:
+    """Valid respondent rows of one chunk, in file order, and the errors of the others.
+
+    ``ids`` are the id cells as UTF-8, ready to write to a CSV (quoted where needed);
+    ``scale`` holds one code per scale column, ``choice`` one per choice column.
+    """
+
+    def __init__(self, lines: np.ndarray, ids: list[bytes], scale: np.ndarray, choice: np.ndarray,
+                 errors: list[InputError]) -> None:
+        self.lines, self.ids, self.scale, self.choice, self.errors = lines, ids, scale, choice, errors
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+class ClassFile:
+    """A batch CSV opened for streaming: the header is read and checked on opening."""
+
+    def __init__(self, path: Path | str, bank: QuestionBank) -> None:
+        self.bank = bank
+        self.name = str(path)
+        if self.name == "-":
+            self.name = "<stdin>"
+            self.stream: BinaryIO = sys.stdin.buffer
+            self.size = None
+        else:
+            p = Path(path)
+            if p.is_dir():
+                raise InputError("is a directory, expected a CSV file", self.name)
+            try:
+                self.stream = p.open("rb")
+            except FileNotFoundError:
+                raise InputError("no such file", self.name) from None
+            except OSError as exc:
+                raise InputError(f"cannot read: {exc.strerror}", self.name) from None
+            self.size = p.stat().st_size
+        self.consumed = 0  # bytes read so far, for progress
+        try:
+            self._buffer = self._read_header()
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.stream is not sys.stdin.buffer:
+            self.stream.close()
+
+    def __enter__(self) -> "ClassFile":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _read(self) -> bytes:
+        data = self.stream.read(CHUNK_BYTES)
+        self.consumed += len(data)
+        return data
+
+    def _read_header(self) -> bytes:
+        buffer = self._read()
+        if buffer.startswith(codecs.BOM_UTF8):
+            buffer = buffer[3:]
+        while b"\n" not in buffer:
+            more = self._read()
+            if not more:
+                break
+            buffer += more
+        if not buffer.strip():
+            raise InputError("the file is empty; expected a header row with 'id' and question ids", f"{self.name}:1")
+        end = buffer.find(b"\n")
+        end = len(buffer) if end < 0 else end
+        try:
+            text = buffer[:end].decode("utf-8").rstrip("\r")
+            header = next(csv.reader([text]))
+        except (UnicodeDecodeError, csv.Error, StopIteration) as exc:
+            raise InputError(f"cannot read the header row: {exc}", f"{self.name}:1") from None
+        self.header = check_header(header, self.bank, self.name)
+        self.layout = Layout(self.header, self.bank)
+        return buffer[end + 1:]
+
+    def rows(self) -> Iterator[Rows]:
+        """Valid rows and errors, chunk by chunk, in file order."""
+        buffer, line = self._buffer, 2
+        while True:
+            more = self._read() if len(buffer) < CHUNK_BYTES else b""
+            buffer += more
+            if not buffer:
+                return
+            cut = buffer.rfind(b"\n") + 1 if more or len(buffer) >= CHUNK_BYTES else len(buffer)
+            if cut == 0:  # no complete line yet
+                if more:
+                    continue
+                cut = len(buffer)
+            chunk, buffer = buffer[:cut], buffer[cut:]
+            if not chunk.endswith(b"\n"):
+                chunk += b"\n"
+            if b"\r" in chunk:
+                chunk = chunk.replace(b"\r\n", b"\n")
+            if b'"' in chunk or b"\r" in chunk or not _is_utf8(chunk):
+                yield from self._careful_rest(chunk + buffer, line)
+                return
+            rows, line_count = _split_chunk(chunk, line, self)
+            yield rows
+            line += line_count
+
+    def _careful_rest(self, head: bytes, first_line: int) -> Iterator[Rows]:
+        """The rest of the file through the csv module, every row through the careful parser."""
+        layout = self.layout
+        lines_read = first_line - 1
+
+        def text_lines() -> Iterator[str]:
+            nonlocal lines_read
+            pending = head
+            while True:
+                more = self._read()
+                pending += more
+                if more:
+                    *complete, pending = pending.split(b"\n")
+                else:
+                    complete = pending.split(b"\n")
+                    if complete[-1] == b"":
+                        complete.pop()
+                for raw in complete:
+                    lines_read += 1
+                    try:
+                        yield raw.decode("utf-8") + "\n"
+                    except UnicodeDecodeError as exc:
+                        raise InputError(f"not UTF-8 text ({exc.reason}); save the file as UTF-8",
+                                         f"{self.name}:{lines_read}") from None
+                if not more:
+                    return
+
+        reader = csv.reader(text_lines())
+        block = _RowsBuilder(layout)
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                block.errors.append(InputError(str(exc), f"{self.name}:{first_line - 1 + reader.line_num}"))
+                continue
+            line = first_line - 1 + reader.line_num
+            if cells and any(cell.strip() for cell in cells):
+                block.add_careful(cells, line, self)
+            if len(block) >= CAREFUL_BATCH:
+                yield block.build()
+                block = _RowsBuilder(layout)
+        yield block.build()
+
+
+def _is_utf8(chunk: bytes) -> bool:
+    if chunk.isascii():
+        return True
+    try:
+        chunk.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+class _RowsBuilder:
+    """Rows of a chunk gathered from the fast and the careful path, then put in file order."""
+
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+        self.parts: list[tuple[np.ndarray, list[bytes], np.ndarray, np.ndarray]] = []
+        self.careful_lines: list[int] = []
+        self.careful_ids: list[bytes] = []
+        self.careful_scale: list[list[int]] = []
+        self.careful_choice: list[list[int]] = []
+        self.errors: list[InputError] = []
+        self.count = 0
+
+    def __len__(self) -> int:
+        return self.count
+
+    def add_fast(self, lines: np.ndarray, ids: list[bytes], scale: np.ndarray, choice: np.ndarray) -> None:
+        self.parts.append((lines, ids, scale, choice))
+        self.count += len(ids)
+
+    def add_careful(self, cells: list[str], line: int, source: ClassFile) -> None:
+        layout = self.layout
+        result = row_answers(cells, layout.header, layout.questions, source.bank, source.name, line)
+        if isinstance(result, InputError):
+            self.errors.append(result)
+            return
+        scale, choice = layout.encode(result)
+        self.careful_lines.append(line)
+        self.careful_ids.append(quote_cell(result.respondent or str(line)).encode("utf-8"))
+        self.careful_scale.append(scale)
+        self.careful_choice.append(choice)
+        self.count += 1
+
+    def build(self) -> Rows:
+        layout = self.layout
+        n_scale, n_choice = len(layout.scale_columns), len(layout.choice_columns)
+        parts = list(self.parts)
+        if self.careful_lines:
+            parts.append((np.array(self.careful_lines, dtype=np.int64), self.careful_ids,
+                          np.array(self.careful_scale, dtype=np.int8).reshape(-1, n_scale),
+                          np.array(self.careful_choice, dtype=np.int16).reshape(-1, n_choice)))
+        self.errors.sort(key=lambda e: _line_of(e))
+        if not parts:
+            return Rows(np.zeros(0, dtype=np.int64), [], np.zeros((0, n_scale), np.int8),
+                        np.zeros((0, n_choice), np.int16), self.errors)
+        if len(parts) == 1:
+            return Rows(*parts[0], self.errors)
+        lines = np.concatenate([p[0] for p in parts])
+        ids = [i for p in parts for i in p[1]]
+        scale = np.concatenate([p[2] for p in parts])
+        choice = np.concatenate([p[3] for p in parts])
+        order = np.argsort(lines, kind="stable")
+        return Rows(lines[order], [ids[i] for i in order.tolist()], scale[order], choice[order], self.errors)
+
+
+def _line_of(error: InputError) -> int:
+    where = error.where or ""
+    tail = where.rsplit(":", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+def _split_chunk(chunk: bytes, first_line: int, source: ClassFile) -> tuple[Rows, int]:
+    """Split complete lines (no quotes, no CR, valid UTF-8) into arrays; odd rows go the careful way."""
+    layout = source.layout
+    width = max([len(t.encode()) for acc in layout.accepted for t in acc] + [len(t) for t in _SCALE_TOKENS]) + 1
+    buf = b"\n" + chunk + bytes(width + 2 * len(layout.header))
+    padded = np.frombuffer(buf, dtype=np.uint8)
+    arr = padded[:len(chunk) + 1]  # a newline before the first row: every row starts after a separator
+    is_newline = arr == _NEWLINE
+    sep = arr == _COMMA
+    sep |= is_newline
+
+    # Boundaries: separators that do not end a one-character cell (separator, other, separator).
+    one = np.zeros_like(sep)
+    np.logical_and(sep[2:], sep[:-2], out=one[2:])
+    one[2:] &= ~sep[1:-1]
+    boundary = sep & ~one
+    boundary |= is_newline
+    boundary[0] = False
+    ends = np.flatnonzero(boundary)
+    # A cell of two or more characters starts where two non-separators follow a separator.
+    long_start = np.zeros_like(sep)
+    np.logical_and(sep[:-2], ~sep[1:-1], out=long_start[1:-1])
+    long_start[1:-1] &= ~sep[2:]
+    starts = ends.copy()  # empty cells start where they end
+    one_at_end = one[ends]  # a row's last cell may be one character long: its newline is a boundary
+    starts[one_at_end] -= 1
+    starts[~sep[ends - 1] & ~one_at_end] = np.flatnonzero(long_start)
+    previous = np.empty_like(ends)
+    previous[0] = 0
+    previous[1:] = ends[:-1]
+    singles = (starts - previous - 1) // 2  # one-character cells between two boundaries
+
+    at_row_end = is_newline[ends]
+    row_last = np.flatnonzero(at_row_end)  # each row's newline, as an index into ends
+    row_of = np.cumsum(at_row_end) - at_row_end
+    closed = np.cumsum(singles + 1)  # cells closed so far
+    before_row = np.zeros(len(row_last), dtype=closed.dtype)
+    before_row[1:] = closed[row_last[:-1]]
+    column = closed - before_row[row_of] - 1
+    row_first = np.zeros(len(row_last), dtype=np.int64)
+    row_first[1:] = row_last[:-1] + 1  # first boundary of each row
+    row_start = previous[row_first] + 1
+    row_length = ends[row_last] - row_start
+    cells_in_row = column[row_last] + 1
+    lines = first_line + np.arange(len(row_last))
+
+    builder = _RowsBuilder(layout)
+    ncols, nvar = len(layout.header), len(layout.var_columns)
+    blank = row_length == 0
+    right_count = (cells_in_row == ncols) & ~blank
+    boundaries_in_row = row_last - row_first + 1
+    standard = right_count & (boundaries_in_row == nvar)
+    if standard.any():
+        idx = row_first[standard][:, None] + np.arange(nvar)
+        standard[np.flatnonzero(standard)[~(column[idx] == layout.var_columns).all(axis=1)]] = False
+    general = right_count & ~standard
+    careful = ~blank & ~right_count
+
+    decoded_rows: list[np.ndarray] = []
+    if standard.any():
+        rows_std = np.flatnonzero(standard)
+        idx = row_first[rows_std][:, None] + np.arange(nvar)
+        var_start, var_length = starts[idx], ends[idx] - starts[idx]
+        scale = np.empty((len(rows_std), len(layout.scale_columns)), dtype=np.int8)
+        offset = 0
+        for j, _first, length in layout.runs:
+            first_byte = ends[idx[:, j]] + 1
+            window = as_strided(padded, (len(arr), length), (1, 2))
+            scale[:, offset:offset + length] = _ONE_CHAR[window[first_byte]]
+            offset += length
+        decoded_rows.append(_decode(buf, padded, layout, width, rows_std, var_start, var_length, scale))
+    if general.any():
+        rows_gen = np.flatnonzero(general)
+        mine = general[row_of]
+        local = np.cumsum(general) - 1
+        b_row, b_col = local[row_of[mine]], column[mine]
+        b_len = (ends - starts)[mine]
+        extra = np.zeros((ncols + 1, len(rows_gen)), dtype=np.int64)
+        extra[b_col + 1, b_row] = b_len - 1
+        length = 1 + extra[1:]
+        np.cumsum(extra, axis=0, out=extra)
+        start = row_start[rows_gen][None, :] + 2 * np.arange(ncols)[:, None] + extra[:-1]
+        var = np.array(layout.var_columns)
+        scale_cols = np.array(layout.scale_columns, dtype=np.int64)
+        s_start, s_len = start[scale_cols].T, length[scale_cols].T
+        scale = np.where(s_len == 1, _ONE_CHAR[padded[s_start]], np.where(s_len == 0, MISSING, INVALID)).astype(np.int8)
+        long_cells = np.argwhere(s_len > 1)
+        if len(long_cells):
+            tokens = _tokens(buf, s_start[long_cells[:, 0], long_cells[:, 1]],
+                             s_len[long_cells[:, 0], long_cells[:, 1]])
+            values = [_SCALE_TOKENS.get(t, INVALID) for t in tokens]
+            scale[long_cells[:, 0], long_cells[:, 1]] = values
+        decoded_rows.append(_decode(buf, padded, layout, width, rows_gen, start[var].T, length[var].T, scale))
+
+    for rows, ids, scale, choice, ok in decoded_rows:
+        careful[rows[~ok]] = True
+        if ok.all():
+            builder.add_fast(lines[rows], ids, scale, choice)
+        else:
+            keep = np.flatnonzero(ok)
+            builder.add_fast(lines[rows[keep]], [ids[i] for i in keep.tolist()], scale[keep], choice[keep])
+    for r in np.flatnonzero(careful).tolist():
+        raw = chunk[row_start[r] - 1:ends[row_last[r]] - 1].decode("utf-8")
+        cells = next(csv.reader([raw]), [])
+        if cells and any(cell.strip() for cell in cells):
+            builder.add_careful(cells, int(lines[r]), source)
+    return builder.build(), len(row_last)
+
+
+def _decode(buf: bytes, padded: np.ndarray, layout: Layout, width: int, rows: np.ndarray, var_start: np.ndarray,
+            var_length: np.ndarray, scale: np.ndarray):
+    """Ids and choice codes from the non-scale cells; ``ok`` is False where a row needs care."""
+    ok = (scale != INVALID).all(axis=1)
+    id_start, id_length = var_start[:, 0], var_length[:, 0]
+    ok &= (id_length > 0) & (padded[id_start] != _SPACE) & (padded[id_start + id_length - 1] != _SPACE)
+    choice = np.empty((len(rows), len(layout.choice_columns)), dtype=np.int16)
+    for k, c in enumerate(layout.choice_columns):
+        j = layout.var_columns.index(c)
+        codes = _lookup(padded, var_start[:, j], var_length[:, j], layout.accepted[k], width)
+        choice[:, k] = codes
+        ok &= codes != UNKNOWN
+    ids = [buf[s:s + n] for s, n in zip(id_start.tolist(), id_length.tolist())]  # never need quoting
+    return rows, ids, scale, choice, ok
+
+
+def _tokens(buf: bytes, start: np.ndarray, length: np.ndarray) -> list[str]:
+    return [buf[s:s + n].decode("utf-8", "replace") for s, n in zip(start.tolist(), length.tolist())]
+
+
+def _lookup(padded: np.ndarray, start: np.ndarray, length: np.ndarray, accepted: dict[str, int], width: int) -> np.ndarray:
+    """Codes of choice cells: the index of an accepted exact text, EMPTY, or UNKNOWN."""
+    texts = sorted(accepted)
+    vocab = np.array([t.encode() for t in texts], dtype=f"S{width}")
+    code_of = np.array([accepted[t] for t in texts] + [UNKNOWN], dtype=np.int16)
+    windows = as_strided(padded, (len(padded) - width, width), (1, 1))
+    cells = windows[np.minimum(start, len(padded) - width - 1)]
+    cells[np.arange(width)[None, :] >= np.minimum(length, width)[:, None]] = 0
+    keys = cells.view(f"S{width}").ravel()
+    at = np.searchsorted(vocab, keys)
+    found = (at < len(vocab)) & (vocab[np.minimum(at, len(vocab) - 1)] == keys) & (length < width)
+    codes = np.where(found, code_of[np.where(found, at, len(vocab))], UNKNOWN).astype(np.int16)
+    codes[length == 0] = EMPTY
+    return codes
+
+
+# ---------------------------------------------------------------- writing result rows
+
+
+def quote_cell(text: str) -> str:
+    """A cell as the csv module writes it (quoted only when it has to be)."""
+    if any(ch in text for ch in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+class ResultWriter:
+    """Batch result rows as CSV bytes, assembled from pre-formatted cells.
+
+    Every cell after the id is one of a few thousand texts (a score with one decimal, an
+    occupation id, a Holland code, …), so a block of rows becomes a matrix of indices into
+    a table of cells and one ``bytes.join``: the csv module's text, without its per-cell cost.
+    """
+
+    def __init__(self, occupation_ids: Sequence[str], top: int, riasec: str,
+                 confidence_names: Sequence[str], flag_names: Sequence[str]) -> None:
+        self.top = top
+        cells: list[bytes] = []
+
+        def add(texts: list[str]) -> int:
+            cells.extend(("," + quote_cell(t)).encode("utf-8") for t in texts)
+            return len(cells) - len(texts)
+
+        self.score_at = add([f"{t // 10}.{t % 10}" for t in range(1001)])
+        self.code_at = add([a + b + c for a in riasec for b in riasec for c in riasec])
+        self.confidence_at = add(list(confidence_names))
+        self.flags_at = add([" ".join(name for k, name in enumerate(flag_names) if bits >> k & 1)
+                             for bits in range(1 << len(flag_names))])
+        self.occupation_at = add(list(occupation_ids))
+        self.empty_at = add([""])
+        cells.append(b"\n")
+        self.newline_at = len(cells) - 1
+        self.cells = cells
+
+    def header(self) -> bytes:
+        from .render import batch_header
+
+        return (",".join(quote_cell(h) for h in batch_header(self.top)) + "\n").encode("utf-8")
+
+    def rows(self, ids: list[bytes], ranked) -> bytes:
+        n, top = len(ids), self.top
+        found = ranked.matches.shape[1]
+        index = np.empty((n, 11 + 2 * top), dtype=np.int64)
+        index[:, 0] = len(self.cells) + np.arange(n)  # the ids, appended to the table below
+        code = ranked.code
+        index[:, 1] = self.code_at + code[:, 0] * 36 + code[:, 1] * 6 + code[:, 2]
+        index[:, 2:8] = self.score_at + np.clip(ranked.tenths, 0, 1000)
+        index[:, 8] = self.confidence_at + ranked.confidence.astype(np.int64)
+        index[:, 9] = self.flags_at + ranked.flags.astype(np.int64)
+        pairs = index[:, 10:10 + 2 * top]
+        pairs[:] = self.empty_at
+        has = ranked.matches >= 0
+        pairs[:, 0:2 * found:2] = np.where(has, self.occupation_at + ranked.matches, self.empty_at)
+        pairs[:, 1:2 * found:2] = np.where(has, self.score_at + np.clip(ranked.match_tenths, 0, 1000), self.empty_at)
+        index[:, -1] = self.newline_at
+        table = np.array(self.cells + ids, dtype=object)
+        return b"".join(table[index].ravel().tolist())
