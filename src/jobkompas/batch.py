@@ -7,6 +7,8 @@ import json
 import os
 import sys
 from pathlib import Path
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import IO, Iterator
 
@@ -92,20 +94,39 @@ def _run_fast_csv(file: str, *, top: int, strict: bool, out: Path | None) -> int
         scorer = FastScorer(source.layout, bank, catalogue, top)
         writer = ResultWriter(catalogue.columns.ids, top, RIASEC, CONFIDENCE_NAMES, FLAG_NAMES)
         target.write(writer.header())
-        for rows in source.rows():
-            if strict and rows.errors:  # what came before the first bad row is still written
-                first_bad = _line_of(rows.errors[0])
-                good = int((rows.lines < first_bad).sum())
-                if good:
-                    target.write(writer.rows(rows.ids[:good], scorer.rank(rows.scale[:good], rows.choice[:good])))
-                _report(rows.errors[0], strict)
-            for error in rows.errors:
-                failed += 1
-                _report(error, strict)
-            if len(rows):
-                target.write(writer.rows(rows.ids, scorer.rank(rows.scale, rows.choice)))
-                done += len(rows)
+        # Scoring runs on worker threads (numpy lets go of the GIL for most of it) while this
+        # thread reads the next chunk and writes finished ones, in file order.
+        workers = max(1, min(2, os.cpu_count() or 1))
+        pending: deque = deque()
+
+        def score(ids: list[bytes], scale, choice) -> bytes:
+            return writer.rows(ids, scorer.rank(scale, choice))
+
+        def write_oldest() -> None:
+            nonlocal done
+            count, future = pending.popleft()
+            target.write(future.result())
+            done += count
             progress.update(done, source.consumed)
+
+        with ThreadPoolExecutor(workers) as pool:
+            for rows in source.rows():
+                if strict and rows.errors:  # what came before the first bad row is still written
+                    while pending:
+                        write_oldest()
+                    good = int((rows.lines < _line_of(rows.errors[0])).sum())
+                    if good:
+                        target.write(score(rows.ids[:good], rows.scale[:good], rows.choice[:good]))
+                    _report(rows.errors[0], strict)
+                for error in rows.errors:
+                    failed += 1
+                    _report(error, strict)
+                if len(rows):
+                    pending.append((len(rows), pool.submit(score, rows.ids, rows.scale, rows.choice)))
+                while len(pending) > workers:
+                    write_oldest()
+            while pending:
+                write_oldest()
     print(f"jobkompas: scored {done} row(s), {failed} failed", file=sys.stderr)
     return failed
 

@@ -77,6 +77,9 @@ class Layout:
             if end > c + 1:
                 self.runs.append((j, c + 1, end - c - 1))
         self.scale_index = {c: k for k, c in enumerate(self.scale_columns)}
+        # choice cells are compared as fixed-width byte strings one longer than any accepted text
+        self.token_width = max([len(t.encode()) for acc in self.accepted for t in acc] + [len(t) for t in _SCALE_TOKENS]) + 1
+        self.vocabularies = [_vocabulary(acc, self.token_width) for acc in self.accepted]
 
     def _choice(self, column: int, values: tuple[str, ...], aliases: dict[str, str]) -> None:
         self.choice_columns.append(column)
@@ -204,12 +207,11 @@ class ClassFile:
             chunk, buffer = buffer[:cut], buffer[cut:]
             if not chunk.endswith(b"\n"):
                 chunk += b"\n"
-            if b"\r" in chunk:
-                chunk = chunk.replace(b"\r\n", b"\n")
-            if b'"' in chunk or b"\r" in chunk or not _is_utf8(chunk):
+            crlf = _without_crlf(chunk)
+            if crlf is None or b'"' in chunk or not _is_utf8(chunk):
                 yield from self._careful_rest(chunk + buffer, line)
                 return
-            rows, line_count = _split_chunk(chunk, line, self)
+            rows, line_count = _split_chunk(crlf, line, self)
             yield rows
             line += line_count
 
@@ -219,21 +221,21 @@ class ClassFile:
         lines_read = first_line - 1
 
         def text_lines() -> Iterator[str]:
+            """Lines split as universal newlines do (\n, \r\n and a bare \r), each decoded on
+            its own so that a bad byte is blamed on its own line."""
             nonlocal lines_read
             pending = head
             while True:
                 more = self._read()
                 pending += more
-                if more:
-                    *complete, pending = pending.split(b"\n")
-                else:
-                    complete = pending.split(b"\n")
-                    if complete[-1] == b"":
-                        complete.pop()
+                complete = pending.splitlines(keepends=True)
+                pending = b""
+                if more and complete and (complete[-1].endswith(b"\r") or not complete[-1].endswith((b"\n", b"\r"))):
+                    pending = complete.pop()  # may go on in the next read (or be \r of a \r\n)
                 for raw in complete:
                     lines_read += 1
                     try:
-                        yield raw.decode("utf-8") + "\n"
+                        yield raw.decode("utf-8")
                     except UnicodeDecodeError as exc:
                         raise InputError(f"not UTF-8 text ({exc.reason}); save the file as UTF-8",
                                          f"{self.name}:{lines_read}") from None
@@ -257,6 +259,15 @@ class ClassFile:
                 yield block.build()
                 block = _RowsBuilder(layout)
         yield block.build()
+
+
+def _without_crlf(chunk: bytes) -> bytes | None:
+    """The chunk with Windows line ends made plain; ``None`` if it has a bare carriage return."""
+    plain = chunk.translate(None, b"\r")
+    removed = len(chunk) - len(plain)
+    if removed and chunk.count(b"\r\n") != removed:
+        return None
+    return plain
 
 
 def _is_utf8(chunk: bytes) -> bool:
@@ -333,7 +344,7 @@ def _line_of(error: InputError) -> int:
 def _split_chunk(chunk: bytes, first_line: int, source: ClassFile) -> tuple[Rows, int]:
     """Split complete lines (no quotes, no CR, valid UTF-8) into arrays; odd rows go the careful way."""
     layout = source.layout
-    width = max([len(t.encode()) for acc in layout.accepted for t in acc] + [len(t) for t in _SCALE_TOKENS]) + 1
+    width = layout.token_width
     buf = b"\n" + chunk + bytes(width + 2 * len(layout.header))
     padded = np.frombuffer(buf, dtype=np.uint8)
     arr = padded[:len(chunk) + 1]  # a newline before the first row: every row starts after a separator
@@ -398,8 +409,11 @@ def _split_chunk(chunk: bytes, first_line: int, source: ClassFile) -> tuple[Rows
         for j, _first, length in layout.runs:
             first_byte = ends[idx[:, j]] + 1
             window = as_strided(padded, (len(arr), length), (1, 2))
-            scale[:, offset:offset + length] = _ONE_CHAR[window[first_byte]]
+            np.subtract(window[first_byte], ord("0"), out=scale[:, offset:offset + length].view(np.uint8))
             offset += length
+        odd = np.flatnonzero(((scale < 1) | (scale > 5)).ravel())  # '?' and anything invalid
+        if len(odd):
+            scale.flat[odd] = _ONE_CHAR[scale.flat[odd].view(np.uint8) + ord("0")]
         decoded_rows.append(_decode(buf, padded, layout, width, rows_std, var_start, var_length, scale))
     if general.any():
         rows_gen = np.flatnonzero(general)
@@ -448,7 +462,7 @@ def _decode(buf: bytes, padded: np.ndarray, layout: Layout, width: int, rows: np
     choice = np.empty((len(rows), len(layout.choice_columns)), dtype=np.int16)
     for k, c in enumerate(layout.choice_columns):
         j = layout.var_columns.index(c)
-        codes = _lookup(padded, var_start[:, j], var_length[:, j], layout.accepted[k], width)
+        codes = _lookup(padded, var_start[:, j], var_length[:, j], layout.vocabularies[k], width)
         choice[:, k] = codes
         ok &= codes != UNKNOWN
     ids = [buf[s:s + n] for s, n in zip(id_start.tolist(), id_length.tolist())]  # never need quoting
@@ -459,11 +473,17 @@ def _tokens(buf: bytes, start: np.ndarray, length: np.ndarray) -> list[str]:
     return [buf[s:s + n].decode("utf-8", "replace") for s, n in zip(start.tolist(), length.tolist())]
 
 
-def _lookup(padded: np.ndarray, start: np.ndarray, length: np.ndarray, accepted: dict[str, int], width: int) -> np.ndarray:
-    """Codes of choice cells: the index of an accepted exact text, EMPTY, or UNKNOWN."""
-    texts = sorted(accepted)
+def _vocabulary(accepted: dict[str, int], width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Accepted texts as a sorted fixed-width array, and the code of each (then UNKNOWN)."""
+    texts = sorted(accepted, key=lambda t: t.encode())
     vocab = np.array([t.encode() for t in texts], dtype=f"S{width}")
-    code_of = np.array([accepted[t] for t in texts] + [UNKNOWN], dtype=np.int16)
+    return vocab, np.array([accepted[t] for t in texts] + [UNKNOWN], dtype=np.int16)
+
+
+def _lookup(padded: np.ndarray, start: np.ndarray, length: np.ndarray, vocabulary: tuple[np.ndarray, np.ndarray],
+            width: int) -> np.ndarray:
+    """Codes of choice cells: the index of an accepted exact text, EMPTY, or UNKNOWN."""
+    vocab, code_of = vocabulary
     windows = as_strided(padded, (len(padded) - width, width), (1, 1))
     cells = windows[np.minimum(start, len(padded) - width - 1)]
     cells[np.arange(width)[None, :] >= np.minimum(length, width)[:, None]] = 0

@@ -28,7 +28,7 @@ from .questions import RIASEC, QuestionBank
 from .scoring import TRAITS, config, education_fit
 
 BLOCK = 10  # occupations per block when looking for the best scores
-ROWS_PER_PRODUCT = 512  # respondents per matrix product: the scores stay in cache
+ROWS_PER_PRODUCT = 1024  # respondents per matrix product: the scores stay in cache
 NEAR = 2e-4  # float32 scores closer than this (0–100 scale) are settled in float64
 
 FLAG_NAMES = ("no_variation", "too_few_answers", "flat_profile", "uncertain_code", "many_unsure")
@@ -153,17 +153,26 @@ class FastScorer:
             cut = self.blocks - top - 1
             top_blocks = np.argpartition(block_max, cut, axis=1)[:, cut:]  # the best top + 1 blocks
             candidates = (top_blocks[:, None, :] + self.blocks * np.arange(BLOCK)[:, None]).reshape(n, -1)
-        candidate_values = np.take_along_axis(scores, candidates, axis=1)
-        keep = min(top + 1, candidate_values.shape[1])
-        part = np.argpartition(candidate_values, candidate_values.shape[1] - keep, axis=1)[:, -keep:]
-        best = np.take_along_axis(candidates, part, axis=1)
-        floor32 = np.take_along_axis(candidate_values, part, axis=1).min(axis=1)  # all left out are ≤ this
+        width = candidates.shape[1]
+        row_offset = (np.arange(n) * scores.shape[1])[:, None]
+        candidate_values = np.take(scores, candidates + row_offset)  # flat take: cheaper than take_along_axis
+        keep = min(top + 1, width)
+        part = np.argpartition(candidate_values, width - keep, axis=1)[:, -keep:]
+        part_flat = part + (np.arange(n) * width)[:, None]
+        best = np.take(candidates, part_flat)
+        floor32 = np.take(candidate_values, part_flat).min(axis=1)  # every one left out is ≤ this
         exact_values = np.einsum("nk,njk->nj", features, matrix64[best])
-        order = np.lexsort((self.id_rank[best], -exact_values))
-        best = np.take_along_axis(best, order, axis=1)[:, :top]
-        exact_values = np.take_along_axis(exact_values, order, axis=1)[:, :top]
-        unsure = exact_values[:, -1] - floor32 < NEAR if keep > top else np.zeros(n, dtype=bool)
-        return best, exact_values, np.flatnonzero(unsure)
+        order = np.argsort(-exact_values, axis=1)
+        ranked_flat = order + (np.arange(n) * keep)[:, None]
+        best = np.take(best, ranked_flat)
+        exact_values = np.take(exact_values, ranked_flat)
+        tied = np.flatnonzero((np.diff(exact_values, axis=1) == 0).any(axis=1))
+        if len(tied):  # equal scores: the one-respondent path orders them by id
+            again = np.lexsort((self.id_rank[best[tied]], -exact_values[tied]))
+            best[tied] = np.take_along_axis(best[tied], again, axis=1)
+            exact_values[tied] = np.take_along_axis(exact_values[tied], again, axis=1)
+        unsure = exact_values[:, top - 1] - floor32 < NEAR if keep > top else np.zeros(n, dtype=bool)
+        return best[:, :top], exact_values[:, :top], np.flatnonzero(unsure)
 
     def _best_exact(self, p: "_Profiles", rows: np.ndarray):
         """The scalar path's arithmetic, in float64, for a few rows."""
