@@ -123,3 +123,25 @@ def test_results_screen_shows_profile_and_matches(tmp_path):
     assert "█" in text or "#" in text
     child.send("6\r")
     child.expect(pexpect.EOF)
+
+
+def test_batch_shows_a_progress_bar_on_a_terminal_and_none_when_piped(tmp_path):
+    """A long batch draws a bar on stderr in a terminal; piped, stderr has only the summary."""
+    import subprocess
+
+    from jobkompas import api
+
+    bank = api.load_bank()
+    questions = [q for q in bank.form("mini") if q.scale != "choice"]
+    rows = ["id," + ",".join(q.id for q in questions)]
+    rows += [f"s{i}," + ",".join(str(1 + (i + k) % 5) for k in range(len(questions))) for i in range(60000)]
+    path = tmp_path / "class.csv"
+    path.write_text("\n".join(rows) + "\n")
+    child = spawn(tmp_path, "batch", str(path), "--out", str(tmp_path / "out.csv"))
+    child.expect(r"scoring.*\d+%.*rows")
+    child.expect(r"scored 60000 row\(s\), 0 failed")
+    child.expect(pexpect.EOF)
+    piped = subprocess.run([jobkompas_command(), "batch", str(path), "--out", str(tmp_path / "out2.csv")],
+                           capture_output=True, text=True, env={**os.environ, "JOBKOMPAS_HOME": str(tmp_path)})
+    assert piped.stderr == "jobkompas: scored 60000 row(s), 0 failed\n"
+    assert (tmp_path / "out.csv").read_bytes() == (tmp_path / "out2.csv").read_bytes()

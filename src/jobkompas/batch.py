@@ -141,7 +141,7 @@ class _Progress:
 
     def __init__(self, total_bytes: int | None = None) -> None:
         self.bar = None
-        if sys.stderr.isatty() and not os.environ.get("CI"):
+        if sys.stderr.isatty():
             from rich.console import Console
             from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 

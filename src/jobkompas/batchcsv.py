@@ -31,7 +31,7 @@ from .errors import InputError
 from .questions import UNSURE, QuestionBank
 from .resources import LANGUAGES
 
-CHUNK_BYTES = 1 << 21  # about 10,000 rows: arrays of a few MB, read in well under 0.1 s
+CHUNK_BYTES = 1 << 20  # about 5,000 rows: arrays of a few MB, and the threads start early
 CAREFUL_BATCH = 2000  # rows per block when the csv module reads the rest of a file
 
 MISSING, NOT_SURE, INVALID = 0, -1, -9  # scale codes; 1–5 are answers

@@ -58,6 +58,7 @@ class FastScorer:
         kinds = [bank.questions[layout.questions[c].id] for c in layout.scale_columns]
         self.interest_pos = np.array([k for k, q in enumerate(kinds) if q.block == "interest"], dtype=np.int64)
         self.trait_pos = np.array([k for k, q in enumerate(kinds) if q.block == "trait"], dtype=np.int64)
+        self.interest_cols, self.trait_cols = _as_slice(self.interest_pos), _as_slice(self.trait_pos)
         self.type_of = np.zeros((len(self.interest_pos), 6), dtype=np.float32)
         for k, pos in enumerate(self.interest_pos):
             self.type_of[k, RIASEC.index(kinds[pos].dimension)] = 1
@@ -198,6 +199,13 @@ class FastScorer:
         return order, np.take_along_axis(total, order, axis=1)
 
 
+def _as_slice(positions: np.ndarray) -> slice | np.ndarray:
+    """Consecutive column positions as a slice: a view instead of a copy."""
+    if len(positions) and (np.diff(positions) == 1).all():
+        return slice(int(positions[0]), int(positions[-1]) + 1)
+    return positions
+
+
 def _tenths(values: np.ndarray) -> np.ndarray:
     """Scores ×10, rounded as Python's round(x, 1) does (exact decimal, half to even)."""
     shifted = values * 10
@@ -215,12 +223,11 @@ class _Profiles:
     def __init__(self, scorer: FastScorer, scale: np.ndarray, choice: np.ndarray) -> None:
         n = len(scale)
         cfg = scorer.flag_cfg
-        interest = scale[:, scorer.interest_pos].astype(np.float32)
-        answered = interest > 0
-        answered_values = np.where(answered, interest, 0)
-        counts = answered.astype(np.float32) @ scorer.type_of
-        sums = answered_values @ scorer.type_of
-        squares = (answered_values ** 2).sum(axis=1)
+        interest = scale[:, scorer.interest_cols]
+        values = np.maximum(interest, 0).astype(np.float32)  # 1–5; 0 for missing and not sure
+        counts = (values > 0).astype(np.float32) @ scorer.type_of
+        sums = values @ scorer.type_of
+        squares = np.einsum("ij,ij->i", values, values)
         unsure = (interest == NOT_SURE).sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
             raw = (sums.astype(np.float64) / counts - 1.0) / 4.0 * 100.0
@@ -251,10 +258,9 @@ class _Profiles:
         self.unit = np.divide(centred, norm, out=np.zeros_like(centred), where=norm >= 1e-9)
         self.scorable = ~none & (norm[:, 0] >= 1e-9)
 
-        traits = scale[:, scorer.trait_pos].astype(np.float32)
-        t_answered = traits > 0
-        t_counts = t_answered.astype(np.float32) @ scorer.trait_of
-        t_sums = np.where(t_answered, traits, 0) @ scorer.trait_of
+        t_values = np.maximum(scale[:, scorer.trait_cols], 0).astype(np.float32)
+        t_counts = (t_values > 0).astype(np.float32) @ scorer.trait_of
+        t_sums = t_values @ scorer.trait_of
         self.trait_mask = t_counts > 0
         with np.errstate(invalid="ignore", divide="ignore"):
             t_scores = _tenths(np.where(self.trait_mask, (t_sums.astype(np.float64) / t_counts - 1.0) / 4.0 * 100.0, 0.0)) / 10.0
