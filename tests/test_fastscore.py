@@ -173,3 +173,16 @@ def test_row_answers_and_fast_reader_agree_on_values(bank, catalogue, tmp_path):
                 scale, choice = source.layout.encode(answers)
                 assert chunk.scale[k].tolist() == scale
                 assert chunk.choice[k].tolist() == choice
+
+
+def test_an_absurdly_long_row_is_an_error_not_a_memory_hog(bank, tmp_path, monkeypatch):
+    from jobkompas import batchcsv
+
+    monkeypatch.setattr(batchcsv, "CHUNK_BYTES", 4096)
+    monkeypatch.setattr(batchcsv, "MAX_LINE_BYTES", 50_000)
+    path = tmp_path / "class.csv"
+    path.write_bytes(b"id,R01\ns1,3\n" + b"s2," + b"3" * 200_000 + b"\ns3,4\n")
+    with pytest.raises(InputError, match=r"class.csv:3: a row longer than"):
+        with ClassFile(path, bank) as source:
+            for _ in source.rows():
+                pass

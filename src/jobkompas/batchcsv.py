@@ -32,6 +32,7 @@ from .questions import UNSURE, QuestionBank
 from .resources import LANGUAGES
 
 CHUNK_BYTES = 1 << 20  # about 5,000 rows: arrays of a few MB, and the threads start early
+MAX_LINE_BYTES = 16_000_000  # one row of a class file is a few hundred bytes
 CAREFUL_BATCH = 2000  # rows per block when the csv module reads the rest of a file
 
 MISSING, NOT_SURE, INVALID = 0, -1, -9  # scale codes; 1–5 are answers
@@ -193,17 +194,18 @@ class ClassFile:
 
     def rows(self) -> Iterator[Rows]:
         """Valid rows and errors, chunk by chunk, in file order."""
-        buffer, line = self._buffer, 2
+        buffer, line, at_end = self._buffer, 2, False
         while True:
-            more = self._read() if len(buffer) < CHUNK_BYTES else b""
-            buffer += more
+            while not at_end and (len(buffer) < CHUNK_BYTES or b"\n" not in buffer):
+                if len(buffer) > MAX_LINE_BYTES and b"\n" not in buffer:
+                    raise InputError(f"a row longer than {MAX_LINE_BYTES // 1_000_000} MB; is this a class file?",
+                                     f"{self.name}:{line}")
+                more = self._read()
+                at_end = not more
+                buffer += more
             if not buffer:
                 return
-            cut = buffer.rfind(b"\n") + 1 if more or len(buffer) >= CHUNK_BYTES else len(buffer)
-            if cut == 0:  # no complete line yet
-                if more:
-                    continue
-                cut = len(buffer)
+            cut = len(buffer) if at_end else buffer.rfind(b"\n") + 1
             chunk, buffer = buffer[:cut], buffer[cut:]
             if not chunk.endswith(b"\n"):
                 chunk += b"\n"
