@@ -1,6 +1,6 @@
 """Simulated respondents: adaptive vs mini vs standard form, each against the full bank.
 
-    python benchmarks/adaptive.py [N]        (seeded; about a minute for 1,000)
+    python benchmarks/adaptive.py [N] [--seed S]    (seed 7 by default; about a minute for 1,000)
 
 Response model (docs/method.md): a respondent is drawn around a random occupation's O*NET
 interest profile: true level per type theta_t = 1 + (OI_t - 1) * 4/6 + N(0, 0.5) on the 1–5
@@ -19,7 +19,7 @@ import time
 import numpy as np
 
 from jobkompas import api
-from jobkompas.adaptive import next_interest_item
+from jobkompas.adaptive import MIN_ITEMS, next_interest_item, remaining_estimate
 from jobkompas.questions import RIASEC
 from jobkompas.scoring import build_profile, rank
 
@@ -38,6 +38,7 @@ def simulate(n: int, seed: int = 7) -> None:
              "standard": standard}
     results = {name: {"items": [], "overlap": [], "code": [], "first": [], "corr": []}
                for name in ("adaptive", "fixed-18", "mini", "standard")}
+    guess_errors = []  # "about N more" after the balanced start against what was really asked
     started = time.perf_counter()
     for _ in range(n):
         occ = occupations[rng.integers(len(occupations))]
@@ -53,8 +54,13 @@ def simulate(n: int, seed: int = 7) -> None:
         ref_scores = [reference.scores[t] for t in RIASEC]
         asked_sets = dict(forms)
         values: dict = {}
+        guess = None
         while (q := next_interest_item(values, bank, catalogue)) is not None:
             values[q.id] = full[q.id]
+            if len(values) == MIN_ITEMS:
+                guess = remaining_estimate(values, bank, catalogue)
+        if guess is not None:
+            guess_errors.append(guess - (len(values) - MIN_ITEMS))
         asked_sets["adaptive"] = list(values)
         for name, ids in asked_sets.items():
             profile = build_profile({i: full[i] for i in ids}, bank)
@@ -74,6 +80,9 @@ def simulate(n: int, seed: int = 7) -> None:
         p90 = float(np.percentile(r["items"], 90))
         print(f"{name:<10} {statistics.median(r['items']):9.0f} {p90:5.0f} {statistics.fmean(r['overlap']):15.3f} "
               f"{statistics.fmean(r['code']):7.2f} {statistics.fmean(r['first']):6.2f} {statistics.fmean(r['corr']):10.3f}")
+    print(f"adaptive 'about N more' after the {MIN_ITEMS}-item start: mean error "
+          f"{statistics.fmean(guess_errors):+.1f}, mean absolute error "
+          f"{statistics.fmean(abs(e) for e in guess_errors):.1f} items")
     a, m = results["adaptive"], results["mini"]
     checks = [
         ("median items ≤ 18", statistics.median(a["items"]) <= 18),
@@ -86,4 +95,10 @@ def simulate(n: int, seed: int = 7) -> None:
 
 
 if __name__ == "__main__":
-    simulate(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)
+    args = sys.argv[1:]
+    seed = 7
+    if "--seed" in args:
+        at = args.index("--seed")
+        seed = int(args[at + 1])
+        del args[at:at + 2]
+    simulate(int(args[0]) if args else 1000, seed)
