@@ -20,6 +20,8 @@ plain formula, which is the scalar path's arithmetic.
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 from .batchcsv import EMPTY, MISSING, NOT_SURE, Layout
@@ -91,6 +93,7 @@ class FastScorer:
         self.has_z = self.z_norm > 0
         self.blocks = -(-self.m // BLOCK)
         self.width = self.blocks * BLOCK
+        self._buffers = threading.local()
         codes = [None, *range(len(self.edu))]
         self.products = {(u, code): self._product_matrix(u, code) for u in (False, True) for code in codes}
 
@@ -130,7 +133,9 @@ class FastScorer:
         exact = p.usable & ~p.all_traits & p.scorable  # some traits only: the product cannot express it
         features = p.features()
         features32 = features.astype(np.float32)
-        scores = np.empty((ROWS_PER_PRODUCT, self.width), dtype=np.float32)  # reused: no page faults
+        scores = getattr(self._buffers, "scores", None)
+        if scores is None:  # one per thread, kept: a fresh 4 MB block each time costs page faults
+            scores = self._buffers.scores = np.empty((ROWS_PER_PRODUCT, self.width), dtype=np.float32)
         code = np.where(p.has_edu, p.edu_code, -1)
         for (u, e), (matrix, matrix64) in self.products.items():
             group = np.flatnonzero(p.scorable & ~exact & (p.usable == u) & (code == (-1 if e is None else e)))
