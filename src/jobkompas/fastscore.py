@@ -99,16 +99,17 @@ class FastScorer:
 
     # ------------------------------------------------------------ the folded matrices
 
-    def _product_matrix(self, traits: bool, education: int | None) -> tuple[np.ndarray, np.ndarray]:
+    def _product_matrix(self, traits: bool, education: int | None) -> tuple[list[np.ndarray], np.ndarray]:
         """Occupation side of the product for respondents with (traits usable, education code):
-        float32 for ranking, and float64 by occupation for the exact scores of the best.
+        float32 in ``BLOCK`` slices for ranking, and float64 by occupation for exact scores.
 
         The education part is a constant per occupation once the code (highest level,
         preferred route) is known, so it joins the constant row: one matrix per code keeps
         the product 17 wide instead of 35.
 
-        Columns are laid out so that block b holds occupations b, b + blocks, b + 2·blocks, …
-        (any split into blocks works; this one makes the block maxima one elementwise max).
+        Block b holds occupations b, b + blocks, b + 2·blocks, … (any split into blocks
+        works): slice k of the product is then a small matrix that stays in cache while the
+        block maxima take it in, one elementwise max per slice.
         """
         present_t = self.has_z if traits else np.zeros(self.m, dtype=bool)
         denominator = self.wi + self.wt * present_t + (self.we if education is not None else 0.0)
@@ -121,7 +122,9 @@ class FastScorer:
         matrix = np.concatenate(rows, axis=0) * scale[None, :]
         padded = np.zeros((matrix.shape[0], self.width))
         padded[:, :self.m] = matrix
-        return np.ascontiguousarray(padded, dtype=np.float32), np.ascontiguousarray(padded.T)
+        slices = [np.ascontiguousarray(padded[:, k * self.blocks:(k + 1) * self.blocks], dtype=np.float32)
+                  for k in range(BLOCK)]
+        return slices, np.ascontiguousarray(padded.T)
 
     # ------------------------------------------------------------ ranking
 
@@ -135,15 +138,16 @@ class FastScorer:
         features32 = features.astype(np.float32)
         scores = getattr(self._buffers, "scores", None)
         if scores is None:  # one per thread, kept: a fresh 4 MB block each time costs page faults
-            scores = self._buffers.scores = np.empty((ROWS_PER_PRODUCT, self.width), dtype=np.float32)
+            scores = self._buffers.scores = np.empty((BLOCK, ROWS_PER_PRODUCT, self.blocks), dtype=np.float32)
         code = np.where(p.has_edu, p.edu_code, -1)
-        for (u, e), (matrix, matrix64) in self.products.items():
+        for (u, e), (slices, matrix64) in self.products.items():
             group = np.flatnonzero(p.scorable & ~exact & (p.usable == u) & (code == (-1 if e is None else e)))
             for start in range(0, len(group), ROWS_PER_PRODUCT):
                 rows = group[start:start + ROWS_PER_PRODUCT]
-                product = scores[:len(rows)]
-                np.matmul(features32[rows], matrix, out=product)
-                best, best_values, unsure = self._best(product, features[rows], matrix64)
+                block = features32[rows]
+                for k, part in enumerate(slices):
+                    np.matmul(block, part, out=scores[k, :len(rows)])
+                best, best_values, unsure = self._best(scores, len(rows), features[rows], matrix64)
                 matches[rows], values[rows] = best, best_values
                 exact[rows[unsure]] = True
         redo = np.flatnonzero(exact)
@@ -153,21 +157,28 @@ class FastScorer:
         tenths[matches < 0] = 0
         return Ranked(p.code, p.tenths, p.confidence, p.flags, matches, tenths)
 
-    def _best(self, scores: np.ndarray, features: np.ndarray, matrix64: np.ndarray):
-        """Best ``top`` columns per row of a float32 product, their float64 values, and the
-        rows float32 cannot settle (an occupation left out might come within ``NEAR``)."""
-        n, top = len(scores), self.top
-        scores[:, self.m:] = -np.inf
-        if top * 3 > self.blocks:  # asking for most of the list: blocks do not pay
+    def _best(self, scores: np.ndarray, n: int, features: np.ndarray, matrix64: np.ndarray):
+        """Best ``top`` occupations for the first ``n`` rows of a float32 product held as
+        (slice, row, block), their float64 scores, and the rows float32 cannot settle (an
+        occupation left out might come within ``NEAR``)."""
+        top, blocks = self.top, self.blocks
+        product = scores[:, :n]
+        for k in range(BLOCK):  # padding columns past the last occupation
+            first_pad = self.m - k * blocks
+            if first_pad < blocks:
+                product[k, :, max(first_pad, 0):] = -np.inf
+        if top * 3 > blocks:  # asking for most of the list: blocks do not pay
             candidates = np.broadcast_to(np.arange(self.m), (n, self.m))
         else:
-            block_max = scores.reshape(n, BLOCK, self.blocks).max(axis=1)
-            cut = self.blocks - top - 1
+            block_max = product.max(axis=0)
+            cut = blocks - top - 1
             top_blocks = np.argpartition(block_max, cut, axis=1)[:, cut:]  # the best top + 1 blocks
-            candidates = (top_blocks[:, None, :] + self.blocks * np.arange(BLOCK)[:, None]).reshape(n, -1)
+            candidates = (top_blocks[:, None, :] + blocks * np.arange(BLOCK)[:, None]).reshape(n, -1)
         width = candidates.shape[1]
-        row_offset = (np.arange(n) * scores.shape[1])[:, None]
-        candidate_values = np.take(scores, candidates + row_offset)  # flat take: cheaper than take_along_axis
+        # occupation c of row r sits at (c // blocks, r, c % blocks) of the whole buffer
+        slice_of, block_of = np.divmod(candidates, blocks)
+        where = slice_of * (scores.shape[1] * blocks) + block_of + (np.arange(n) * blocks)[:, None]
+        candidate_values = np.take(scores, where)
         keep = min(top + 1, width)
         part = np.argpartition(candidate_values, width - keep, axis=1)[:, -keep:]
         part_flat = part + (np.arange(n) * width)[:, None]
