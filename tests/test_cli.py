@@ -153,6 +153,8 @@ def test_batch_scores_good_rows_and_reports_bad_ones(capsys, tmp_path, bank):
     assert f"{csv_path}:5: row has 3 cells" in err
     code, out, err = run(capsys, "batch", str(csv_path), "--strict")
     assert code == ExitCode.INPUT
+    assert err.count("got 9") == 1  # reported once, then it stops
+    assert [r.split(",")[0] for r in out.strip().splitlines()] == ["id", "s1"]  # rows before it are written
     code, out, _ = run(capsys, "batch", str(csv_path), "--format", "jsonl")
     docs = [json.loads(line) for line in out.splitlines()]
     assert [d["respondent"] for d in docs] == ["s1", "s3"]

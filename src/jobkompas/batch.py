@@ -45,9 +45,9 @@ def _output(out: Path | None, binary: bool = False) -> Iterator[IO]:
 
 
 def _report(error: InputError, strict: bool) -> None:
-    print(f"jobkompas: error: {error}", file=sys.stderr)
     if strict:
-        raise error
+        raise error  # the CLI prints it, once
+    print(f"jobkompas: error: {error}", file=sys.stderr)
 
 
 def run_batch(file: str, *, fmt: str, top: int, lang: str | None, country: str | None,
