@@ -79,8 +79,11 @@ class FastScorer:
         self.pref_of_option = np.array([("", "practical", "school").index(r) if r in ("practical", "school") else 0
                                         for r in route_values], dtype=np.int64)
         prefs = (None, "practical", "school")
-        self.edu = np.array([[education_fit(req, level, route, pref) for req, route in zip(cols.isced, cols.route)]
-                             for level in levels for pref in prefs], dtype=np.float64).reshape(-1, self.m)
+        kinds = sorted(set(zip(cols.isced, cols.route)))  # a dozen (required level, route) pairs
+        kind_of = np.array([kinds.index(k) for k in zip(cols.isced, cols.route)], dtype=np.int64)
+        fits = np.array([[education_fit(req, level, route, pref) for req, route in kinds]
+                         for level in levels for pref in prefs], dtype=np.float64).reshape(-1, len(kinds))
+        self.edu = fits[:, kind_of]  # (education code, occupation)
 
         cfg = config()
         self.flag_cfg = cfg["flags"]
@@ -94,8 +97,8 @@ class FastScorer:
         self.blocks = -(-self.m // BLOCK)
         self.width = self.blocks * BLOCK
         self._buffers = threading.local()
-        codes = [None, *range(len(self.edu))]
-        self.products = {(u, code): self._product_matrix(u, code) for u in (False, True) for code in codes}
+        self.groups = [(u, code) for u in (False, True) for code in (None, *range(len(self.edu)))]
+        self._products: dict = {}  # built on first use, on the worker threads
 
     # ------------------------------------------------------------ the folded matrices
 
@@ -140,8 +143,13 @@ class FastScorer:
         if scores is None:  # one per thread, kept: a fresh 4 MB block each time costs page faults
             scores = self._buffers.scores = np.empty((BLOCK, ROWS_PER_PRODUCT, self.blocks), dtype=np.float32)
         code = np.where(p.has_edu, p.edu_code, -1)
-        for (u, e), (slices, matrix64) in self.products.items():
+        for u, e in self.groups:
             group = np.flatnonzero(p.scorable & ~exact & (p.usable == u) & (code == (-1 if e is None else e)))
+            if not len(group):
+                continue
+            if (u, e) not in self._products:  # two threads may both build it: same result
+                self._products[u, e] = self._product_matrix(u, e)
+            slices, matrix64 = self._products[u, e]
             for start in range(0, len(group), ROWS_PER_PRODUCT):
                 rows = group[start:start + ROWS_PER_PRODUCT]
                 block = features32[rows]
