@@ -83,7 +83,7 @@ def run_batch(file: str, *, fmt: str, top: int, lang: str | None, country: str |
 
 def _run_fast_csv(file: str, *, top: int, strict: bool, out: Path | None) -> int:
     """CSV out at numpy speed (see :mod:`batchcsv` and :mod:`fastscore`)."""
-    from .batchcsv import ClassFile, ResultWriter
+    from .batchcsv import ClassFile, ResultWriter, error_line
     from .fastscore import CONFIDENCE_NAMES, FLAG_NAMES, FastScorer
     from .questions import RIASEC
 
@@ -114,7 +114,7 @@ def _run_fast_csv(file: str, *, top: int, strict: bool, out: Path | None) -> int
                 if strict and rows.errors:  # what came before the first bad row is still written
                     while pending:
                         write_oldest()
-                    good = int((rows.lines < _line_of(rows.errors[0])).sum())
+                    good = int((rows.lines < error_line(rows.errors[0])).sum())
                     if good:
                         target.write(score(rows.ids[:good], rows.scale[:good], rows.choice[:good]))
                     _report(rows.errors[0], strict)
@@ -129,11 +129,6 @@ def _run_fast_csv(file: str, *, top: int, strict: bool, out: Path | None) -> int
                 write_oldest()
     print(f"jobkompas: scored {done} row(s), {failed} failed", file=sys.stderr)
     return failed
-
-
-def _line_of(error: InputError) -> int:
-    tail = (error.where or "").rsplit(":", 1)[-1]
-    return int(tail) if tail.isdigit() else 0
 
 
 class _Progress:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import sys
 from pathlib import Path
 from typing import BinaryIO, Iterator, Sequence
@@ -77,7 +76,6 @@ class Layout:
             end = self.var_columns[j + 1] if j + 1 < len(self.var_columns) else len(self.header)
             if end > c + 1:
                 self.runs.append((j, c + 1, end - c - 1))
-        self.scale_index = {c: k for k, c in enumerate(self.scale_columns)}
         # choice cells are compared as fixed-width byte strings one longer than any accepted text
         self.token_width = max([len(t.encode()) for acc in self.accepted for t in acc] + [len(t) for t in _SCALE_TOKENS]) + 1
         self.vocabularies = [_vocabulary(acc, self.token_width) for acc in self.accepted]
@@ -329,7 +327,7 @@ class _RowsBuilder:
             parts.append((np.array(self.careful_lines, dtype=np.int64), self.careful_ids,
                           np.array(self.careful_scale, dtype=np.int8).reshape(-1, n_scale),
                           np.array(self.careful_choice, dtype=np.int16).reshape(-1, n_choice)))
-        self.errors.sort(key=lambda e: _line_of(e))
+        self.errors.sort(key=error_line)
         if not parts:
             return Rows(np.zeros(0, dtype=np.int64), [], np.zeros((0, n_scale), np.int8),
                         np.zeros((0, n_choice), np.int16), self.errors)
@@ -343,7 +341,8 @@ class _RowsBuilder:
         return Rows(lines[order], [ids[i] for i in order.tolist()], scale[order], choice[order], self.errors)
 
 
-def _line_of(error: InputError) -> int:
+def error_line(error: InputError) -> int:
+    """The line number an error names (0 if none)."""
     where = error.where or ""
     tail = where.rsplit(":", 1)[-1]
     return int(tail) if tail.isdigit() else 0
