@@ -102,15 +102,24 @@ def _run_fast_csv(file: str, *, top: int, strict: bool, out: Path | None) -> int
         def score(ids: list[bytes], scale, choice) -> bytes:
             return writer.rows(ids, scorer.rank(scale, choice))
 
+        def split_and_score(rows) -> tuple[list[InputError], int, bytes]:
+            if callable(rows):  # a chunk still to split: the worker does that too
+                rows, _ = rows()
+            return rows.errors, len(rows), score(rows.ids, rows.scale, rows.choice) if len(rows) else b""
+
         def write_oldest() -> None:
-            nonlocal done
-            count, future = pending.popleft()
-            target.write(future.result())
+            nonlocal done, failed
+            errors, count, text = pending.popleft().result()
+            for error in errors:
+                failed += 1
+                _report(error, strict)
+            target.write(text)
             done += count
             progress.update(done, source.consumed)
 
         with ThreadPoolExecutor(workers) as pool:
-            for rows in source.rows():
+            # --strict needs each chunk's errors before its rows are written: split here
+            for rows in source.rows(deferred=not strict):
                 if strict and rows.errors:  # what came before the first bad row is still written
                     while pending:
                         write_oldest()
@@ -118,11 +127,7 @@ def _run_fast_csv(file: str, *, top: int, strict: bool, out: Path | None) -> int
                     if good:
                         target.write(score(rows.ids[:good], rows.scale[:good], rows.choice[:good]))
                     _report(rows.errors[0], strict)
-                for error in rows.errors:
-                    failed += 1
-                    _report(error, strict)
-                if len(rows):
-                    pending.append((len(rows), pool.submit(score, rows.ids, rows.scale, rows.choice)))
+                pending.append(pool.submit(split_and_score, rows))
                 while len(pending) > workers:
                     write_oldest()
             while pending:

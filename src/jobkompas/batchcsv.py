@@ -19,6 +19,8 @@ from __future__ import annotations
 import codecs
 import csv
 import sys
+import threading
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO, Iterator, Sequence
 
@@ -147,6 +149,7 @@ class ClassFile:
                 raise InputError(f"cannot read: {exc.strerror}", self.name) from None
             self.size = p.stat().st_size
         self.consumed = 0  # bytes read so far, for progress
+        self._scratch = threading.local()
         try:
             self._buffer = self._read_header()
         except BaseException:
@@ -154,10 +157,11 @@ class ClassFile:
             raise
 
     def scratch(self, size: int) -> list[np.ndarray]:
-        """Six boolean arrays of ``size``, reused from chunk to chunk."""
-        if getattr(self, "_scratch", None) is None or self._scratch.shape[1] < size:
-            self._scratch = np.empty((6, max(size, CHUNK_BYTES + 1)), dtype=bool)
-        return [row[:size] for row in self._scratch]
+        """Six boolean arrays of ``size``, reused from chunk to chunk (one set per thread)."""
+        held = getattr(self._scratch, "arrays", None)
+        if held is None or held.shape[1] < size:
+            held = self._scratch.arrays = np.empty((6, max(size, CHUNK_BYTES + 1)), dtype=bool)
+        return [row[:size] for row in held]
 
     def close(self) -> None:
         if self.stream is not sys.stdin.buffer:
@@ -196,8 +200,9 @@ class ClassFile:
         self.layout = Layout(self.header, self.bank)
         return buffer[end + 1:]
 
-    def rows(self) -> Iterator[Rows]:
-        """Valid rows and errors, chunk by chunk, in file order."""
+    def rows(self, deferred: bool = False) -> Iterator:
+        """Valid rows and errors, chunk by chunk, in file order. With ``deferred``, a chunk
+        the numpy reader takes comes as a callable that splits it (for a worker thread)."""
         buffer, line, at_end = self._buffer, 2, False
         while True:
             while not at_end and (len(buffer) < CHUNK_BYTES or b"\n" not in buffer):
@@ -217,9 +222,13 @@ class ClassFile:
             if crlf is None or b'"' in chunk or not _is_utf8(chunk):
                 yield from self._careful_rest(chunk + buffer, line)
                 return
-            rows, line_count = _split_chunk(crlf, line, self)
-            yield rows
-            line += line_count
+            if deferred:
+                yield partial(_split_chunk, crlf, line, self)
+                line += crlf.count(b"\n")
+            else:
+                rows, line_count = _split_chunk(crlf, line, self)
+                yield rows
+                line += line_count
 
     def _careful_rest(self, head: bytes, first_line: int) -> Iterator[Rows]:
         """The rest of the file through the csv module, every row through the careful parser."""
