@@ -18,8 +18,8 @@ from .errors import InputError
 from .render import batch_header, batch_row
 
 
-# numpy's OpenBLAS runs a thread per core. The batch's matrix products are small (512 × 35 ×
-# 930), and for those the threads cost more than they save: 1.3× slower on an idle machine
+# numpy's OpenBLAS runs a thread per core. The batch's matrix products are small (1,024 × 17
+# × 93, ten per block of rows), and for those the threads cost more than they save: 1.3× slower on an idle machine
 # and 40× slower when another process keeps a core busy (measured). Set before numpy loads.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
@@ -94,8 +94,8 @@ def _run_fast_csv(file: str, *, top: int, strict: bool, out: Path | None) -> int
         scorer = FastScorer(source.layout, bank, catalogue, top)
         writer = ResultWriter(catalogue.columns.ids, top, RIASEC, CONFIDENCE_NAMES, FLAG_NAMES)
         target.write(writer.header())
-        # Scoring runs on worker threads (numpy lets go of the GIL for most of it) while this
-        # thread reads the next chunk and writes finished ones, in file order.
+        # Splitting, scoring and formatting run on worker threads (numpy lets go of the GIL for
+        # most of it) while this thread reads the next chunk and writes finished ones in order.
         workers = max(1, min(2, os.cpu_count() or 1))
         pending: deque = deque()
 

@@ -72,12 +72,12 @@ class Layout:
             else:
                 self.scale_columns.append(c)
         self.var_columns = [0] + sorted(self.choice_columns + self.free_columns)
-        # runs of scale columns, each following a non-scale column: (index in var_columns, first, length)
-        self.runs: list[tuple[int, int, int]] = []
+        # runs of scale columns, each right after a non-scale column: (index in var_columns, length)
+        self.runs: list[tuple[int, int]] = []
         for j, c in enumerate(self.var_columns):
             end = self.var_columns[j + 1] if j + 1 < len(self.var_columns) else len(self.header)
             if end > c + 1:
-                self.runs.append((j, c + 1, end - c - 1))
+                self.runs.append((j, end - c - 1))
         # choice cells are compared as fixed-width byte strings one longer than any accepted text
         self.token_width = max([len(t.encode()) for acc in self.accepted for t in acc] + [len(t) for t in _SCALE_TOKENS]) + 1
         self.vocabularies = [_vocabulary(acc, self.token_width) for acc in self.accepted]
@@ -106,6 +106,8 @@ class Layout:
         choice = []
         for k, c in enumerate(self.choice_columns):
             name, q = self.header[c], self.questions[c]
+            # (an empty language cell reads as "en" here and as EMPTY on the fast path; the
+            # language does not change a batch CSV row, so the two never differ in output)
             value = (answers.language if name == "language" else
                      answers.values.get("EDU-country") if name == "country" else answers.values.get(q.id))
             choice.append(self.choice_values[k].index(value) if value in self.choice_values[k] else EMPTY)
@@ -426,7 +428,7 @@ def _split_chunk(chunk: bytes, first_line: int, source: ClassFile) -> tuple[Rows
         var_start, var_length = starts[idx], ends[idx] - starts[idx]
         scale = np.empty((len(rows_std), len(layout.scale_columns)), dtype=np.int8)
         offset = 0
-        for j, _first, length in layout.runs:
+        for j, length in layout.runs:
             first_byte = ends[idx[:, j]] + 1
             window = as_strided(padded, (len(arr), length), (1, 2))
             np.subtract(window[first_byte], ord("0"), out=scale[:, offset:offset + length].view(np.uint8))
