@@ -122,7 +122,7 @@ def _ask_resume(prompter: Prompter, saved: QuizState, lang: str) -> bool:
     tr = translator(lang or saved.language)
     count = len(saved.answers)
     return prompter.select(
-        tr("You have an unfinished quiz with {count} answers. Continue where you left off?").format(count=count),
+        tr("You have an unfinished quiz ({count} answered so far). Continue where you left off?").format(count=count),
         [(tr("Yes, continue"), True), (tr("No, start over"), False)], default=True)
 
 
