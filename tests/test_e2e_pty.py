@@ -84,6 +84,7 @@ def test_mini_quiz_back_interrupt_resume_finish(tmp_path):
     went_back: list[bool] = []
     answer_until(child, stop=10, went_back=went_back)
     child.expect("answers are saved")
+    assert "error" not in child.before.splitlines()[-1]  # stopping is not reported as an error
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130

@@ -658,7 +658,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     try:
         result = app(args=argv, prog_name="jobkompas", standalone_mode=False)
     except JobkompasError as exc:
-        print(f"jobkompas: error: {exc}", file=sys.stderr)
+        # stopping on Ctrl-C is no error: its (translated) message stands on its own
+        label = "" if exc.code == ExitCode.INTERRUPTED else "error: "
+        print(f"jobkompas: {label}{exc}", file=sys.stderr)
         return int(exc.code)
     except typer.Exit as exc:
         return int(getattr(exc, "exit_code", 0))
