@@ -161,3 +161,20 @@ def test_random_batch_rows_are_scored_or_reported(tmp_path_factory, rows):
             assert str(item).startswith(f"{path}:{line}")
         else:
             assert item.respondent
+
+
+def test_a_bad_byte_in_a_class_file_is_blamed_on_its_own_line(tmp_path):
+    """score/import/JSONL batch read a CSV line by line: the row with Latin-1 text is named,
+    the rows before it are still read, and a BOM and Windows line ends are fine."""
+    from jobkompas.answers import iter_batch_rows
+
+    good = "s{0},4,2\r\n"
+    body = "\ufeffid,R01,I01\r\n" + "".join(good.format(i) for i in range(5))
+    path = write(tmp_path, body.encode("utf-8") + "s5,5,bl\u00e5\r\n".encode("latin-1") + b"s6,1,1\r\n", "c.csv")
+    lines = []
+    with pytest.raises(InputError) as caught:
+        for line, item in iter_batch_rows(path, api.load_bank()):
+            assert not isinstance(item, InputError)
+            lines.append(line)
+    assert lines == [2, 3, 4, 5, 6]
+    assert str(caught.value).startswith(f"{path}:7: not UTF-8")

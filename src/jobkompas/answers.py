@@ -18,7 +18,7 @@ from .yamlio import LineDict, parse_yaml_text
 
 TYPE_CHECKING = False  # typing is imported only by type checkers: it costs start-up time
 if TYPE_CHECKING:
-    from typing import Any, Iterator
+    from typing import Any, Callable, Iterator
 
 FORMAT = "jobkompas-answers/1"
 MAX_BYTES = 2_000_000  # an answer file is a few KB; refuse anything absurd
@@ -267,6 +267,28 @@ def iter_batch_rows(path: Path | str, bank: QuestionBank) -> Iterator[tuple[int,
         yield line, careful()
 
 
+def utf8_lines(read: Callable[[], bytes], name: str, pending: bytes = b"", first_line: int = 1) -> Iterator[str]:
+    """Text lines from a byte stream (``read()`` returns b"" at the end), split as universal
+    newlines do (LF, CR LF and a bare CR), line ends kept for the csv module. Each line is
+    decoded on its own, so a bad byte is blamed on its own line."""
+    line = first_line - 1
+    while True:
+        more = read()
+        pending += more
+        complete = pending.splitlines(keepends=True)
+        pending = b""
+        if more and complete and (complete[-1].endswith(b"\r") or not complete[-1].endswith((b"\n", b"\r"))):
+            pending = complete.pop()  # may go on in the next read (or be the CR of a CR LF)
+        for raw in complete:
+            line += 1
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"not UTF-8 text ({exc.reason}); save the file as UTF-8", f"{name}:{line}") from None
+        if not more:
+            return
+
+
 def iter_csv_records(path: Path | str, bank: QuestionBank):
     """Yield (header, line, cells, careful) per non-empty row; ``careful()`` validates the row.
 
@@ -274,30 +296,32 @@ def iter_csv_records(path: Path | str, bank: QuestionBank):
     so a fast scorer can take the common case and call ``careful()`` for the rest.
     """
     import csv
-    import io
     import sys
 
     name = str(path)
     if name == "-":
-        handle = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+        handle = sys.stdin.buffer
         name = "<stdin>"
     else:
         p = Path(path)
         if p.is_dir():
             raise InputError("is a directory, expected a CSV file", name)
         try:
-            handle = p.open(encoding="utf-8-sig", newline="")
+            handle = p.open("rb")
         except FileNotFoundError:
             raise InputError("no such file", name) from None
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror}", name) from None
-    with handle:
-        reader = csv.reader(handle)
+    first = handle.read1(1 << 16)
+    if first.startswith(b"\xef\xbb\xbf"):
+        first = first[3:]
+    try:
+        reader = csv.reader(utf8_lines(lambda: handle.read1(1 << 16), name, first))
         try:
             header = next(reader)
         except StopIteration:
             raise InputError("the file is empty; expected a header row with 'id' and question ids", f"{name}:1") from None
-        except (UnicodeDecodeError, csv.Error) as exc:
+        except csv.Error as exc:
             raise InputError(f"cannot read the header row: {exc}", f"{name}:1") from None
         header = check_header(header, bank, name)
         questions = [bank.questions.get(c) for c in header]
@@ -306,8 +330,6 @@ def iter_csv_records(path: Path | str, bank: QuestionBank):
                 row = next(reader)
             except StopIteration:
                 return
-            except UnicodeDecodeError as exc:
-                raise InputError(f"not UTF-8 text ({exc.reason}); save the file as UTF-8", f"{name}:{reader.line_num + 1}") from None
             except csv.Error as exc:
                 error = InputError(str(exc), f"{name}:{reader.line_num}")
                 yield header, reader.line_num, [], lambda error=error: error
@@ -316,6 +338,9 @@ def iter_csv_records(path: Path | str, bank: QuestionBank):
             if not row or not any(cell.strip() for cell in row):
                 continue
             yield header, line, row, (lambda row=row, line=line: row_answers(row, header, questions, bank, name, line))
+    finally:
+        if handle is not sys.stdin.buffer:
+            handle.close()
 
 
 def check_header(header: list[str], bank: QuestionBank, name: str) -> list[str]:

@@ -27,7 +27,7 @@ from typing import BinaryIO, Iterator, Sequence
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .answers import COUNTRY_ALIASES, AnswerSet, check_header, row_answers
+from .answers import COUNTRY_ALIASES, AnswerSet, check_header, row_answers, utf8_lines
 from .errors import InputError
 from .questions import UNSURE, QuestionBank
 from .resources import LANGUAGES
@@ -235,31 +235,7 @@ class ClassFile:
     def _careful_rest(self, head: bytes, first_line: int) -> Iterator[Rows]:
         """The rest of the file through the csv module, every row through the careful parser."""
         layout = self.layout
-        lines_read = first_line - 1
-
-        def text_lines() -> Iterator[str]:
-            """Lines split as universal newlines do (\n, \r\n and a bare \r), each decoded on
-            its own so that a bad byte is blamed on its own line."""
-            nonlocal lines_read
-            pending = head
-            while True:
-                more = self._read()
-                pending += more
-                complete = pending.splitlines(keepends=True)
-                pending = b""
-                if more and complete and (complete[-1].endswith(b"\r") or not complete[-1].endswith((b"\n", b"\r"))):
-                    pending = complete.pop()  # may go on in the next read (or be \r of a \r\n)
-                for raw in complete:
-                    lines_read += 1
-                    try:
-                        yield raw.decode("utf-8")
-                    except UnicodeDecodeError as exc:
-                        raise InputError(f"not UTF-8 text ({exc.reason}); save the file as UTF-8",
-                                         f"{self.name}:{lines_read}") from None
-                if not more:
-                    return
-
-        reader = csv.reader(text_lines())
+        reader = csv.reader(utf8_lines(self._read, self.name, head, first_line))
         block = _RowsBuilder(layout)
         while True:
             try:
