@@ -164,17 +164,41 @@ def test_random_batch_rows_are_scored_or_reported(tmp_path_factory, rows):
 
 
 def test_a_bad_byte_in_a_class_file_is_blamed_on_its_own_line(tmp_path):
-    """score/import/JSONL batch read a CSV line by line: the row with Latin-1 text is named,
-    the rows before it are still read, and a BOM and Windows line ends are fine."""
+    """score/import/JSONL batch read a CSV line by line: the row with Latin-1 text is reported
+    with its own line number and skipped, the rows around it are read; a BOM and Windows line
+    ends are fine."""
     from jobkompas.answers import iter_batch_rows
 
     good = "s{0},4,2\r\n"
     body = "\ufeffid,R01,I01\r\n" + "".join(good.format(i) for i in range(5))
     path = write(tmp_path, body.encode("utf-8") + "s5,5,bl\u00e5\r\n".encode("latin-1") + b"s6,1,1\r\n", "c.csv")
-    lines = []
-    with pytest.raises(InputError) as caught:
-        for line, item in iter_batch_rows(path, api.load_bank()):
-            assert not isinstance(item, InputError)
-            lines.append(line)
-    assert lines == [2, 3, 4, 5, 6]
-    assert str(caught.value).startswith(f"{path}:7: not UTF-8")
+    items = list(iter_batch_rows(path, api.load_bank()))
+    assert [line for line, _ in items] == [2, 3, 4, 5, 6, 7, 8]
+    assert [item.respondent for _, item in items if not isinstance(item, InputError)] == [f"s{i}" for i in (0, 1, 2, 3, 4, 6)]
+    assert str(items[5][1]) == f"{path}:7: not UTF-8 text; save the file as UTF-8"
+
+
+def test_a_bad_byte_in_a_batch_is_one_failed_row(tmp_path):
+    from typer.testing import CliRunner
+
+    from jobkompas.cli import app
+
+    rows = b"id,R01,I01\n" + b"".join(b"s%d,4,2\n" % i for i in range(4)) + b"s4,5,bl\xe5\ns5,1,1\n"
+    path = write(tmp_path, rows, "c.csv")
+    result = CliRunner().invoke(app, ["batch", str(path)])
+    assert result.exit_code == 6
+    assert [line.split(",")[0] for line in result.stdout.splitlines()[1:]] == ["s0", "s1", "s2", "s3", "s5"]
+    assert f"{path}:6: not UTF-8 text" in result.stderr
+
+
+def test_a_quoted_class_file_with_interest_columns_only(tmp_path):
+    from typer.testing import CliRunner
+
+    from jobkompas.cli import app
+
+    quoted = write(tmp_path, '"id","R01","I01"\n"s0","4","2"\n"s1","1","5"\n', "quoted.csv")
+    plain = write(tmp_path, 'id,R01,I01\ns0,4,2\ns1,1,5\n', "plain.csv")
+    results = [CliRunner().invoke(app, ["batch", str(path)]) for path in (quoted, plain)]
+    assert [r.exit_code for r in results] == [0, 0], results[0].output
+    assert results[0].stdout == results[1].stdout
+    assert [line.split(",")[:2] for line in results[0].stdout.splitlines()[1:]] == [["s0", "RAS"], ["s1", "IAS"]]

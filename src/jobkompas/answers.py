@@ -267,26 +267,49 @@ def iter_batch_rows(path: Path | str, bank: QuestionBank) -> Iterator[tuple[int,
         yield line, careful()
 
 
-def utf8_lines(read: Callable[[], bytes], name: str, pending: bytes = b"", first_line: int = 1) -> Iterator[str]:
+class Utf8Lines:
     """Text lines from a byte stream (``read()`` returns b"" at the end), split as universal
-    newlines do (LF, CR LF and a bare CR), line ends kept for the csv module. Each line is
-    decoded on its own, so a bad byte is blamed on its own line."""
-    line = first_line - 1
-    while True:
-        more = read()
-        pending += more
-        complete = pending.splitlines(keepends=True)
-        pending = b""
-        if more and complete and (complete[-1].endswith(b"\r") or not complete[-1].endswith((b"\n", b"\r"))):
-            pending = complete.pop()  # may go on in the next read (or be the CR of a CR LF)
-        for raw in complete:
-            line += 1
-            try:
-                yield raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise InputError(f"not UTF-8 text ({exc.reason}); save the file as UTF-8", f"{name}:{line}") from None
-        if not more:
-            return
+    newlines do (LF, CR LF and a bare CR), line ends kept, for the csv module.
+
+    Each line is decoded on its own. A line that is not UTF-8 is passed on with its bad bytes
+    escaped and its number noted, so that the reader can report that one row and go on."""
+
+    def __init__(self, read: Callable[[], bytes], name: str, pending: bytes = b"", first_line: int = 1) -> None:
+        self._read = read
+        self.name = name
+        self._pending = pending
+        self.line = first_line - 1  # lines handed out so far
+        self.bad: list[int] = []  # numbers of lines that were not UTF-8
+
+    def __iter__(self) -> Iterator[str]:
+        pending = self._pending
+        while True:
+            more = self._read()
+            pending += more
+            complete = pending.splitlines(keepends=True)
+            pending = b""
+            if more and complete and (complete[-1].endswith(b"\r") or not complete[-1].endswith((b"\n", b"\r"))):
+                pending = complete.pop()  # may go on in the next read (or be the CR of a CR LF)
+            for raw in complete:
+                self.line += 1
+                try:
+                    yield raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    self.bad.append(self.line)
+                    yield raw.decode("utf-8", "surrogateescape")
+            if not more:
+                return
+
+    def bad_since(self, line: int) -> InputError | None:
+        """The error for a row that ended on the current line and began after ``line``, if
+        any of its lines was not UTF-8 (forgotten once reported)."""
+        while self.bad and self.bad[0] <= line:
+            self.bad.pop(0)
+        if not self.bad:
+            return None
+        at = self.bad[0]
+        self.bad.clear()
+        return InputError("not UTF-8 text; save the file as UTF-8", f"{self.name}:{at}")
 
 
 def iter_csv_records(path: Path | str, bank: QuestionBank):
@@ -316,25 +339,32 @@ def iter_csv_records(path: Path | str, bank: QuestionBank):
     if first.startswith(b"\xef\xbb\xbf"):
         first = first[3:]
     try:
-        reader = csv.reader(utf8_lines(lambda: handle.read1(1 << 16), name, first))
+        lines = Utf8Lines(lambda: handle.read1(1 << 16), name, first)
+        reader = csv.reader(lines)
         try:
             header = next(reader)
         except StopIteration:
             raise InputError("the file is empty; expected a header row with 'id' and question ids", f"{name}:1") from None
         except csv.Error as exc:
             raise InputError(f"cannot read the header row: {exc}", f"{name}:1") from None
+        if lines.bad:
+            raise InputError("the header row is not UTF-8 text; save the file as UTF-8", f"{name}:1")
         header = check_header(header, bank, name)
         questions = [bank.questions.get(c) for c in header]
         while True:
+            before = lines.line
             try:
                 row = next(reader)
             except StopIteration:
                 return
             except csv.Error as exc:
-                error = InputError(str(exc), f"{name}:{reader.line_num}")
-                yield header, reader.line_num, [], lambda error=error: error
+                error = InputError(str(exc), f"{name}:{lines.line}")
+                yield header, lines.line, [], lambda error=error: error
                 continue
-            line = reader.line_num
+            line = lines.line
+            if (bad := lines.bad_since(before)) is not None:
+                yield header, line, [], lambda bad=bad: bad
+                continue
             if not row or not any(cell.strip() for cell in row):
                 continue
             yield header, line, row, (lambda row=row, line=line: row_answers(row, header, questions, bank, name, line))

@@ -27,7 +27,7 @@ from typing import BinaryIO, Iterator, Sequence
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .answers import COUNTRY_ALIASES, AnswerSet, check_header, row_answers, utf8_lines
+from .answers import COUNTRY_ALIASES, AnswerSet, check_header, row_answers, Utf8Lines
 from .errors import InputError
 from .questions import UNSURE, QuestionBank
 from .resources import LANGUAGES
@@ -235,19 +235,22 @@ class ClassFile:
     def _careful_rest(self, head: bytes, first_line: int) -> Iterator[Rows]:
         """The rest of the file through the csv module, every row through the careful parser."""
         layout = self.layout
-        reader = csv.reader(utf8_lines(self._read, self.name, head, first_line))
+        lines = Utf8Lines(self._read, self.name, head, first_line)
+        reader = csv.reader(lines)
         block = _RowsBuilder(layout)
         while True:
+            before = lines.line
             try:
                 cells = next(reader)
             except StopIteration:
                 break
             except csv.Error as exc:
-                block.errors.append(InputError(str(exc), f"{self.name}:{first_line - 1 + reader.line_num}"))
+                block.errors.append(InputError(str(exc), f"{self.name}:{lines.line}"))
                 continue
-            line = first_line - 1 + reader.line_num
-            if cells and any(cell.strip() for cell in cells):
-                block.add_careful(cells, line, self)
+            if (bad := lines.bad_since(before)) is not None:
+                block.errors.append(bad)
+            elif cells and any(cell.strip() for cell in cells):
+                block.add_careful(cells, lines.line, self)
             if len(block) >= CAREFUL_BATCH:
                 yield block.build()
                 block = _RowsBuilder(layout)
@@ -312,8 +315,9 @@ class _RowsBuilder:
         parts = list(self.parts)
         if self.careful_lines:
             parts.append((np.array(self.careful_lines, dtype=np.int64), self.careful_ids,
-                          np.array(self.careful_scale, dtype=np.int8).reshape(-1, n_scale),
-                          np.array(self.careful_choice, dtype=np.int16).reshape(-1, n_choice)))
+                          # reshape(-1, 0) cannot tell the row count: give it (class files without choice columns)
+                          np.array(self.careful_scale, dtype=np.int8).reshape(len(self.careful_lines), n_scale),
+                          np.array(self.careful_choice, dtype=np.int16).reshape(len(self.careful_lines), n_choice)))
         self.errors.sort(key=error_line)
         if not parts:
             return Rows(np.zeros(0, dtype=np.int64), [], np.zeros((0, n_scale), np.int8),
