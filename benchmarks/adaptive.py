@@ -19,7 +19,7 @@ import time
 import numpy as np
 
 from jobkompas import api
-from jobkompas.adaptive import MIN_ITEMS, next_interest_item, remaining_estimate
+from jobkompas.adaptive import START_ITEMS, next_interest_item, remaining_estimate
 from jobkompas.questions import RIASEC
 from jobkompas.scoring import build_profile, rank
 
@@ -57,10 +57,10 @@ def simulate(n: int, seed: int = 7) -> None:
         guess = None
         while (q := next_interest_item(values, bank, catalogue)) is not None:
             values[q.id] = full[q.id]
-            if len(values) == MIN_ITEMS:
+            if len(values) == START_ITEMS:
                 guess = remaining_estimate(values, bank, catalogue)
         if guess is not None:
-            guess_errors.append(guess - (len(values) - MIN_ITEMS))
+            guess_errors.append(guess - (len(values) - START_ITEMS))
         asked_sets["adaptive"] = list(values)
         for name, ids in asked_sets.items():
             profile = build_profile({i: full[i] for i in ids}, bank)
@@ -80,7 +80,10 @@ def simulate(n: int, seed: int = 7) -> None:
         p90 = float(np.percentile(r["items"], 90))
         print(f"{name:<10} {statistics.median(r['items']):9.0f} {p90:5.0f} {statistics.fmean(r['overlap']):15.3f} "
               f"{statistics.fmean(r['code']):7.2f} {statistics.fmean(r['first']):6.2f} {statistics.fmean(r['corr']):10.3f}")
-    print(f"adaptive 'about N more' after the {MIN_ITEMS}-item start: mean error "
+    lengths = np.array(results["adaptive"]["items"])
+    print(f"adaptive lengths: {np.mean(lengths <= 18):.1%} done by 18 items, {np.mean(lengths <= 30):.1%} by 30, "
+          f"mean {lengths.mean():.1f}, longest {lengths.max()}")
+    print(f"adaptive 'about N more' after the {START_ITEMS}-item balanced start: mean error "
           f"{statistics.fmean(guess_errors):+.1f}, mean absolute error "
           f"{statistics.fmean(abs(e) for e in guess_errors):.1f} items")
     a, m = results["adaptive"], results["mini"]

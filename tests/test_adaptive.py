@@ -123,3 +123,19 @@ def test_wizard_adaptive_shows_an_estimate_and_finishes():
     assert result.answers.form == "adaptive" and len(result.answers.asked) == len(headers)
     interest = sum(1 for q in result.answers.asked if api.load_bank().questions[q].block == "interest")
     assert interest <= adaptive.MAX_ITEMS
+
+
+def test_an_unsettled_student_is_told_about_the_rest_of_the_bank_only_after_the_last_check(bank):
+    """Nine in ten stop by 30, so before then the estimate never promises more than that;
+    a flat profile that is still unsettled at 30 is told it will answer the rest (60 more)."""
+    full = flat_respondent(bank)
+    answers = api.new_answers({}, form="adaptive", bank=bank)
+    estimates = {}
+    while (q := api.next_question(answers, bank=bank)) is not None and q.block == "interest":
+        asked = interest_count([bank.questions[k] for k in answers.values])
+        estimates[asked] = api.remaining_questions(answers, bank=bank) - 24  # trait + education follow
+        answers.values[q.id] = full[q.id]
+    last = max(adaptive.STOP_CHECKS)
+    assert all(asked + more <= last for asked, more in estimates.items() if asked < last)
+    assert estimates[last] == adaptive.MAX_ITEMS - last == 60
+    assert interest_count([bank.questions[k] for k in answers.values]) == adaptive.MAX_ITEMS

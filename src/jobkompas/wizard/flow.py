@@ -134,7 +134,7 @@ def _ask_form(prompter: Prompter, lang: str) -> str:
         (tr("Short – about 5 minutes ({n} questions)").format(n=sizes["mini"]), "mini"),
         (tr("Standard – about 10 minutes ({n} questions)").format(n=sizes["standard"]), "standard"),
         (tr("Full – about 15 minutes ({n} questions)").format(n=sizes["full"]), "full"),
-        (tr("Adaptive – asks only what changes your result (usually 35–55 questions)"), "adaptive"),
+        (tr("Adaptive – asks only what changes your result (usually 40–55 questions)"), "adaptive"),
     ], default="mini")
 
 
