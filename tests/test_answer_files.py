@@ -202,3 +202,30 @@ def test_a_quoted_class_file_with_interest_columns_only(tmp_path):
     assert [r.exit_code for r in results] == [0, 0], results[0].output
     assert results[0].stdout == results[1].stdout
     assert [line.split(",")[:2] for line in results[0].stdout.splitlines()[1:]] == [["s0", "RAS"], ["s1", "IAS"]]
+
+
+def test_out_to_a_named_pipe_writes_into_it_and_leaves_it_a_pipe(tmp_path):
+    """--out /dev/null (or a pipe) must be written, not replaced: renaming a finished temp
+    file over it would put a regular file where the device was (as root, even /dev/null)."""
+    import os
+    import stat
+    import threading
+
+    from typer.testing import CliRunner
+
+    from jobkompas.cli import app
+
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes here")
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
+    path = write(tmp_path, "id,R01,I01\ns0,5,1\n", "c.csv")
+    result = CliRunner().invoke(app, ["batch", str(path), "--out", str(pipe)])
+    reader.join(timeout=10)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert received and received[0].startswith(b"id,holland_code,") and b"\ns0," in received[0]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

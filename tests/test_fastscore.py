@@ -186,3 +186,61 @@ def test_an_absurdly_long_row_is_an_error_not_a_memory_hog(bank, tmp_path, monke
         with ClassFile(path, bank) as source:
             for _ in source.rows():
                 pass
+
+
+@pytest.mark.parametrize("variant", ["plain", "crlf", "latin-1 row"])
+def test_slices_on_separate_processes_write_what_one_process_writes(bank, tmp_path, monkeypatch, variant):
+    """A large plain file is scored in slices by forked processes (batchsplit): the output,
+    the error lines (with their line numbers, in file order) and the exit code are those of
+    the one-process path. Slices are made small here so that a short file has four."""
+    import sys
+
+    from typer.testing import CliRunner
+
+    from jobkompas import batchcsv, batchsplit
+    from jobkompas.cli import app
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("slices run on separate processes only on Linux")
+    header, rows = random_rows(bank, 600, seed=11)
+    rows[333][5], rows[590] = "9", rows[590][:4]  # bad rows in later slices too
+    text = to_csv(header, rows, lineterminator="\r\n" if variant == "crlf" else "\n")
+    if variant == "latin-1 row":  # late in the file: a slice goes the careful way from there
+        at = text.index(b"\np450,") + 1
+        text = text[:at] + "p450,bl\u00e5\n".encode("latin-1") + text[at:]
+    path = tmp_path / "class.csv"
+    path.write_bytes(text)
+    monkeypatch.setattr(batchcsv, "MIN_SLICE_BYTES", len(text) // 8)
+    seen = []
+    real = batchcsv.ClassFile.plain_slices
+    monkeypatch.setattr(batchcsv.ClassFile, "plain_slices", lambda self, parts: seen.append(real(self, parts)) or seen[-1])
+
+    def run(processes):
+        monkeypatch.setattr(batchsplit, "process_count", lambda: processes)
+        return CliRunner().invoke(app, ["batch", str(path)])
+
+    sliced, single = run(4), run(1)
+    assert seen[0] is not None and len(seen[0]) == 4 and seen[1] is None
+    assert sliced.exit_code == single.exit_code == 6
+    assert sliced.stdout == single.stdout
+    assert sliced.stderr == single.stderr
+    assert sliced.stdout.count("\n") > 550
+
+
+def test_a_file_with_quotes_is_not_cut_into_slices(bank, tmp_path, monkeypatch):
+    from jobkompas import batchcsv
+
+    header, rows = random_rows(bank, 200, seed=3)
+    path = tmp_path / "class.csv"
+    path.write_bytes(to_csv(header, rows, quote_all=True))
+    monkeypatch.setattr(batchcsv, "MIN_SLICE_BYTES", 100)
+    with ClassFile(path, bank) as source:
+        assert source.plain_slices(4) is None
+    plain = to_csv(header, rows)
+    path.write_bytes(plain)
+    with ClassFile(path, bank) as source:
+        assert source.plain_slices(4) is not None
+    at = plain.index(b"\n", len(plain) // 2)
+    path.write_bytes(plain[:at] + b"\r" + plain[at + 1:])  # a bare CR
+    with ClassFile(path, bank) as source:
+        assert source.plain_slices(4) is None

@@ -7,7 +7,6 @@ with safe loaders, size-limited, and every problem is reported as ``file:line: m
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
@@ -220,10 +219,9 @@ def read_answer_file(path: Path | str, bank: QuestionBank) -> AnswerSet:
 
 def write_answer_file(answers: AnswerSet, path: Path, bank: QuestionBank) -> None:
     """Write atomically (temp file + rename), with each question's text as a comment."""
-    text = render_answer_file(answers, bank, answers.form)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    from .outfile import write_text
+
+    write_text(path, render_answer_file(answers, bank, answers.form))
 
 
 def render_answer_file(answers: AnswerSet, bank: QuestionBank, form: str | None) -> str:

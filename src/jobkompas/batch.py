@@ -35,13 +35,10 @@ def _output(out: Path | None, binary: bool = False) -> Iterator[IO]:
         else:
             yield sys.stdout
         return
-    tmp = out.with_name(f".{out.name}.tmp{os.getpid()}")
-    try:
-        with (tmp.open("wb") if binary else tmp.open("w", encoding="utf-8", newline="")) as handle:
-            yield handle
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
+    from .outfile import replacing
+
+    with replacing(out, binary=binary) as handle:
+        yield handle
 
 
 def _report(error: InputError, strict: bool) -> None:
@@ -82,58 +79,100 @@ def run_batch(file: str, *, fmt: str, top: int, lang: str | None, country: str |
 
 
 def _run_fast_csv(file: str, *, top: int, strict: bool, out: Path | None) -> int:
-    """CSV out at numpy speed (see :mod:`batchcsv` and :mod:`fastscore`)."""
-    from .batchcsv import ClassFile, ResultWriter, error_line
+    """CSV out at numpy speed (see :mod:`batchcsv` and :mod:`fastscore`): a large plain file
+    in slices on several processes (:mod:`batchsplit`), anything else on worker threads."""
+    from .batchcsv import ClassFile, ResultWriter
+    from .batchsplit import process_count, score_in_slices
     from .fastscore import CONFIDENCE_NAMES, FLAG_NAMES, FastScorer
     from .questions import RIASEC
 
     bank = api.load_bank()
     catalogue = api.load_catalogue()
-    failed = done = 0
-    with ClassFile(file, bank) as source, _output(out, binary=True) as target, _Progress(source.size) as progress:
+    with ClassFile(file, bank) as source, _output(out, binary=True) as target:
         scorer = FastScorer(source.layout, bank, catalogue, top)
         writer = ResultWriter(catalogue.columns.ids, top, RIASEC, CONFIDENCE_NAMES, FLAG_NAMES)
         target.write(writer.header())
-        # Splitting, scoring and formatting run on worker threads (numpy lets go of the GIL for
-        # most of it) while this thread reads the next chunk and writes finished ones in order.
-        workers = max(1, min(2, os.cpu_count() or 1))
-        pending: deque = deque()
+        slices = None if strict else source.plain_slices(process_count())
+        if slices:
+            def open_slice(start: int, end: int) -> ClassFile:
+                part = source if start == slices[0][0] else ClassFile(file, bank)
+                part.slice(start, end)
+                return part
 
-        def score(ids: list[bytes], scale, choice) -> bytes:
-            return writer.rows(ids, scorer.rank(scale, choice))
+            def score(part: ClassFile, into, report, progress) -> tuple[int, int]:
+                return _score_serially(part, scorer, writer, into, report, progress)
 
-        def split_and_score(rows) -> tuple[list[InputError], int, bytes]:
-            if callable(rows):  # a chunk still to split: the worker does that too
-                rows, _ = rows()
-            return rows.errors, len(rows), score(rows.ids, rows.scale, rows.choice) if len(rows) else b""
-
-        def write_oldest() -> None:
-            nonlocal done, failed
-            errors, count, text = pending.popleft().result()
-            for error in errors:
-                failed += 1
-                _report(error, strict)
-            target.write(text)
-            done += count
-            progress.update(done, source.consumed)
-
-        with ThreadPoolExecutor(workers) as pool:
-            # --strict needs each chunk's errors before its rows are written: split here
-            for rows in source.rows(deferred=not strict):
-                if strict and rows.errors:  # what came before the first bad row is still written
-                    while pending:
-                        write_oldest()
-                    good = int((rows.lines < error_line(rows.errors[0])).sum())
-                    if good:
-                        target.write(score(rows.ids[:good], rows.scale[:good], rows.choice[:good]))
-                    _report(rows.errors[0], strict)
-                pending.append(pool.submit(split_and_score, rows))
-                while len(pending) > workers:
-                    write_oldest()
-            while pending:
-                write_oldest()
+            with _Progress(source.size) as progress:
+                counts = score_in_slices(open_slice, slices, score, target, lambda error: _report(error, False), progress)
+            if counts is None:  # no room for the slices' temporary files: one process it is
+                with _Progress(source.size) as progress:
+                    counts = _score_in_threads(source, scorer, writer, target, strict, progress)
+            done, failed = counts
+        else:
+            with _Progress(source.size) as progress:
+                done, failed = _score_in_threads(source, scorer, writer, target, strict, progress)
     print(f"jobkompas: scored {done} row(s), {failed} failed", file=sys.stderr)
     return failed
+
+
+def _score_serially(source, scorer, writer, target: IO[bytes], report, progress) -> tuple[int, int]:
+    """One process, one thread: a slice of a file (see :mod:`batchsplit`)."""
+    done = failed = 0
+    for rows in source.rows():
+        for error in rows.errors:
+            failed += 1
+            report(error)
+        if len(rows):
+            target.write(writer.rows(rows.ids, scorer.rank(rows.scale, rows.choice)))
+        done += len(rows)
+        if progress is not None:
+            progress.update(done, source.consumed)
+    return done, failed
+
+
+def _score_in_threads(source, scorer, writer, target: IO[bytes], strict: bool, progress) -> tuple[int, int]:
+    """Splitting, scoring and formatting on worker threads (numpy lets go of the GIL for
+    much of it) while this thread reads the next chunk and writes finished ones in order."""
+    from .batchcsv import error_line
+
+    failed = done = 0
+    workers = max(1, min(2, os.cpu_count() or 1))
+    pending: deque = deque()
+
+    def score(ids: list[bytes], scale, choice) -> bytes:
+        return writer.rows(ids, scorer.rank(scale, choice))
+
+    def split_and_score(rows) -> tuple[list[InputError], int, bytes]:
+        if callable(rows):  # a chunk still to split: the worker does that too
+            rows, _ = rows()
+        return rows.errors, len(rows), score(rows.ids, rows.scale, rows.choice) if len(rows) else b""
+
+    def write_oldest() -> None:
+        nonlocal done, failed
+        errors, count, text = pending.popleft().result()
+        for error in errors:
+            failed += 1
+            _report(error, strict)
+        target.write(text)
+        done += count
+        progress.update(done, source.consumed)
+
+    with ThreadPoolExecutor(workers) as pool:
+        # --strict needs each chunk's errors before its rows are written: split here
+        for rows in source.rows(deferred=not strict):
+            if strict and rows.errors:  # what came before the first bad row is still written
+                while pending:
+                    write_oldest()
+                good = int((rows.lines < error_line(rows.errors[0])).sum())
+                if good:
+                    target.write(score(rows.ids[:good], rows.scale[:good], rows.choice[:good]))
+                _report(rows.errors[0], strict)
+            pending.append(pool.submit(split_and_score, rows))
+            while len(pending) > workers:
+                write_oldest()
+        while pending:
+            write_oldest()
+    return done, failed
 
 
 class _Progress:
@@ -151,14 +190,27 @@ class _Progress:
             self.task = self.bar.add_task("batch", total=total_bytes, rows=0)
 
     def __enter__(self) -> "_Progress":
-        if self.bar is not None:
-            self.bar.start()
-        return self
+        self.started = False  # on the first update: rich's refresh thread must not exist
+        return self           # yet when a batch forks its worker processes
 
     def update(self, done: int, consumed: int | None = None) -> None:
         if self.bar is not None:
+            if not self.started:
+                self.bar.start()
+                self.started = True
             self.bar.update(self.task, completed=consumed if consumed is not None else done, rows=done)
 
+    def scaled(self, factor: int) -> "_Progress":
+        """For one of ``factor`` slices scored alongside each other: shows its progress
+        as the whole file's (an estimate: the slices are of equal size)."""
+        whole = self
+
+        class Scaled:
+            def update(self, done: int, consumed: int | None = None) -> None:
+                whole.update(done * factor, None if consumed is None else consumed * factor)
+
+        return Scaled()  # type: ignore[return-value]
+
     def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
+        if self.bar is not None and self.started:
             self.bar.stop()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import os
 import sys
 import threading
 from functools import partial
@@ -34,6 +35,7 @@ from .resources import LANGUAGES
 
 CHUNK_BYTES = 1 << 20  # about 5,000 rows: arrays of a few MB, and the threads start early
 MAX_LINE_BYTES = 16_000_000  # one row of a class file is a few hundred bytes
+MIN_SLICE_BYTES = 4_000_000  # about 20,000 rows: below that, a process of its own does not pay
 CAREFUL_BATCH = 2000  # rows per block when the csv module reads the rest of a file
 
 MISSING, NOT_SURE, INVALID = 0, -1, -9  # scale codes; 1–5 are answers
@@ -151,6 +153,8 @@ class ClassFile:
                 raise InputError(f"cannot read: {exc.strerror}", self.name) from None
             self.size = p.stat().st_size
         self.consumed = 0  # bytes read so far, for progress
+        self._end: int | None = None  # read up to here only (a slice of the file, see ``slice``)
+        self._first_line = 2  # the line number of the first row after the header
         self._scratch = threading.local()
         try:
             self._buffer = self._read_header()
@@ -176,9 +180,55 @@ class ClassFile:
         self.close()
 
     def _read(self) -> bytes:
-        data = self.stream.read(CHUNK_BYTES)
+        size = CHUNK_BYTES if self._end is None else min(CHUNK_BYTES, self._end - self.stream.tell())
+        data = self.stream.read(size) if size > 0 else b""
         self.consumed += len(data)
         return data
+
+    def plain_slices(self, parts: int) -> list[tuple[int, int]] | None:
+        """Cut the rows into ``parts`` byte ranges, each ending at a newline, so that separate
+        processes can score them; ``None`` when that is not safe or not worth it.
+
+        Only a file whose rows are plain lines can be cut anywhere at a newline: a quote may
+        hold a newline inside a cell, and a bare carriage return ends a line for the careful
+        reader but not for the line count. Such files (and stdin) are read in one piece."""
+        if self.size is None or parts < 2 or self.size < parts * MIN_SLICE_BYTES:
+            return None
+        fd = self.stream.fileno()
+        begin = self.stream.tell() - len(self._buffer)  # the first row
+        # Read in blocks (os.pread leaves the stream where it is): mapping the whole file
+        # would count it all as this process's memory.
+        for at in range(begin, self.size, CHUNK_BYTES):
+            block = os.pread(fd, CHUNK_BYTES + 1, at)  # one byte more: a CR LF across blocks
+            if b'"' in block:
+                return None
+            if b"\r" in block and block.count(b"\r\n") != block[:CHUNK_BYTES].count(b"\r"):
+                return None  # a bare CR
+        cuts = [begin]
+        for k in range(1, parts):
+            at = max(cuts[-1], begin + (self.size - begin) * k // parts)
+            while (block := os.pread(fd, 1 << 16, at)) and b"\n" not in block:
+                at += len(block)
+            if not block:
+                break
+            cuts.append(at + block.index(b"\n") + 1)
+        cuts.append(self.size)
+        slices = [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+        return slices if len(slices) > 1 else None
+
+    def slice(self, start: int, end: int) -> None:
+        """Read only bytes ``start``–``end`` of the file (a range from ``plain_slices``); the
+        line numbers go on from the lines before ``start``."""
+        if start != self.stream.tell() - len(self._buffer):
+            self.stream.seek(0)
+            newlines = 0
+            while self.stream.tell() < start:
+                newlines += self.stream.read(min(CHUNK_BYTES, start - self.stream.tell())).count(b"\n")
+            self._first_line = newlines + 1
+            self._buffer = b""
+        self._buffer = self._buffer[:end - start]
+        self._end = end
+        self.stream.seek(start + len(self._buffer))
 
     def _read_header(self) -> bytes:
         buffer = self._read()
@@ -205,7 +255,7 @@ class ClassFile:
     def rows(self, deferred: bool = False) -> Iterator:
         """Valid rows and errors, chunk by chunk, in file order. With ``deferred``, a chunk
         the numpy reader takes comes as a callable that splits it (for a worker thread)."""
-        buffer, line, at_end = self._buffer, 2, False
+        buffer, line, at_end = self._buffer, self._first_line, False
         while True:
             while not at_end and (len(buffer) < CHUNK_BYTES or b"\n" not in buffer):
                 if len(buffer) > MAX_LINE_BYTES and b"\n" not in buffer:

@@ -625,10 +625,10 @@ def _emit(text: str, out: Optional[Path]) -> None:
     if out is None:
         sys.stdout.write(text)
         return
-    tmp = out.with_name(f".{out.name}.tmp{os.getpid()}")
+    from .outfile import write_text
+
     try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, out)
+        write_text(out, text)
     except OSError as exc:
         raise UsageError(f"cannot write {out}: {exc.strerror}") from None
     print(f"jobkompas: wrote {out}", file=sys.stderr)

@@ -249,10 +249,9 @@ def _results_menu(prompter: Prompter, console, result: api.Result) -> None:
             from ..render import render_results
 
             def write() -> None:
-                import os
-                tmp = path.with_name(f".{path.name}.tmp")
-                tmp.write_text(render_results([result], fmt), encoding="utf-8")
-                os.replace(tmp, path)
+                from ..outfile import write_text
+
+                write_text(path, render_results([result], fmt))
             _save(console, tr, write, path)
 
 

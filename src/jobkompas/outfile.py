@@ -1,0 +1,39 @@
+"""Writing a file the user named: whole or not at all, and never over a device."""
+
+from __future__ import annotations
+
+import os
+import stat
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Iterator
+
+
+@contextmanager
+def replacing(path: Path, binary: bool = False) -> Iterator[IO]:
+    """Open ``path`` for writing so that it is replaced whole or not at all: the text goes to a
+    temporary file beside it, renamed over it only when the block ends without an error.
+
+    A path that exists but is not a regular file (``/dev/null``, ``/dev/stdout``, a named
+    pipe) is written directly: renaming over it would replace the device itself."""
+    path = Path(path)
+    try:
+        special = not stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        special = False
+    if special:
+        with (path.open("wb") if binary else path.open("w", encoding="utf-8", newline="")) as handle:
+            yield handle
+        return
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    try:
+        with (tmp.open("wb") if binary else tmp.open("w", encoding="utf-8", newline="")) as handle:
+            yield handle
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_text(path: Path, text: str) -> None:
+    with replacing(path) as handle:
+        handle.write(text)
