@@ -244,3 +244,43 @@ def test_a_file_with_quotes_is_not_cut_into_slices(bank, tmp_path, monkeypatch):
     path.write_bytes(plain[:at] + b"\r" + plain[at + 1:])  # a bare CR
     with ClassFile(path, bank) as source:
         assert source.plain_slices(4) is None
+
+
+def test_a_full_disk_under_a_slice_is_a_storage_error(bank, tmp_path, monkeypatch, capsys):
+    import errno
+    import sys
+    import tempfile
+
+    from jobkompas import batchcsv, batchsplit
+    from jobkompas.cli import main
+    from jobkompas.errors import ExitCode
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("slices run on separate processes only on Linux")
+    header, rows = random_rows(bank, 300, seed=5)
+    path = tmp_path / "class.csv"
+    path.write_bytes(to_csv(header, rows))
+    monkeypatch.setattr(batchcsv, "MIN_SLICE_BYTES", 1000)
+    monkeypatch.setattr(batchsplit, "process_count", lambda: 2)
+    real, made = tempfile.TemporaryFile, []
+
+    class FullDisk:  # the children's results file: every write fails as on a full disk
+        def __init__(self):
+            self.file = real()
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def __getattr__(self, name):
+            return getattr(self.file, name)
+
+    def temporary_file():
+        made.append(None)
+        return FullDisk() if len(made) % 2 else real()
+
+    monkeypatch.setattr(batchsplit.tempfile, "TemporaryFile", temporary_file)
+    assert main(["batch", str(path), "--out", str(tmp_path / "out.csv")]) == ExitCode.STORAGE
+    err = capsys.readouterr().err
+    assert "cannot write a temporary file for the batch: No space left on device" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "out.csv").exists()

@@ -23,7 +23,7 @@ import sys
 import tempfile
 from typing import IO, Callable
 
-from .errors import InputError
+from .errors import InputError, StorageError
 
 MAX_PROCESSES = 4  # each holds its own buffers (~100 MB); more rarely pays for a class file
 
@@ -72,6 +72,8 @@ def score_in_slices(open_slice: Callable, slices: list[tuple[int, int]], score: 
                     finished = True
                 elif kind == "stop":  # an error that ends the run, as it would in one process
                     raise InputError(rest[1], rest[0])
+                elif kind == "storage":
+                    raise StorageError(f"cannot write a temporary file for the batch: {rest[0]}")
             if not finished or status != 0:
                 raise RuntimeError(f"a batch worker process ended without finishing (status {status})")
     finally:
@@ -92,6 +94,7 @@ def _child(open_slice, start, end, score, results, log) -> None:
     status = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: the parent reports it
+
         def report(error: InputError) -> None:
             log.write((json.dumps(["row", error.where, error.message]) + "\n").encode("utf-8"))
 
@@ -104,5 +107,12 @@ def _child(open_slice, start, end, score, results, log) -> None:
         results.flush()
         log.flush()
         status = 0
+    except OSError as exc:  # most likely a full disk under the temporary files
+        status = 2
+        try:
+            log.write((json.dumps(["storage", exc.strerror or str(exc)]) + "\n").encode("utf-8"))
+            log.flush()
+        except OSError:
+            pass
     finally:
         os._exit(status)
