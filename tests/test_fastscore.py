@@ -76,7 +76,7 @@ def fast_output(path, bank, catalogue, top=10):
     return b"".join(out).decode("utf-8"), errors
 
 
-def careful_output(path, bank, catalogue, top=10):
+def careful_output(path, bank, catalogue, top=10, country=None, language=None):
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     from jobkompas.render import batch_header
@@ -87,7 +87,10 @@ def careful_output(path, bank, catalogue, top=10):
         if isinstance(item, InputError):
             errors.append(str(item))
             continue
-        writer.writerow(batch_row(api.score(item, top=top, bank=bank, catalogue=catalogue), item.respondent, top))
+        if language:
+            item.language = language
+        result = api.score(item, top=top, country=country, bank=bank, catalogue=catalogue)
+        writer.writerow(batch_row(result, item.respondent, top))
     return out.getvalue(), errors
 
 
@@ -107,6 +110,18 @@ def test_fast_path_writes_exactly_what_the_careful_path_writes(bank, catalogue, 
     for f, s in zip(fast_lines, slow_lines):
         assert f == s
     assert ",,,,,,,,,,,,,,,,,,,," in fast  # the identical-answers row gets no matches
+
+
+def test_country_and_language_flags_do_not_change_csv_rows(bank, catalogue, tmp_path):
+    """They change only reasons and education paths, which CSV rows do not carry: so
+    `batch --country/--lang` takes the fast path, and gives what one-by-one scoring gives."""
+    header, rows = random_rows(bank, 120, seed=9)
+    path = tmp_path / "class.csv"
+    path.write_bytes(to_csv(header, rows))
+    fast, fast_errors = fast_output(path, bank, catalogue)
+    for country, language in (("denmark", "da"), ("norway", "nb"), ("other", "en")):
+        slow, slow_errors = careful_output(path, bank, catalogue, country=country, language=language)
+        assert (fast, fast_errors) == (slow, slow_errors)
 
 
 def test_many_chunks_and_a_late_quote(bank, catalogue, tmp_path, monkeypatch):

@@ -50,7 +50,7 @@ def _report(error: InputError, strict: bool) -> None:
 def run_batch(file: str, *, fmt: str, top: int, lang: str | None, country: str | None,
               strict: bool, out: Path | None) -> int:
     """Score every row; return the number of rows that failed (reported on stderr)."""
-    if fmt == "csv" and country is None:
+    if fmt == "csv":  # the country and language change only reasons and paths, not in CSV rows
         return _run_fast_csv(file, top=top, strict=strict, out=out)
     bank = api.load_bank()
     catalogue = api.load_catalogue()
