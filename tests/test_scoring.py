@@ -100,3 +100,29 @@ def test_next_question_walks_the_form_and_skips_answers(bank):
     all_answered = api.new_answers({q.id: (3 if q.scale != "choice" else q.options[0].id)
                                     for q in bank.form("mini")}, form="mini", bank=bank)
     assert api.next_question(all_answered, bank=bank) is None
+
+
+def test_best_ranked_gives_the_head_of_the_full_ranking_with_exact_totals():
+    """The quick ranking (floats first, components only for the best) must give the very
+    numbers Components.total gives, the same order (ties by id) and the same count."""
+    import random
+
+    from jobkompas import api
+    from jobkompas.scoring import best_ranked, build_profile, rank
+
+    bank, catalogue = api.load_bank(), api.load_catalogue()
+    columns = catalogue.columns
+    rnd = random.Random(4)
+    questions = [q for q in bank.form("standard") if q.scale != "choice"]
+    for case in range(12):
+        values = {q.id: rnd.randint(1, 5) for q in questions if rnd.random() < 0.9}
+        if case % 3 == 0:
+            values["EDU-highest"] = rnd.choice(bank.education("highest_level").options).id
+        profile = build_profile(values, bank)
+        full = rank(profile, columns)
+        assert all(score == comp.total() for score, _, comp in full)
+        assert [(-s, columns.ids[i]) for s, i, _ in full] == sorted((-s, columns.ids[i]) for s, i, _ in full)
+        head, count = best_ranked(profile, columns, 15, max_isced=None)
+        assert [(s, i) for s, i, _ in head] == [(s, i) for s, i, _ in full[:15]] and count == len(full)
+        capped, capped_count = best_ranked(profile, columns, 5, max_isced=4)
+        assert capped_count < count and all(columns.isced[i] <= 4 for _, i, _ in capped)

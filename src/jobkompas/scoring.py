@@ -150,6 +150,19 @@ class CatalogueColumns:
     trait_z: list[dict[str, float]]  # catalogue z-score of each trait importance
     isced: list[int]
     route: list[str]
+    _trait_vectors: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def trait_vectors(self, names: tuple[str, ...]) -> list[tuple[list[float], float]]:
+        """Per occupation: the z-scores of ``names`` (0 where missing) and their length. The
+        same for every respondent who answered those traits (nearly all answer all), so
+        worked out once per set of names."""
+        if names not in self._trait_vectors:
+            vectors = []
+            for z in self.trait_z:
+                zs = [z.get(t, 0.0) for t in names]
+                vectors.append((zs, math.sqrt(sum(v * v for v in zs))))
+            self._trait_vectors[names] = vectors
+        return self._trait_vectors[names]
 
     @classmethod
     def build(cls, occupations: list["Occupation"]) -> "CatalogueColumns":
@@ -274,9 +287,20 @@ def _trait_vector(profile: Profile) -> tuple[list[str], list[float]] | None:
 
 def rank(profile: Profile, columns: CatalogueColumns, *, max_isced: int | None = None) -> list[tuple[float, int, Components]]:
     """Every occupation's score, best first: (score, index, components)."""
+    return best_ranked(profile, columns, None, max_isced=max_isced)[0]
+
+
+def best_ranked(profile: Profile, columns: CatalogueColumns, count: int | None, *,
+                max_isced: int | None = None) -> tuple[list[tuple[float, int, Components]], int]:
+    """The best ``count`` (all if ``None``) as (score, index, components), best first, and how
+    many occupations were ranked. Ties go by occupation id.
+
+    Scores are worked out as plain floats, with the arithmetic of ``Components.total`` (same
+    order of operations, so the very same numbers); the components are built only for the
+    ones returned, which keeps one respondent's ranking of ~900 occupations cheap."""
     person = _unit([profile.scores[t] for t in RIASEC]) if profile.scorable else None
     if person is None:
-        return []
+        return [], 0
     a, b, c, d, e, f = person
     cols = columns.interest_cols
     interest = [(1 + a * x0 + b * x1 + c * x2 + d * x3 + e * x4 + f * x5) / 2
@@ -284,16 +308,15 @@ def rank(profile: Profile, columns: CatalogueColumns, *, max_isced: int | None =
     tv = _trait_vector(profile)
     if tv:
         names, vec = tv
-        traits: list[float | None] = []
-        for z in columns.trait_z:
-            zs = [z.get(t, 0.0) for t in names]
-            norm = math.sqrt(sum(v * v for v in zs))
-            traits.append((1 + sum(p * q for p, q in zip(vec, zs)) / norm) / 2 if norm else None)
+        traits: list[float | None] = [(1 + sum(p * q for p, q in zip(vec, zs)) / norm) / 2 if norm else None
+                                      for zs, norm in columns.trait_vectors(tuple(names))]
     else:
         traits = [None] * len(interest)
     edu = profile.education
-    fits = {}
-    out = []
+    fits: dict[tuple[int, str], float | None] = {}
+    weights = config()["weights"]
+    wi, wt, we = weights["interest"], weights["traits"], weights["education"]
+    scored = []
     for i, inter in enumerate(interest):
         required = columns.isced[i]
         if max_isced is not None and required > max_isced:
@@ -301,10 +324,19 @@ def rank(profile: Profile, columns: CatalogueColumns, *, max_isced: int | None =
         key = (required, columns.route[i])
         if key not in fits:
             fits[key] = education_fit(required, edu.highest_isced, columns.route[i], edu.route)
-        comp = Components(inter, traits[i], fits[key])
-        out.append((comp.total(), i, comp))
-    out.sort(key=lambda item: (-item[0], columns.ids[item[1]]))
-    return out
+        fit, trait = fits[key], traits[i]
+        # Components.total: sum() from 0 over the parts present, in this order
+        numerator, weight = 0 + wi * inter, 0 + wi
+        if trait is not None:
+            numerator, weight = numerator + wt * trait, weight + wt
+        if fit is not None:
+            numerator, weight = numerator + we * fit, weight + we
+        scored.append((100.0 * numerator / weight if weight else 0.0, i))
+    ids = columns.ids
+    key_of = lambda item: (-item[0], ids[item[1]])  # noqa: E731
+    chosen = sorted(scored, key=key_of) if count is None or count >= len(scored) else heapq.nsmallest(count, scored, key=key_of)
+    return [(score, i, Components(interest[i], traits[i], fits[(columns.isced[i], columns.route[i])]))
+            for score, i in chosen], len(scored)
 
 
 def top_matches(profile: Profile, values: Mapping[str, Any], bank: QuestionBank,
@@ -312,15 +344,15 @@ def top_matches(profile: Profile, values: Mapping[str, Any], bank: QuestionBank,
                 offset: int = 0) -> tuple[list[Match], int]:
     """The best ``top`` matches (after ``offset``) with reasons, and how many were ranked."""
     columns = catalogue.columns
-    ranked = rank(profile, columns, max_isced=max_isced)
-    chosen = ranked[offset: offset + top]
+    best, ranked = best_ranked(profile, columns, offset + top, max_isced=max_isced)
+    chosen = best[offset:]
     matches = []
     for score, index, comp in chosen:
         occ = catalogue.occupations[columns.ids[index]]
         matches.append(Match(occ.id, round(score, 1), comp,
                              explain(profile, values, bank, occ, columns, index, comp),
                              columns.isced[index]))
-    return matches, len(ranked)
+    return matches, ranked
 
 
 # ---------------------------------------------------------------- reasons
@@ -362,6 +394,14 @@ def explain(profile: Profile, values: Mapping[str, Any], bank: QuestionBank, occ
     return reasons
 
 
+@lru_cache(maxsize=512)
+def _unit_without(scores: tuple[float, ...], k: int, replaced: float) -> list[float] | None:
+    """The unit profile with type ``k``'s score replaced (one answer left out). Answers of
+    one type with the same value leave the same profile, and every match of a respondent
+    asks for the same few, so they are worked out once."""
+    return _unit([replaced if j == k else v for j, v in enumerate(scores)])
+
+
 def answer_influence(profile: Profile, values: Mapping[str, Any], bank: QuestionBank,
                      occ: "Occupation", comp: Components, limit: int = 2) -> list[Reason]:
     """The answers that raised this match most: drop each one and see how far it falls."""
@@ -377,14 +417,13 @@ def answer_influence(profile: Profile, values: Mapping[str, Any], bank: Question
         if q is not None and q.block == "interest" and value != UNSURE:
             by_type[q.dimension].append((qid, value))
     effects = []
-    for t, items in by_type.items():
+    scores = tuple(profile.scores[k] for k in RIASEC)
+    for k, items in enumerate(by_type.values()):  # in RIASEC order
         if len(items) < 2:
             continue
         total = sum(v for _, v in items)
         for qid, value in items:
-            scores = dict(profile.scores)
-            scores[t] = _scale((total - value) / (len(items) - 1))
-            unit = _unit([scores[k] for k in RIASEC])
+            unit = _unit_without(scores, k, _scale((total - value) / (len(items) - 1)))
             if unit is None:
                 continue
             fit = (1 + sum(p * q for p, q in zip(unit, occ_unit))) / 2
