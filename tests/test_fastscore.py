@@ -203,11 +203,9 @@ def test_an_absurdly_long_row_is_an_error_not_a_memory_hog(bank, tmp_path, monke
                 pass
 
 
-@pytest.mark.parametrize("variant", ["plain", "crlf", "latin-1 row"])
-def test_slices_on_separate_processes_write_what_one_process_writes(bank, tmp_path, monkeypatch, variant):
-    """A large plain file is scored in slices by forked processes (batchsplit): the output,
-    the error lines (with their line numbers, in file order) and the exit code are those of
-    the one-process path. Slices are made small here so that a short file has four."""
+def sliced_and_single(monkeypatch, args, processes):
+    """Run `jobkompas` with the file cut into slices for ``processes`` processes, and in one;
+    the results of both, and the slices that were made (Linux only: skips elsewhere)."""
     import sys
 
     from typer.testing import CliRunner
@@ -217,6 +215,23 @@ def test_slices_on_separate_processes_write_what_one_process_writes(bank, tmp_pa
 
     if not sys.platform.startswith("linux"):
         pytest.skip("slices run on separate processes only on Linux")
+    seen = []
+    real = batchcsv.ClassFile.plain_slices
+    monkeypatch.setattr(batchcsv.ClassFile, "plain_slices", lambda self, *a: seen.append(real(self, *a)) or seen[-1])
+    results = []
+    for count in (processes, 1):
+        monkeypatch.setattr(batchsplit, "process_count", lambda count=count: count)
+        results.append(CliRunner().invoke(app, args))
+    return results[0], results[1], seen
+
+
+@pytest.mark.parametrize("variant", ["plain", "crlf", "latin-1 row"])
+def test_slices_on_separate_processes_write_what_one_process_writes(bank, tmp_path, monkeypatch, variant):
+    """A large plain file is scored in slices by forked processes (batchsplit): the output,
+    the error lines (with their line numbers, in file order) and the exit code are those of
+    the one-process path. Slices are made small here so that a short file has four."""
+    from jobkompas import batchcsv
+
     header, rows = random_rows(bank, 600, seed=11)
     rows[333][5], rows[590] = "9", rows[590][:4]  # bad rows in later slices too
     text = to_csv(header, rows, lineterminator="\r\n" if variant == "crlf" else "\n")
@@ -226,15 +241,7 @@ def test_slices_on_separate_processes_write_what_one_process_writes(bank, tmp_pa
     path = tmp_path / "class.csv"
     path.write_bytes(text)
     monkeypatch.setattr(batchcsv, "MIN_SLICE_BYTES", len(text) // 8)
-    seen = []
-    real = batchcsv.ClassFile.plain_slices
-    monkeypatch.setattr(batchcsv.ClassFile, "plain_slices", lambda self, parts: seen.append(real(self, parts)) or seen[-1])
-
-    def run(processes):
-        monkeypatch.setattr(batchsplit, "process_count", lambda: processes)
-        return CliRunner().invoke(app, ["batch", str(path)])
-
-    sliced, single = run(4), run(1)
+    sliced, single, seen = sliced_and_single(monkeypatch, ["batch", str(path)], 4)
     assert seen[0] is not None and len(seen[0]) == 4 and seen[1] is None
     assert sliced.exit_code == single.exit_code == 6
     assert sliced.stdout == single.stdout
@@ -299,3 +306,22 @@ def test_a_full_disk_under_a_slice_is_a_storage_error(bank, tmp_path, monkeypatc
     assert "cannot write a temporary file for the batch: No space left on device" in err
     assert "Traceback" not in err
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_jsonl_slices_on_separate_processes_write_what_one_process_writes(bank, tmp_path, monkeypatch):
+    from jobkompas import batch
+
+    header, rows = random_rows(bank, 240, seed=12)
+    rows[200][5] = "9"  # a bad row in a later slice
+    text = to_csv(header, rows)
+    at = text.index(b"\np150,") + 1 if b"\np150," in text else len(text) // 2
+    text = text[:at] + "p-latin,bl\u00e5\n".encode("latin-1") + text[at:]
+    path = tmp_path / "class.csv"
+    path.write_bytes(text)
+    monkeypatch.setattr(batch, "JSONL_SLICE_BYTES", len(text) // 6)
+    args = ["batch", str(path), "--format", "jsonl", "--top", "3", "--lang", "nb"]
+    sliced, single, seen = sliced_and_single(monkeypatch, args, 3)
+    assert len(seen[0]) == 3 and seen[1] is None
+    assert sliced.exit_code == single.exit_code == 6
+    assert sliced.stdout == single.stdout and sliced.stderr == single.stderr
+    assert sliced.stdout.count("\n") > 200 and "not UTF-8" in sliced.stderr

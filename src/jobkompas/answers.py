@@ -17,7 +17,7 @@ from .yamlio import LineDict, parse_yaml_text
 
 TYPE_CHECKING = False  # typing is imported only by type checkers: it costs start-up time
 if TYPE_CHECKING:
-    from typing import Any, Callable, Iterator
+    from typing import IO, Any, Callable, Iterator
 
 FORMAT = "jobkompas-answers/1"
 MAX_BYTES = 2_000_000  # an answer file is a few KB; refuse anything absurd
@@ -259,9 +259,11 @@ def render_answer_file(answers: AnswerSet, bank: QuestionBank, form: str | None)
 # ---------------------------------------------------------------- batch CSV
 
 
-def iter_batch_rows(path: Path | str, bank: QuestionBank) -> Iterator[tuple[int, AnswerSet | InputError]]:
-    """Yield (line, answers or the row's error) for each respondent row, streaming."""
-    for _header, line, _row, careful in iter_csv_records(path, bank):
+def iter_batch_rows(path: Path | str, bank: QuestionBank,
+                    span: tuple[int, int] | None = None) -> Iterator[tuple[int, AnswerSet | InputError]]:
+    """Yield (line, answers or the row's error) for each respondent row, streaming; with
+    ``span``, only the rows in that byte range (see ``iter_csv_records``)."""
+    for _header, line, _row, careful in iter_csv_records(path, bank, span):
         yield line, careful()
 
 
@@ -310,11 +312,13 @@ class Utf8Lines:
         return InputError("not UTF-8 text; save the file as UTF-8", f"{self.name}:{at}")
 
 
-def iter_csv_records(path: Path | str, bank: QuestionBank):
+def iter_csv_records(path: Path | str, bank: QuestionBank, span: tuple[int, int] | None = None):
     """Yield (header, line, cells, careful) per non-empty row; ``careful()`` validates the row.
 
     The header is checked up front (an error there stops everything); rows are only split,
-    so a fast scorer can take the common case and call ``careful()`` for the rest.
+    so a fast scorer can take the common case and call ``careful()`` for the rest. With
+    ``span`` (start, end), only the rows in those bytes of a file are read: a range that
+    begins and ends at a row's end (``ClassFile.plain_slices``), numbered as in the file.
     """
     import csv
     import sys
@@ -349,6 +353,8 @@ def iter_csv_records(path: Path | str, bank: QuestionBank):
             raise InputError("the header row is not UTF-8 text; save the file as UTF-8", f"{name}:1")
         header = check_header(header, bank, name)
         questions = [bank.questions.get(c) for c in header]
+        if span is not None:
+            lines, reader = _span_lines(handle, name, *span)
         while True:
             before = lines.line
             try:
@@ -369,6 +375,32 @@ def iter_csv_records(path: Path | str, bank: QuestionBank):
     finally:
         if handle is not sys.stdin.buffer:
             handle.close()
+
+
+def _span_lines(handle, name: str, start: int, end: int):
+    """Lines and a csv reader for bytes ``start``–``end`` of an open file, numbered on from
+    the lines before ``start``."""
+    import csv
+
+    first_line = line_at(handle, start)
+
+    def read() -> bytes:
+        size = min(1 << 16, end - handle.tell())
+        return handle.read(size) if size > 0 else b""
+
+    lines = Utf8Lines(read, name, b"", first_line)
+    return lines, csv.reader(lines)
+
+
+def line_at(stream: IO[bytes], offset: int) -> int:
+    """The number of the line that starts at byte ``offset`` of a seekable file (counting
+    newlines before it, a block at a time); the stream is left at ``offset``."""
+    stream.seek(0)
+    newlines = 0
+    while stream.tell() < offset:
+        newlines += stream.read(min(1 << 20, offset - stream.tell())).count(b"\n")
+    stream.seek(offset)
+    return newlines + 1
 
 
 def check_header(header: list[str], bank: QuestionBank, name: str) -> list[str]:

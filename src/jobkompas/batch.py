@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import sys
@@ -15,7 +14,6 @@ from typing import IO, Iterator
 from . import api
 from .answers import iter_batch_rows
 from .errors import InputError
-from .render import batch_header, batch_row
 
 
 # numpy's OpenBLAS runs a thread per core. The batch's matrix products are small (1,024 × 17
@@ -52,30 +50,65 @@ def run_batch(file: str, *, fmt: str, top: int, lang: str | None, country: str |
     """Score every row; return the number of rows that failed (reported on stderr)."""
     if fmt == "csv":  # the country and language change only reasons and paths, not in CSV rows
         return _run_fast_csv(file, top=top, strict=strict, out=out)
+    return _run_jsonl(file, top=top, lang=lang, country=country, strict=strict, out=out)
+
+
+JSONL_SLICE_BYTES = 200_000  # about 1,000 rows, 2–3 s of work: worth a process of its own
+
+
+def _run_jsonl(file: str, *, top: int, lang: str | None, country: str | None, strict: bool,
+               out: Path | None) -> int:
+    """One ``jobkompas-result/1`` document per row (with reasons and paths: the one-respondent
+    scorer, a few ms a row), on several processes for a large plain file (:mod:`batchsplit`)."""
+    from .batchcsv import ClassFile
+    from .batchsplit import process_count, score_in_slices
+
     bank = api.load_bank()
     catalogue = api.load_catalogue()
-    failed = done = 0
-    with _output(out) as target, _Progress() as progress:
-        writer = csv.writer(target, lineterminator="\n") if fmt == "csv" else None
-        if writer:
-            writer.writerow(batch_header(top))
-        for line, item in iter_batch_rows(file, bank):
+
+    def score(span: tuple[int, int] | None, target: IO[bytes], report, progress) -> tuple[int, int]:
+        done = failed = 0
+        for line, item in iter_batch_rows(file, bank, span):
             if isinstance(item, InputError):
                 failed += 1
-                _report(item, strict)
+                report(item)
                 continue
             if lang:
                 item.language = lang
             result = api.score(item, top=top, country=country, bank=bank, catalogue=catalogue)
-            if writer:
-                writer.writerow(batch_row(result, item.respondent or str(line), top))
-            else:
-                target.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+            target.write((json.dumps(result.to_dict(), ensure_ascii=False) + "\n").encode("utf-8"))
             done += 1
-            if done % 100 == 0:
+            if progress is not None and done % 100 == 0:
                 progress.update(done)
+        return done, failed
+
+    slices = None
+    if not strict and file != "-":
+        with ClassFile(file, bank) as source:  # checks the header, and finds where to cut
+            slices = source.plain_slices(process_count(), JSONL_SLICE_BYTES)
+    with _output(out, binary=True) as target, _Progress() as progress:
+        counts = None
+        if slices:
+            counts = score_in_slices(_Span, slices, lambda span, into, report, progress: score(span.range, into, report, progress),
+                                     target, lambda error: _report(error, False), progress)
+        if counts is None:
+            counts = score(None, target, lambda error: _report(error, strict), progress)
+    done, failed = counts
     print(f"jobkompas: scored {done} row(s), {failed} failed", file=sys.stderr)
     return failed
+
+
+class _Span:
+    """A byte range of a class file, as ``batchsplit`` opens a slice."""
+
+    def __init__(self, start: int, end: int) -> None:
+        self.range = (start, end)
+
+    def __enter__(self) -> "_Span":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
 
 
 def _run_fast_csv(file: str, *, top: int, strict: bool, out: Path | None) -> int:

@@ -28,14 +28,14 @@ from typing import BinaryIO, Iterator, Sequence
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .answers import COUNTRY_ALIASES, AnswerSet, check_header, row_answers, Utf8Lines
+from .answers import COUNTRY_ALIASES, AnswerSet, check_header, line_at, row_answers, Utf8Lines
 from .errors import InputError
 from .questions import UNSURE, QuestionBank
 from .resources import LANGUAGES
 
 CHUNK_BYTES = 1 << 20  # about 5,000 rows: arrays of a few MB, and the threads start early
 MAX_LINE_BYTES = 16_000_000  # one row of a class file is a few hundred bytes
-MIN_SLICE_BYTES = 4_000_000  # about 20,000 rows: below that, a process of its own does not pay
+MIN_SLICE_BYTES = 4_000_000  # about 20,000 rows (0.1 s of CSV scoring): less does not pay for a process
 CAREFUL_BATCH = 2000  # rows per block when the csv module reads the rest of a file
 
 MISSING, NOT_SURE, INVALID = 0, -1, -9  # scale codes; 1–5 are answers
@@ -185,14 +185,16 @@ class ClassFile:
         self.consumed += len(data)
         return data
 
-    def plain_slices(self, parts: int) -> list[tuple[int, int]] | None:
+    def plain_slices(self, parts: int, min_bytes: int | None = None) -> list[tuple[int, int]] | None:
         """Cut the rows into ``parts`` byte ranges, each ending at a newline, so that separate
         processes can score them; ``None`` when that is not safe or not worth it.
 
         Only a file whose rows are plain lines can be cut anywhere at a newline: a quote may
         hold a newline inside a cell, and a bare carriage return ends a line for the careful
-        reader but not for the line count. Such files (and stdin) are read in one piece."""
-        if self.size is None or parts < 2 or self.size < parts * MIN_SLICE_BYTES:
+        reader but not for the line count. Such files (and stdin) are read in one piece.
+        A slice is at least ``min_bytes`` (default ``MIN_SLICE_BYTES``)."""
+        min_bytes = MIN_SLICE_BYTES if min_bytes is None else min_bytes
+        if self.size is None or parts < 2 or self.size < parts * min_bytes:
             return None
         fd = self.stream.fileno()
         begin = self.stream.tell() - len(self._buffer)  # the first row
@@ -220,11 +222,7 @@ class ClassFile:
         """Read only bytes ``start``–``end`` of the file (a range from ``plain_slices``); the
         line numbers go on from the lines before ``start``."""
         if start != self.stream.tell() - len(self._buffer):
-            self.stream.seek(0)
-            newlines = 0
-            while self.stream.tell() < start:
-                newlines += self.stream.read(min(CHUNK_BYTES, start - self.stream.tell())).count(b"\n")
-            self._first_line = newlines + 1
+            self._first_line = line_at(self.stream, start)
             self._buffer = b""
         self._buffer = self._buffer[:end - start]
         self._end = end
