@@ -90,21 +90,23 @@ def main() -> None:
               f"{'ok' if peak_mb < 300 else 'MISSED'})")
         together = tree_peak_rss([jobkompas(), "batch", str(path), "--out", str(Path(tmp) / "out.csv")], env)
         if together is not None:
-            print(f"{'peak memory, all its processes together':<44} {together:9.1f} MB   (sampled every 2 ms; "
+            print(f"{'peak memory (PSS), all its processes together':<44} {together:9.1f} MB   (sampled every 2 ms; "
                   f"goal < 300 MB: {'ok' if together < 300 else 'MISSED'})")
         print(done.stderr.strip().splitlines()[-1] if done.stderr else "")
 
 
 def tree_peak_rss(command: list[str], env: dict) -> float | None:
-    """Largest sum of resident memory over a command and its child processes (Linux /proc):
-    a large file is scored by several processes, so the largest single one is not the whole."""
+    """Largest sum of memory (PSS) over a command and its child processes (Linux /proc): a
+    large file is scored by several processes, so the largest single one is not the whole."""
     if not Path("/proc/self/task").exists():
         return None
 
     def rss_kb(pid: int) -> int:
+        """Proportional set size: pages shared after the fork count once over the processes
+        (resident sizes would count them in each)."""
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
                     return int(line.split()[1])
         except OSError:
             pass
