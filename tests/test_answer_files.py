@@ -229,3 +229,17 @@ def test_out_to_a_named_pipe_writes_into_it_and_leaves_it_a_pipe(tmp_path):
     assert stat.S_ISFIFO(pipe.stat().st_mode)
     assert received and received[0].startswith(b"id,holland_code,") and b"\ns0," in received[0]
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_out_through_a_symbolic_link_keeps_the_link(tmp_path):
+    from typer.testing import CliRunner
+
+    from jobkompas.cli import app
+
+    target = write(tmp_path, "old\n", "results.csv")
+    link = tmp_path / "latest.csv"
+    link.symlink_to(target)
+    path = write(tmp_path, "id,R01,I01\ns0,5,1\n", "c.csv")
+    result = CliRunner().invoke(app, ["batch", str(path), "--out", str(link)])
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and target.read_text().startswith("id,holland_code,")

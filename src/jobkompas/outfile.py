@@ -15,8 +15,11 @@ def replacing(path: Path, binary: bool = False) -> Iterator[IO]:
     temporary file beside it, renamed over it only when the block ends without an error.
 
     A path that exists but is not a regular file (``/dev/null``, ``/dev/stdout``, a named
-    pipe) is written directly: renaming over it would replace the device itself."""
+    pipe) is written directly: renaming over it would replace the device itself. A symbolic
+    link is followed, so the link stays and its target gets the new text."""
     path = Path(path)
+    if path.is_symlink():
+        path = path.resolve()
     try:
         special = not stat.S_ISREG(path.stat().st_mode)
     except OSError:
