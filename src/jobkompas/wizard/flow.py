@@ -71,10 +71,12 @@ def run_wizard(*, lang: str | None, form: str | None, country: str | None, prefi
             if country:
                 state.answers["EDU-country"] = country
             _welcome(console, language, boxed=not plain)
+            state.numbered_from = 1  # from --country or the answer file: not asked here
             if "EDU-country" not in state.answers:
                 q = bank.education("country")
                 value = _ask(prompter, q, state, language, header=None, allow_back=False)
                 state.answers[q.id] = value
+                state.numbered_from = 2
             if not state.form:
                 state.form = _ask_form(prompter, language)
             save_state(state)
@@ -160,7 +162,8 @@ def _run_questions(prompter: Prompter, console, bank, state: QuizState) -> None:
                 return
             q = questions[index]
             progress = tr("Question {n} of {m} · {block}").format(
-                n=index + 2, m=len(questions) + 1, block=tr(BLOCK_NAMES[questions[index].block]))
+                n=index + state.numbered_from, m=len(questions) + state.numbered_from - 1,
+                block=tr(BLOCK_NAMES[questions[index].block]))
         else:
             current = AnswerSet(values=dict(state.answers), form="adaptive")
             if index < len(state.asked):
@@ -171,7 +174,7 @@ def _run_questions(prompter: Prompter, console, bank, state: QuizState) -> None:
                     return
             left = api.remaining_questions(current, form="adaptive", bank=bank)
             progress = tr("Question {n} · {block} · about {left} more").format(
-                n=index + 2, block=tr(BLOCK_NAMES[q.block]), left=max(left, 1))
+                n=index + state.numbered_from, block=tr(BLOCK_NAMES[q.block]), left=max(left, 1))
         value = _ask(prompter, q, state, state.language, progress, allow_back=index > 0)
         if value == BACK:
             index -= 1
