@@ -139,3 +139,35 @@ def test_an_unsettled_student_is_told_about_the_rest_of_the_bank_only_after_the_
     assert all(asked + more <= last for asked, more in estimates.items() if asked < last)
     assert estimates[last] == adaptive.MAX_ITEMS - last == 60
     assert interest_count([bank.questions[k] for k in answers.values]) == adaptive.MAX_ITEMS
+
+
+def test_a_student_past_the_last_check_may_skip_the_rest_of_the_interest_block():
+    """A flat profile is unsettled at 30 and would answer up to 60 more: the wizard offers to
+    skip them (only then), and the quiz goes on with the trait block."""
+    from test_wizard import PipedQuestionary, realistic_keys
+
+    from jobkompas.wizard.flow import run_wizard
+    from jobkompas.wizard.prompts import SKIP_REST
+
+    bank = api.load_bank()
+    flat = flat_respondent(bank)
+    offered_at = []
+
+    def keys(header, message, choices, default):
+        values = [v for _, v in choices]
+        if "quit" in values or "unsure" not in values:  # the results menu, education: as usual
+            return realistic_keys(header, message, choices, default)
+        if SKIP_REST in values:
+            offered_at.append(header)
+            return f"{values.index(SKIP_REST) + 1}\r"
+        stem = message.split("\n")[-1].strip()
+        q = next((q for q in bank.by_block("interest") if q.text["en"] == stem), None)
+        return f"{values.index(flat[q.id]) + 1}\r" if q else "4\r"
+
+    prompter = PipedQuestionary(keys)
+    result = run_wizard(lang="en", form="adaptive", country="norway", prefill=None, resume=False, fresh=True,
+                        plain=False, prompter=prompter, console=Console(file=io.StringIO(), width=100))
+    interest = [q for q in result.answers.asked if bank.questions[q].block == "interest"]
+    assert len(offered_at) == 1 and len(interest) == max(adaptive.STOP_CHECKS)
+    assert offered_at[0].startswith(f"Question {len(interest) + 1} · Interests")
+    assert [bank.questions[q].block for q in result.answers.asked[len(interest):]] == ["trait"] * 20 + ["education"] * 3

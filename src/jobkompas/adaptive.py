@@ -231,6 +231,12 @@ def next_interest_item(values: Mapping[str, Any], bank: QuestionBank, catalogue)
     return unasked[RIASEC[best]][0]
 
 
+def may_skip_rest(values: Mapping[str, Any], bank: QuestionBank) -> bool:
+    """Past the last check, the block runs to the whole bank: a student may choose to skip
+    the rest (and get a less certain list) rather than answer up to 60 more."""
+    return _asked_interest(values, bank) >= max(STOP_CHECKS)
+
+
 def remaining_estimate(values: Mapping[str, Any], bank: QuestionBank, catalogue) -> int:
     """About how many more interest items: the first check the expected overlap should pass,
     if it keeps rising at its typical rate (an honest guess, not a promise)."""

@@ -91,20 +91,21 @@ def read_answers(path: str | Path, *, bank: QuestionBank | None = None) -> Answe
     return read_answer_file(path, bank or load_bank())
 
 
-def next_question(answers: AnswerSet, *, form: str | None = None,
-                  bank: QuestionBank | None = None) -> Question | None:
+def next_question(answers: AnswerSet, *, form: str | None = None, bank: QuestionBank | None = None,
+                  interests_done: bool = False) -> Question | None:
     """The next question to ask, or ``None`` when the form is complete.
 
     Fixed forms are walked in order, skipping answered questions. The ``adaptive`` form
     picks interest items one at a time (see :mod:`jobkompas.adaptive`) until the top 10 is
-    stable, then asks the standard form's trait and education questions.
+    stable, then asks the standard form's trait and education questions; with
+    ``interests_done`` (the student chose to skip the rest), it goes straight to those.
     """
     bank = bank or load_bank()
     name = form or answers.form or "standard"
     if name == "adaptive":
         from .adaptive import next_interest_item
 
-        item = next_interest_item(answers.values, bank, load_catalogue())
+        item = None if interests_done else next_interest_item(answers.values, bank, load_catalogue())
         if item is not None:
             return item
         rest = [q for q in bank.form("standard") if q.block != "interest"]
@@ -116,7 +117,7 @@ def next_question(answers: AnswerSet, *, form: str | None = None,
 
 
 def remaining_questions(answers: AnswerSet, *, form: str | None = None,
-                        bank: QuestionBank | None = None) -> int:
+                        bank: QuestionBank | None = None, interests_done: bool = False) -> int:
     """How many questions are left: exact for fixed forms, an estimate for ``adaptive``."""
     bank = bank or load_bank()
     name = form or answers.form or "standard"
@@ -124,7 +125,8 @@ def remaining_questions(answers: AnswerSet, *, form: str | None = None,
         from .adaptive import remaining_estimate
 
         rest = [q for q in bank.form("standard") if q.block != "interest" and q.id not in answers.values]
-        return remaining_estimate(answers.values, bank, load_catalogue()) + len(rest)
+        interests = 0 if interests_done else remaining_estimate(answers.values, bank, load_catalogue())
+        return interests + len(rest)
     return sum(1 for q in bank.form(name) if q.id not in answers.values)
 
 

@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from .. import api
+from ..adaptive import may_skip_rest
 from ..answers import AnswerSet, write_answer_file
 from ..errors import Interrupted, NoTerminalError
 from ..explain import isced_name, value_label
 from ..i18n import detect_language, translator
 from ..questions import UNSURE, Question
-from .prompts import BACK, PlainPrompter, Prompter, QuestionaryPrompter
+from .prompts import BACK, SKIP_REST, PlainPrompter, Prompter, QuestionaryPrompter
 from .state import QuizState, clear_state, load_state, save_state
 
 def N_(text: str) -> str:  # marks a string for extraction; translated where it is shown
@@ -169,15 +170,21 @@ def _run_questions(prompter: Prompter, console, bank, state: QuizState) -> None:
             if index < len(state.asked):
                 q = bank.questions[state.asked[index]]
             else:
-                q = api.next_question(current, form="adaptive", bank=bank)
+                q = api.next_question(current, form="adaptive", bank=bank, interests_done=state.interests_done)
                 if q is None:
                     return
-            left = api.remaining_questions(current, form="adaptive", bank=bank)
+            left = api.remaining_questions(current, form="adaptive", bank=bank, interests_done=state.interests_done)
             progress = tr("Question {n} · {block} · about {left} more").format(
                 n=index + state.numbered_from, block=tr(BLOCK_NAMES[q.block]), left=max(left, 1))
-        value = _ask(prompter, q, state, state.language, progress, allow_back=index > 0)
+        may_skip = (adaptive and q.block == "interest" and index >= len(state.asked)
+                    and may_skip_rest(state.answers, bank))
+        value = _ask(prompter, q, state, state.language, progress, allow_back=index > 0, allow_skip=may_skip)
         if value == BACK:
             index -= 1
+            continue
+        if value == SKIP_REST:
+            state.interests_done = True
+            save_state(state)
             continue
         state.answers[q.id] = value
         if q.id not in state.asked:
@@ -188,7 +195,7 @@ def _run_questions(prompter: Prompter, console, bank, state: QuizState) -> None:
 
 
 def _ask(prompter: Prompter, q: Question, state: QuizState, lang: str, header: str | None,
-         allow_back: bool) -> Any:
+         allow_back: bool, allow_skip: bool = False) -> Any:
     tr = translator(lang)
     if q.scale == "choice":
         options = q.options_for(state.answers.get("EDU-country")) if q.dimension.endswith("level") else q.options
@@ -201,6 +208,8 @@ def _ask(prompter: Prompter, q: Question, state: QuizState, lang: str, header: s
         message = f"{stem}\n  {q.text.get(lang, q.text['en'])}"
     if allow_back:
         choices.append((tr("← back"), BACK))
+    if allow_skip:
+        choices.append((tr("Skip the rest of the interest questions (the list will be less certain)"), SKIP_REST))
     return prompter.select(message, choices, default=state.answers.get(q.id), header=header)
 
 

@@ -11,6 +11,7 @@ import sys
 from typing import Any, Protocol, Sequence
 
 BACK = "__back__"
+SKIP_REST = "__skip_rest__"  # adaptive form: skip the rest of the interest questions
 
 Choice = tuple[str, Any]  # (label, value)
 

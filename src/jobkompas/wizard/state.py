@@ -21,6 +21,7 @@ class QuizState:
     answers: dict[str, Any] = field(default_factory=dict)
     asked: list[str] = field(default_factory=list)
     position: int = 0
+    interests_done: bool = False  # adaptive form: the student skipped the rest of the interest block
     numbered_from: int = 2  # the number on the first numbered question: 2 when the country was question 1
 
 
