@@ -261,15 +261,79 @@ def render_answer_file(answers: AnswerSet, bank: QuestionBank, form: str | None)
 
 def iter_batch_rows(path: Path | str, bank: QuestionBank,
                     span: tuple[int, int] | None = None) -> Iterator[tuple[int, AnswerSet | InputError]]:
-    """Yield (line, answers or the row's error) for each respondent row, streaming; with
-    ``span``, only the rows in that byte range (see ``iter_csv_records``)."""
-    for _header, line, _row, careful in iter_csv_records(path, bank, span):
-        yield line, careful()
+    """Yield (line, answers or the row's error) for each respondent row of a class file,
+    streaming. The header is checked first (an error there stops everything). With ``span``
+    (start, end), only the rows in those bytes of a file are read: a range that begins and
+    ends at a row's end (``ClassFile.plain_slices``), numbered as in the file."""
+    import csv
+    import sys
+
+    name = str(path)
+    if name == "-":
+        handle = sys.stdin.buffer
+        name = "<stdin>"
+    else:
+        p = Path(path)
+        if p.is_dir():
+            raise InputError("is a directory, expected a CSV file", name)
+        try:
+            handle = p.open("rb")
+        except FileNotFoundError:
+            raise InputError("no such file", name) from None
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror}", name) from None
+    try:
+        first = handle.read1(1 << 16)
+        if first.startswith(b"\xef\xbb\xbf"):
+            first = first[3:]
+        lines = Utf8Lines(lambda: handle.read1(1 << 16), name, first)
+        try:
+            header = next(csv.reader(lines))
+        except StopIteration:
+            raise InputError("the file is empty; expected a header row with 'id' and question ids", f"{name}:1") from None
+        except csv.Error as exc:
+            raise InputError(f"cannot read the header row: {exc}", f"{name}:1") from None
+        if lines.bad:
+            raise InputError("the header row is not UTF-8 text; save the file as UTF-8", f"{name}:1")
+        header = check_header(header, bank, name)
+        questions = [bank.questions.get(c) for c in header]
+        if span is not None:
+            start, end = span
+            first_line = line_at(handle, start)
+            lines = Utf8Lines(lambda: handle.read(max(0, min(1 << 16, end - handle.tell()))), name, b"", first_line)
+        for line, row in csv_rows(lines):
+            yield line, row if isinstance(row, InputError) else row_answers(row, header, questions, bank, name, line)
+    finally:
+        if handle is not sys.stdin.buffer:
+            handle.close()
+
+
+def csv_rows(lines: "Utf8Lines") -> Iterator[tuple[int, list[str] | InputError]]:
+    """(line, cells) for each non-blank row the csv module reads from ``lines``, or (line,
+    error) for a row it rejects or one that is not UTF-8; the rows after it are read on."""
+    import csv
+
+    reader = csv.reader(lines)
+    while True:
+        before = lines.line
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield lines.line, InputError(str(exc), f"{lines.name}:{lines.line}")
+            continue
+        bad = lines.bad_since(before)
+        if bad is not None:
+            yield lines.line, bad
+        elif cells and any(cell.strip() for cell in cells):
+            yield lines.line, cells
 
 
 class Utf8Lines:
     """Text lines from a byte stream (``read()`` returns b"" at the end), split as universal
-    newlines do (LF, CR LF and a bare CR), line ends kept, for the csv module.
+    newlines do (LF, CR LF and a bare CR), line ends kept, for the csv module. One stream:
+    a second csv reader over it goes on where the first stopped (after a header, say).
 
     Each line is decoded on its own. A line that is not UTF-8 is passed on with its bad bytes
     escaped and its number noted, so that the reader can report that one row and go on."""
@@ -277,12 +341,17 @@ class Utf8Lines:
     def __init__(self, read: Callable[[], bytes], name: str, pending: bytes = b"", first_line: int = 1) -> None:
         self._read = read
         self.name = name
-        self._pending = pending
         self.line = first_line - 1  # lines handed out so far
         self.bad: list[int] = []  # numbers of lines that were not UTF-8
+        self._lines = self._decoded(pending)
 
     def __iter__(self) -> Iterator[str]:
-        pending = self._pending
+        return self
+
+    def __next__(self) -> str:
+        return next(self._lines)
+
+    def _decoded(self, pending: bytes) -> Iterator[str]:
         while True:
             more = self._read()
             pending += more
@@ -310,86 +379,6 @@ class Utf8Lines:
         at = self.bad[0]
         self.bad.clear()
         return InputError("not UTF-8 text; save the file as UTF-8", f"{self.name}:{at}")
-
-
-def iter_csv_records(path: Path | str, bank: QuestionBank, span: tuple[int, int] | None = None):
-    """Yield (header, line, cells, careful) per non-empty row; ``careful()`` validates the row.
-
-    The header is checked up front (an error there stops everything); rows are only split,
-    so a fast scorer can take the common case and call ``careful()`` for the rest. With
-    ``span`` (start, end), only the rows in those bytes of a file are read: a range that
-    begins and ends at a row's end (``ClassFile.plain_slices``), numbered as in the file.
-    """
-    import csv
-    import sys
-
-    name = str(path)
-    if name == "-":
-        handle = sys.stdin.buffer
-        name = "<stdin>"
-    else:
-        p = Path(path)
-        if p.is_dir():
-            raise InputError("is a directory, expected a CSV file", name)
-        try:
-            handle = p.open("rb")
-        except FileNotFoundError:
-            raise InputError("no such file", name) from None
-        except OSError as exc:
-            raise InputError(f"cannot read: {exc.strerror}", name) from None
-    first = handle.read1(1 << 16)
-    if first.startswith(b"\xef\xbb\xbf"):
-        first = first[3:]
-    try:
-        lines = Utf8Lines(lambda: handle.read1(1 << 16), name, first)
-        reader = csv.reader(lines)
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise InputError("the file is empty; expected a header row with 'id' and question ids", f"{name}:1") from None
-        except csv.Error as exc:
-            raise InputError(f"cannot read the header row: {exc}", f"{name}:1") from None
-        if lines.bad:
-            raise InputError("the header row is not UTF-8 text; save the file as UTF-8", f"{name}:1")
-        header = check_header(header, bank, name)
-        questions = [bank.questions.get(c) for c in header]
-        if span is not None:
-            lines, reader = _span_lines(handle, name, *span)
-        while True:
-            before = lines.line
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                error = InputError(str(exc), f"{name}:{lines.line}")
-                yield header, lines.line, [], lambda error=error: error
-                continue
-            line = lines.line
-            if (bad := lines.bad_since(before)) is not None:
-                yield header, line, [], lambda bad=bad: bad
-                continue
-            if not row or not any(cell.strip() for cell in row):
-                continue
-            yield header, line, row, (lambda row=row, line=line: row_answers(row, header, questions, bank, name, line))
-    finally:
-        if handle is not sys.stdin.buffer:
-            handle.close()
-
-
-def _span_lines(handle, name: str, start: int, end: int):
-    """Lines and a csv reader for bytes ``start``–``end`` of an open file, numbered on from
-    the lines before ``start``."""
-    import csv
-
-    first_line = line_at(handle, start)
-
-    def read() -> bytes:
-        size = min(1 << 16, end - handle.tell())
-        return handle.read(size) if size > 0 else b""
-
-    lines = Utf8Lines(read, name, b"", first_line)
-    return lines, csv.reader(lines)
 
 
 def line_at(stream: IO[bytes], offset: int) -> int:

@@ -28,7 +28,7 @@ from typing import BinaryIO, Iterator, Sequence
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .answers import COUNTRY_ALIASES, AnswerSet, check_header, line_at, row_answers, Utf8Lines
+from .answers import COUNTRY_ALIASES, AnswerSet, Utf8Lines, check_header, csv_rows, line_at, row_answers
 from .errors import InputError
 from .questions import UNSURE, QuestionBank
 from .resources import LANGUAGES
@@ -283,22 +283,12 @@ class ClassFile:
     def _careful_rest(self, head: bytes, first_line: int) -> Iterator[Rows]:
         """The rest of the file through the csv module, every row through the careful parser."""
         layout = self.layout
-        lines = Utf8Lines(self._read, self.name, head, first_line)
-        reader = csv.reader(lines)
         block = _RowsBuilder(layout)
-        while True:
-            before = lines.line
-            try:
-                cells = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                block.errors.append(InputError(str(exc), f"{self.name}:{lines.line}"))
-                continue
-            if (bad := lines.bad_since(before)) is not None:
-                block.errors.append(bad)
-            elif cells and any(cell.strip() for cell in cells):
-                block.add_careful(cells, lines.line, self)
+        for line, cells in csv_rows(Utf8Lines(self._read, self.name, head, first_line)):
+            if isinstance(cells, InputError):
+                block.errors.append(cells)
+            else:
+                block.add_careful(cells, line, self)
             if len(block) >= CAREFUL_BATCH:
                 yield block.build()
                 block = _RowsBuilder(layout)
