@@ -56,3 +56,15 @@ def test_durations_use_the_decimal_comma_in_nordic_languages(capsys):
     assert "3,5 år" in out and "3.5" not in out
     assert main(["occupations", "show", "nurse", "--lang", "en", "--country", "denmark"]) == 0
     assert "3.5 years" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("lang, country, heading", [
+    ("nb", "norway", "Utdanningsvei (Norge)"),
+    ("da", "denmark", "Uddannelsesvej (Danmark)"),
+    ("en", "other", "Education path (another country)"),
+])
+def test_the_path_heading_names_the_country_in_the_chosen_language(capsys, lang, country, heading):
+    from jobkompas.cli import main
+
+    assert main(["occupations", "show", "nurse", "--lang", lang, "--country", country]) == 0
+    assert heading in capsys.readouterr().out

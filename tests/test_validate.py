@@ -77,3 +77,21 @@ def test_question_bank_problems_are_listed(tmp_path, capsys):
     out = capsys.readouterr().out
     assert code == ExitCode.CONTENT
     assert f"{bank_dir / 'interests.yaml'}:4: R01: 'type' must be one of R, I, A, S, E, C" in out
+
+
+def test_no_path_leads_from_a_general_studies_programme_to_a_trade_certificate():
+    """A general-studies programme (music, dance and drama; sports) has no apprenticeship
+    after it: a template that put one there once sent dancers and referees to a fagbrev."""
+    from jobkompas import api
+
+    catalogue = api.load_catalogue()
+    wrong = []
+    for occ in catalogue.occupations.values():
+        for country in ("norway", "denmark", "other"):
+            steps = catalogue.path(occ, country)
+            first = steps[0]
+            general = first.kind == "school" and ("general studies" in first.text["en"]
+                                                  or "studieforberedende" in first.text["nb"])
+            if general and any(s.kind == "apprenticeship" for s in steps):
+                wrong.append(f"{occ.id} ({country})")
+    assert wrong == []

@@ -238,7 +238,12 @@ def print_occupation(occ: "Occupation", catalogue: "Catalogue", bank: "QuestionB
     if codes.get("disco08"):
         line += f" · DISCO-08 {codes['disco08']['code']} {codes['disco08']['title']}"
     console.print(Text(line))
-    console.print(Text(tr("Education path") + f" ({country})", style="bold"))
+    country_q = bank.education("country")
+    names = {o.id: o.text.get(lang, o.text["en"]) for o in country_q.options} if country_q else {}
+    where = names.get(country, country)
+    if country == "other":  # "Another country" is an answer; inside the heading it is not a name
+        where = where[:1].lower() + where[1:]
+    console.print(Text(tr("Education path") + f" ({where})", style="bold"))
     for i, step in enumerate(catalogue.path(occ, country), start=1):
         years = f" – {number(step.years, lang)} " + tr("years") if step.years else ""
         console.print(Text(f"  {i}. {step.text[lang]}{years}"))
