@@ -126,3 +126,16 @@ def test_best_ranked_gives_the_head_of_the_full_ranking_with_exact_totals():
         assert [(s, i) for s, i, _ in head] == [(s, i) for s, i, _ in full[:15]] and count == len(full)
         capped, capped_count = best_ranked(profile, columns, 5, max_isced=4)
         assert capped_count < count and all(columns.isced[i] <= 4 for _, i, _ in capped)
+
+
+def test_a_dislike_that_helps_a_match_is_told_as_a_dislike(bank, catalogue):
+    """Leaving out a 'strongly dislike' for a type the job has little of lowers the match, so
+    the answer is named; it must not read as if disliking raised the match."""
+    values = pattern_answers(bank, {"A": 5, "S": 4}, default=1)
+    for k, q in enumerate(q for q in bank.by_block("interest") if q.dimension in "RC"):
+        values[q.id] = 1 if k % 2 else 3  # strongly dislike half the R and C items
+    result = api.score(api.new_answers(values, bank=bank), bank=bank, catalogue=catalogue)
+    texts = [t for m in result.matches for t in m.reasons]
+    dislikes = [t for t in texts if t.startswith('You said "strongly dislike" to "')]
+    assert dislikes and all("this job has little of that" in t for t in dislikes)
+    assert not [t for t in texts if "(strongly dislike) raised this match" in t]

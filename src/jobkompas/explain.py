@@ -83,6 +83,10 @@ def reason_text(reason: "Reason", lang: str, bank: QuestionBank, country: str | 
     if reason.kind == "answer":
         q = bank.questions.get(d["question"])
         text = q.text.get(lang, q.text["en"]) if q else d["question"]
+        answer = value_label(d["value"], q.scale if q else "like5", lang)
+        if isinstance(d["value"], int) and d["value"] <= 2:  # a dislike helps where the job has little of it
+            return tr("You said \"{answer}\" to \"{question}\", and this job has little of that: "
+                      "{points} points more.").format(question=text, answer=answer, points=d["points"])
         return tr("Your answer to \"{question}\" ({answer}) raised this match by {points} points.").format(
-            question=text, answer=value_label(d["value"], q.scale if q else "like5", lang), points=d["points"])
+            question=text, answer=answer, points=d["points"])
     return reason.kind
