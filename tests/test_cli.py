@@ -113,18 +113,19 @@ def test_score_from_stdin(capsys, tmp_path, monkeypatch):
     assert code == 0 and json.loads(out)["profile"]["holland_code"].startswith("R")
 
 
-@pytest.mark.parametrize("args, code", [
-    (["score", "missing.yaml"], ExitCode.INPUT),
-    (["score", "x.yaml", "--format", "pdf"], ExitCode.USAGE),
-    (["score", "--top", "0", "x.yaml"], ExitCode.USAGE),
-    (["occupations", "show", "no-such-job"], ExitCode.NOT_FOUND),
-    (["quiz", "--form", "huge"], ExitCode.USAGE),
-    (["nonsense"], ExitCode.USAGE),
+@pytest.mark.parametrize("args, code, words", [
+    (["score", "missing.yaml"], ExitCode.INPUT, "missing.yaml: no such file"),
+    (["score", "x.yaml", "--format", "pdf"], ExitCode.USAGE, "--format must be one of table, json, csv, markdown, html; got 'pdf'"),
+    (["score", "--top", "0", "x.yaml"], ExitCode.USAGE, "Invalid value for '--top'"),
+    (["occupations", "show", "no-such-job"], ExitCode.NOT_FOUND, "no-such-job"),
+    (["quiz", "--form", "huge"], ExitCode.USAGE, "--form must be one of mini, standard, full, adaptive; got 'huge'"),
+    (["nonsense"], ExitCode.USAGE, "No such command 'nonsense'. (see 'jobkompas --help')"),
 ])
-def test_errors_are_one_line_with_documented_codes(capsys, args, code):
+def test_errors_are_one_line_with_documented_codes(capsys, args, code, words):
     got, out, err = run(capsys, *args)
-    assert got == code
-    assert "Traceback" not in err and err.strip()
+    assert got == code and out == ""
+    assert len(err.strip().splitlines()) == 1, err
+    assert err.startswith("jobkompas: error: ") and words in err
 
 
 def test_bad_answer_file_is_one_line_naming_file_and_line(capsys, tmp_path):

@@ -68,13 +68,18 @@ def root(
              session=False, name=None, group=None)
 
 
+def _check_choice(option: str, value: Optional[str], allowed) -> None:
+    """A flag's value must be one of ``allowed``: one message for every such flag."""
+    if value is not None and value not in allowed:
+        raise UsageError(f"{option} must be one of {', '.join(allowed)}; got {value!r}")
+
+
 def _lang(lang: Optional[str]) -> str:
     from .i18n import detect_language
     from .resources import LANGUAGES
 
     chosen = detect_language(lang)
-    if chosen not in LANGUAGES:
-        raise UsageError(f"--lang must be one of {', '.join(LANGUAGES)}, got {chosen!r}")
+    _check_choice("--lang", chosen, LANGUAGES)
     return chosen
 
 
@@ -86,7 +91,7 @@ def _country(country: Optional[str]) -> Optional[str]:
 
     value = COUNTRY_ALIASES.get(country.lower(), country.lower())
     if value not in COUNTRIES:
-        raise UsageError(f"--country must be one of {', '.join(COUNTRIES)}, got {country!r}")
+        _check_choice("--country", country, COUNTRIES)
     return value
 
 
@@ -111,8 +116,7 @@ def quiz(
 
     if resume and fresh:
         raise UsageError("--resume and --fresh cannot be used together")
-    if form is not None and form not in ("mini", "standard", "full", "adaptive"):
-        raise UsageError("--form must be mini, standard, full or adaptive")
+    _check_choice("--form", form, ("mini", "standard", "full", "adaptive"))
     if (name or group) and not session:
         raise UsageError("--name and --group go with --session")
     on_finish = None
@@ -143,8 +147,7 @@ def score(
     from . import api
     from .render import render_results
 
-    if fmt not in ("table", "json", "csv", "markdown", "html"):
-        raise UsageError("--format must be table, json, csv, markdown or html")
+    _check_choice("--format", fmt, ("table", "json", "csv", "markdown", "html"))
     if files.count("-") > 1:
         raise UsageError("standard input ('-') can be read only once")
     bank = api.load_bank()
@@ -171,8 +174,7 @@ def batch(
     """Score a whole class from one CSV, streaming; bad rows are reported and skipped."""
     from .batch import run_batch
 
-    if fmt not in ("csv", "jsonl"):
-        raise UsageError("--format must be csv or jsonl")
+    _check_choice("--format", fmt, ("csv", "jsonl"))
     failed = run_batch(file, fmt=fmt, top=top, lang=_lang(lang) if lang else None,
                        country=_country(country), strict=strict, out=out)
     if failed:
@@ -190,8 +192,7 @@ def template(
     from .answers import AnswerSet, render_answer_file
 
     bank = api.load_bank()
-    if form not in bank.forms:
-        raise UsageError(f"--form must be one of {', '.join(bank.forms)}")
+    _check_choice("--form", form, tuple(bank.forms))
     _emit(render_answer_file(AnswerSet(language=_lang(lang), form=form), bank, form), out)
 
 
@@ -457,8 +458,7 @@ def sessions_export(
     from .counsellor import export_json, export_rows
     from .store import Store
 
-    if fmt not in ("csv", "json"):
-        raise UsageError("--format must be csv or json")
+    _check_choice("--format", fmt, ("csv", "json"))
     with Store() as store:
         sessions = store.list(group)
         if fmt == "json":
@@ -517,8 +517,7 @@ def groups_summary(
     from .errors import NotFoundError
     from .store import Store
 
-    if fmt not in ("table", "json", "html"):
-        raise UsageError("--format must be table, json or html")
+    _check_choice("--format", fmt, ("table", "json", "html"))
     language = _lang(lang)
     with Store() as store:
         sessions = store.list(group)
@@ -592,8 +591,7 @@ def report(
     from . import api
     from .render import render_results
 
-    if fmt not in ("html", "markdown"):
-        raise UsageError("--format must be html or markdown")
+    _check_choice("--format", fmt, ("html", "markdown"))
     if re.fullmatch(r"s-[0-9a-f]{8}", source) and not Path(source).exists():
         from .store import Store
 
@@ -664,8 +662,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         return int(exc.code)
     except typer.Exit as exc:
         return int(getattr(exc, "exit_code", 0))
-    except click_exceptions.ClickException as exc:
-        exc.show()
+    except click_exceptions.ClickException as exc:  # bad flags or arguments: one line too
+        message = " ".join(exc.format_message().split())
+        ctx = getattr(exc, "ctx", None)
+        hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+        print(f"jobkompas: error: {message}{hint}", file=sys.stderr)
         return exc.exit_code
     except (typer.Abort, KeyboardInterrupt):
         print("\njobkompas: interrupted", file=sys.stderr)
