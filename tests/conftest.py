@@ -1,8 +1,21 @@
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from jobkompas import api
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_session(tmp_path_factory):
+    """Before anything loads content: the session's caches go to a temporary home, and a
+    developer's own JOBKOMPAS_* settings (another question bank, say) are not read."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in [n for n in os.environ if n.startswith("JOBKOMPAS_")]:
+            patch.delenv(name)
+        patch.setenv("JOBKOMPAS_HOME", str(tmp_path_factory.mktemp("session-home")))
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -18,12 +31,12 @@ def isolated_user_dirs(tmp_path, monkeypatch):
 
 
 @pytest.fixture(scope="session")
-def bank():
+def bank(isolated_session):
     return api.load_bank()
 
 
 @pytest.fixture(scope="session")
-def catalogue():
+def catalogue(isolated_session):
     return api.load_catalogue()
 
 
