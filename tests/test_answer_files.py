@@ -73,8 +73,7 @@ def test_bad_json_reports_line(tmp_path):
 
 def test_duplicate_json_key(tmp_path):
     message = error_of(tmp_path, '{"format": "jobkompas-answers/1",\n "answers": {"R01": 5,\n "R01": 3}}', "a.json")
-    assert ":2:" in message or ":3:" in message
-    assert "duplicate key 'R01'" in message
+    assert message.startswith(f"{tmp_path / 'a.json'}:3: duplicate key 'R01'")  # the second one
 
 
 def test_wrong_encoding_missing_path_directory_and_huge_file(tmp_path):
@@ -96,7 +95,7 @@ def test_no_code_execution_from_yaml_tags(tmp_path):
 
 def test_level_must_belong_to_country(tmp_path):
     text = "format: jobkompas-answers/1\ncountry: denmark\nanswers:\n  EDU-highest: no-fagbrev\n"
-    assert "belongs to norway" in error_of(tmp_path, text)
+    assert error_of(tmp_path, text) == f"{tmp_path / 'a.yaml'}:4: EDU-highest: level 'no-fagbrev' belongs to norway, not denmark"
 
 
 VALUE = st.one_of(st.integers(-3, 9), st.text(max_size=8), st.booleans(), st.none(), st.floats(allow_nan=True),

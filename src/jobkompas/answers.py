@@ -72,9 +72,12 @@ def check_value(q: Question, raw: Any) -> Any:
     return raw
 
 
-def _line_in_text(text: str, key: str) -> int:
-    match = re.search(rf'"{re.escape(key)}"\s*:', text) or re.search(rf"^\s*{re.escape(key)}\s*:", text, re.M)
-    return text.count("\n", 0, match.start()) + 1 if match else 1
+def _line_in_text(text: str, key: str, occurrence: int = 0) -> int:
+    """The line of a key in JSON text (its ``occurrence``-th appearance, 0 = the first)."""
+    matches = list(re.finditer(rf'"{re.escape(key)}"\s*:', text)) or list(re.finditer(rf"^\s*{re.escape(key)}\s*:", text, re.M))
+    if not matches:
+        return 1
+    return text.count("\n", 0, matches[min(occurrence, len(matches) - 1)].start()) + 1
 
 
 def read_text(path: Path | str) -> tuple[str, str]:
@@ -121,7 +124,7 @@ def parse_answer_text(text: str, source: str, bank: QuestionBank) -> AnswerSet:
             seen: dict[str, Any] = {}
             for key, value in pairs:
                 if key in seen:
-                    raise InputError(f"duplicate key {key!r}", f"{source}:{_line_in_text(text, key)}")
+                    raise InputError(f"duplicate key {key!r}", f"{source}:{_line_in_text(text, key, 1)}")
                 seen[key] = value
             return seen
         try:
@@ -193,7 +196,7 @@ def answers_from_data(data: Any, source: str, bank: QuestionBank, lines=lambda k
     respondent = data.get("respondent")
     if respondent is not None:
         result.respondent = str(respondent)
-    _check_levels(result, bank)
+    _check_levels(result, bank, lambda qid: f"{source}:{answer_line(qid)}" if qid in raw_answers else source)
     missing = result.missing(bank, form if form in bank.forms else None)
     if missing:
         result.warnings.append(f"{source}: {len(missing)} question(s) not answered: {', '.join(missing[:8])}"
@@ -201,7 +204,8 @@ def answers_from_data(data: Any, source: str, bank: QuestionBank, lines=lambda k
     return result
 
 
-def _check_levels(result: AnswerSet, bank: QuestionBank) -> None:
+def _check_levels(result: AnswerSet, bank: QuestionBank, where: Callable[[str], str]) -> None:
+    """A level must belong to the chosen country; ``where(question id)`` names the place."""
     country = result.country
     for dim in ("current_level", "highest_level"):
         q = bank.education(dim)
@@ -209,7 +213,7 @@ def _check_levels(result: AnswerSet, bank: QuestionBank) -> None:
         if value and value != UNSURE:
             level = bank.level(value)
             if country and level and level.countries and country not in level.countries:
-                raise InputError(f"{q.id}: level {value!r} belongs to {level.countries[0]}, not {country}", result.source)
+                raise InputError(f"{q.id}: level {value!r} belongs to {level.countries[0]}, not {country}", where(q.id))
 
 
 def read_answer_file(path: Path | str, bank: QuestionBank) -> AnswerSet:
