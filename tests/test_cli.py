@@ -215,3 +215,13 @@ def test_non_utf8_and_narrow_terminals_stay_readable(capsys, tmp_path):
     assert "R Praktisk       ######" in done.stdout
     assert max(len(line) for line in done.stdout.splitlines()) <= 60
     assert " 1. " in done.stdout and "   + " in done.stdout  # reasons listed, not dropped
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_batch_out_into_a_missing_directory_is_a_usage_error(capsys, tmp_path, fmt):
+    path = tmp_path / "c.csv"
+    path.write_text("id,R01,I01\ns0,5,1\n", encoding="utf-8")
+    target = tmp_path / "no-such-dir" / "out.csv"
+    code, out, err = run(capsys, "batch", str(path), "--format", fmt, "--out", str(target))
+    assert code == ExitCode.USAGE and out == ""
+    assert err == f"jobkompas: error: cannot write {target}: No such file or directory\n"

@@ -625,10 +625,7 @@ def _emit(text: str, out: Optional[Path]) -> None:
         return
     from .outfile import write_text
 
-    try:
-        write_text(out, text)
-    except OSError as exc:
-        raise UsageError(f"cannot write {out}: {exc.strerror}") from None
+    write_text(out, text)
     print(f"jobkompas: wrote {out}", file=sys.stderr)
 
 

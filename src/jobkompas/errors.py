@@ -40,6 +40,14 @@ class UsageError(JobkompasError):
     code = ExitCode.USAGE
 
 
+class OutputError(UsageError):
+    """A file the user named cannot be written (no such directory, no permission)."""
+
+    def __init__(self, path: object, reason: str) -> None:
+        super().__init__(f"cannot write {path}: {reason}")
+        self.reason = reason
+
+
 class InputError(JobkompasError):
     code = ExitCode.INPUT
 

@@ -8,11 +8,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterator
 
+from .errors import OutputError
+
 
 @contextmanager
 def replacing(path: Path, binary: bool = False) -> Iterator[IO]:
     """Open ``path`` for writing so that it is replaced whole or not at all: the text goes to a
-    temporary file beside it, renamed over it only when the block ends without an error.
+    temporary file beside it, renamed over it only when the block ends without an error. A
+    file that cannot be created (no such directory, no permission) is an ``OutputError``.
 
     A path that exists but is not a regular file (``/dev/null``, ``/dev/stdout``, a named
     pipe) is written directly: renaming over it would replace the device itself. A symbolic
@@ -24,17 +27,22 @@ def replacing(path: Path, binary: bool = False) -> Iterator[IO]:
         special = not stat.S_ISREG(path.stat().st_mode)
     except OSError:
         special = False
-    if special:
-        with (path.open("wb") if binary else path.open("w", encoding="utf-8", newline="")) as handle:
-            yield handle
-        return
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    tmp = path if special else path.with_name(f".{path.name}.tmp{os.getpid()}")
     try:
-        with (tmp.open("wb") if binary else tmp.open("w", encoding="utf-8", newline="")) as handle:
+        handle = tmp.open("wb") if binary else tmp.open("w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise OutputError(path, exc.strerror or str(exc)) from None
+    try:
+        with handle:
             yield handle
-        os.replace(tmp, path)
+        if not special:
+            try:
+                os.replace(tmp, path)
+            except OSError as exc:
+                raise OutputError(path, exc.strerror or str(exc)) from None
     finally:
-        tmp.unlink(missing_ok=True)
+        if not special:
+            tmp.unlink(missing_ok=True)
 
 
 def write_text(path: Path, text: str) -> None:

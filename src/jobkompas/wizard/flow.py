@@ -9,7 +9,7 @@ from typing import Any
 from .. import api
 from ..adaptive import may_skip_rest
 from ..answers import AnswerSet, write_answer_file
-from ..errors import Interrupted, NoTerminalError
+from ..errors import Interrupted, NoTerminalError, OutputError
 from ..explain import isced_name, value_label
 from ..i18n import detect_language, translator
 from ..questions import UNSURE, Question
@@ -273,5 +273,6 @@ def _save(console, tr, write, path: Path) -> None:
     try:
         write()
         console.print(Text(tr("Saved: {path}").format(path=path)))
-    except OSError as exc:
-        console.print(Text(tr("Could not save {path}: {error}").format(path=path, error=exc.strerror)))
+    except (OSError, OutputError) as exc:
+        reason = exc.reason if isinstance(exc, OutputError) else exc.strerror
+        console.print(Text(tr("Could not save {path}: {error}").format(path=path, error=reason)))
