@@ -96,3 +96,12 @@ def test_no_path_leads_from_a_general_studies_programme_to_a_trade_certificate()
             if general and any(s.kind == "apprenticeship" for s in steps):
                 wrong.append(f"{occ.id} ({country})")
     assert wrong == [] and general_paths > 100  # (and the wording it looks for is still there)
+
+
+def test_a_broken_template_file_is_one_problem_named_once(tmp_path, capsys, monkeypatch):
+    occ = copy_tree(occupations_dir(), tmp_path / "occ")
+    (occ / "_path-templates.yaml").write_text("fields: [\n", encoding="utf-8")
+    monkeypatch.setenv("JOBKOMPAS_OCCUPATIONS", str(occ))
+    assert main(["validate"]) == ExitCode.CONTENT
+    out = capsys.readouterr().out.splitlines()
+    assert out == [f"{occ / '_path-templates.yaml'}:2: invalid YAML: did not find expected node content"]

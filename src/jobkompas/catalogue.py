@@ -255,7 +255,8 @@ def parse_occupation(path: Path, data: Any, template_fields: set[str]) -> tuple[
 
     paths_node = c.mapping(data, "paths", "paths") or {}
     template = paths_node.get("template")
-    if template is not None and template not in template_fields:
+    # (with no templates at all, their file's own problem says so once, not once per occupation)
+    if template is not None and template_fields and template not in template_fields:
         c.add(paths_node, "template", f"unknown path template {template!r}")
         template = None
     explicit: dict[str, list[Step]] = {}
@@ -315,7 +316,7 @@ def parse_templates(directory: Path) -> tuple[PathTemplates, list[Problem]]:
     try:
         data = load_yaml_file(path)
     except InputError as exc:
-        return PathTemplates({}, {"other": {}}), [Problem(str(path), 1, str(exc))]
+        return PathTemplates({}, {"other": {}}), [Problem.from_error(exc, path)]
     fields = data.get("fields") if isinstance(data, dict) else None
     recipes = data.get("recipes") if isinstance(data, dict) else None
     if not isinstance(fields, dict) or not isinstance(recipes, dict):
@@ -347,8 +348,7 @@ def parse_catalogue(directory: Path | None = None) -> Catalogue:
         try:
             data = load_yaml_file(path)
         except InputError as exc:
-            file, _, line = (exc.where or f"{path}:1").rpartition(":")
-            problems.append(Problem(file, int(line) if line.isdigit() else 1, exc.message))
+            problems.append(Problem.from_error(exc, path))
             continue
         if isinstance(data, dict) and isinstance(data.get("id"), str):
             known_ids.add(data["id"])

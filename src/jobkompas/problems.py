@@ -17,6 +17,12 @@ class Problem(namedtuple("Problem", "file line message")):
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.message}"
 
+    @classmethod
+    def from_error(cls, error: Any, path: Any) -> "Problem":
+        """A reading error (``where`` is ``file:line``) as a problem of ``path``."""
+        file, _, line = (error.where or f"{path}:1").rpartition(":")
+        return cls(file, int(line) if line.isdigit() else 1, error.message)
+
 
 def line_of(node: Any, key: Any = None) -> int:
     if key is not None and hasattr(node, "line_of"):

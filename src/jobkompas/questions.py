@@ -120,8 +120,7 @@ def _read(directory: Path, name: str, problems: list[Problem]) -> tuple[Any, Che
     try:
         data = load_yaml_file(path)
     except InputError as exc:
-        file, _, line = (exc.where or f"{path}:1").rpartition(":")
-        problems.append(Problem(file, int(line) if line.isdigit() else 1, exc.message))
+        problems.append(Problem.from_error(exc, path))
         return None
     checker = Checker(str(path))
     if not isinstance(data, dict):
