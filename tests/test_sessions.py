@@ -74,6 +74,9 @@ def test_import_list_note_show_rescore_export(capsys, tmp_path, bank):
 def test_group_summary_table_json_html(capsys, tmp_path, bank):
     for i, likes in enumerate(({"R": 5}, {"R": 5, "C": 2}, {"S": 5}, {"E": 5, "C": 4})):
         run(capsys, "import", str(answer_file(tmp_path, bank, likes, f"{i}.json")), "--group", "9A")
+    run(capsys, "import", str(answer_file(tmp_path, bank, {"I": 5}, "x.json")), "--group", "10B")
+    code, out, _ = run(capsys, "groups", "list", "--json")
+    assert code == 0 and json.loads(out) == [{"group": "10B", "sessions": 1}, {"group": "9A", "sessions": 4}]
     code, out, _ = run(capsys, "groups", "summary", "9A", "--format", "json")
     summary = json.loads(out)
     assert code == 0 and summary["students"] == 4

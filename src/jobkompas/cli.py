@@ -503,6 +503,20 @@ def sessions_purge(
     print(f"jobkompas: deleted {count} session(s)", file=sys.stderr)
 
 
+@groups_app.command("list")
+def groups_list(as_json: bool = typer.Option(False, "--json", help="JSON on stdout.")) -> None:
+    """The groups (classes) kept on this machine, with how many sessions each has."""
+    from .store import Store
+
+    with Store() as store:
+        groups = store.groups()
+    if as_json:
+        _emit_json([{"group": name, "sessions": count} for name, count in groups])
+        return
+    for name, count in groups:
+        print(f"{name:<12} {count}")
+
+
 @groups_app.command("summary")
 def groups_summary(
     group: str = typer.Argument(..., help="The group (class), e.g. 10B."),
