@@ -18,7 +18,7 @@ item of the whole bank into a known one. Stopping: draw ``SAMPLES`` whole-bank p
 the prediction (seeded, so the quiz is deterministic), rank each, and take the share of the
 current top 10 they keep on average — the expected top-10 overlap. It is checked only at the
 lengths in ``STOP_CHECKS``, against that length's threshold; whoever is still unsettled after
-the last check answers the rest of the bank (``MAX_ITEMS``).
+the last check answers the rest of the bank (``MAX_ITEMS``) or, in the wizard, skips it.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ SEED = 20261122
 # agreement, so the first check is at 18, where the settled half (a little more, for a
 # margin) stops; at 30 all but the least settled tenth stop. Those are students whose answers
 # leave many occupations nearly tied: for them every further answer moves the ranking, so
-# they answer the rest of the bank (docs/method.md has the measured trade-off against
+# they answer the rest of the bank (or choose to skip it) (docs/method.md has the measured trade-off against
 # stopping them at 60 or 75). Checking only at these lengths, not after every answer, also
 # keeps the quiz from stopping on a lucky fluctuation of the estimate. The bars were tuned
 # on simulated seeds 11 and 13 (about 54 % stop at 18 and 92 % by 30) and checked on 7 and 42.
@@ -58,8 +58,6 @@ TYPICAL_LENGTH = 18  # the median length there, the guess while the balanced sta
 @dataclass
 class AdaptiveState:
     asked: int
-    estimate: list[float]  # current profile, 0–100 per type (the plain means, as scored)
-    sd: list[float]  # uncertainty of each type's whole-bank mean, 0–100 scale
     stability: float | None  # expected top-10 overlap with the whole bank's (0–1)
     done: bool
 
@@ -190,14 +188,12 @@ def expected_overlap(tallies: list[_TypeTally], ranker: _Ranker, asked: int) -> 
 def assess(values: Mapping[str, Any], bank: QuestionBank, catalogue) -> AdaptiveState:
     tallies = _tallies(values, bank)
     asked = _asked_interest(values, bank)
-    estimate = [(m - 1) / 4 * 100 for m in current_profile(tallies)]
-    sd = [s / 4 * 100 for s in whole_bank_prediction(tallies)[1]]
     if asked < START_ITEMS:
-        return AdaptiveState(asked, estimate, sd, None, False)
+        return AdaptiveState(asked, None, False)
     stability = expected_overlap(tallies, _ranker(catalogue), asked)
     threshold = STOP_CHECKS.get(asked)
     settled = threshold is not None and stability >= threshold
-    return AdaptiveState(asked, estimate, sd, stability, settled or asked >= MAX_ITEMS)
+    return AdaptiveState(asked, stability, settled or asked >= MAX_ITEMS)
 
 
 def item_values(tallies: list[_TypeTally], ranker: _Ranker) -> list[float]:

@@ -15,7 +15,7 @@ from .questions import UNSURE, Question, QuestionBank
 from .resources import COUNTRIES, LANGUAGES
 from .yamlio import LineDict, parse_yaml_text
 
-TYPE_CHECKING = False  # typing is imported only by type checkers: it costs start-up time
+TYPE_CHECKING = False  # typing is left to type checkers: importing the API alone does not load it
 if TYPE_CHECKING:
     from typing import IO, Any, Callable, Iterator
 
@@ -407,7 +407,7 @@ def check_header(header: list[str], bank: QuestionBank, name: str) -> list[str]:
             raise InputError(f"column {column!r} appears twice", f"{name}:1")
         seen.add(column)
         if column not in bank.questions and column not in ("language", "country", "form"):
-            raise InputError(f"unknown column {column!r} (expected question ids, language, country)", f"{name}:1")
+            raise InputError(f"unknown column {column!r} (expected question ids, language, country, form)", f"{name}:1")
     return header
 
 

@@ -6,8 +6,7 @@
     result = api.score(answers)
     result.profile.holland, result.matches[0].occupation.title("nb")
 
-The CLI, the wizard and the batch scorer use only this module. Nothing here touches the
-terminal.
+Nothing here touches the terminal.
 """
 
 from __future__ import annotations
@@ -30,9 +29,9 @@ if TYPE_CHECKING:  # the catalogue and scoring load only when something is score
 RESULT_FORMAT = "jobkompas-result/1"
 
 __all__ = [
-    "AnswerSet", "Catalogue", "MatchView", "Occupation", "Profile", "Question", "QuestionBank",
-    "Result", "UNSURE", "load_bank", "load_catalogue", "new_answers", "next_question",
-    "parse_answers", "read_answers", "score",
+    "AnswerSet", "MatchView", "Question", "QuestionBank", "Result", "UNSURE", "load_bank",
+    "load_catalogue", "new_answers", "next_question", "parse_answers", "read_answers",
+    "remaining_questions", "score",
 ]
 
 

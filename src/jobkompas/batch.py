@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import IO, Iterator
 
 from . import api
@@ -89,26 +89,13 @@ def _run_jsonl(file: str, *, top: int, lang: str | None, country: str | None, st
     with _output(out, binary=True) as target, _Progress() as progress:
         counts = None
         if slices:
-            counts = score_in_slices(_Span, slices, lambda span, into, report, progress: score(span.range, into, report, progress),
-                                     target, lambda error: _report(error, False), progress)
+            counts = score_in_slices(lambda start, end: nullcontext((start, end)), slices, score, target,
+                                     lambda error: _report(error, False), progress)
         if counts is None:
             counts = score(None, target, lambda error: _report(error, strict), progress)
     done, failed = counts
     print(f"jobkompas: scored {done} row(s), {failed} failed", file=sys.stderr)
     return failed
-
-
-class _Span:
-    """A byte range of a class file, as ``batchsplit`` opens a slice."""
-
-    def __init__(self, start: int, end: int) -> None:
-        self.range = (start, end)
-
-    def __enter__(self) -> "_Span":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        pass
 
 
 def _run_fast_csv(file: str, *, top: int, strict: bool, out: Path | None) -> int:

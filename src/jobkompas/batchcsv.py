@@ -243,8 +243,11 @@ class ClassFile:
         end = len(buffer) if end < 0 else end
         try:
             text = buffer[:end].decode("utf-8").rstrip("\r")
+        except UnicodeDecodeError:  # the same words as the other CSV reader
+            raise InputError("the header row is not UTF-8 text; save the file as UTF-8", f"{self.name}:1") from None
+        try:
             header = next(csv.reader([text]))
-        except (UnicodeDecodeError, csv.Error, StopIteration) as exc:
+        except (csv.Error, StopIteration) as exc:
             raise InputError(f"cannot read the header row: {exc}", f"{self.name}:1") from None
         self.header = check_header(header, self.bank, self.name)
         self.layout = Layout(self.header, self.bank)

@@ -28,7 +28,7 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 CACHE_FORMAT = 5
 
 
-TYPE_CHECKING = False  # typing is imported only by type checkers: it costs start-up time
+TYPE_CHECKING = False  # typing is left to type checkers: importing the API alone does not load it
 if TYPE_CHECKING:
     from typing import Any
 

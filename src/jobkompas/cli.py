@@ -90,8 +90,7 @@ def _country(country: Optional[str]) -> Optional[str]:
     from .resources import COUNTRIES
 
     value = COUNTRY_ALIASES.get(country.lower(), country.lower())
-    if value not in COUNTRIES:
-        _check_choice("--country", country, COUNTRIES)
+    _check_choice("--country", value, COUNTRIES)
     return value
 
 

@@ -53,7 +53,6 @@ class Ranked:
 class FastScorer:
     def __init__(self, layout: Layout, bank: QuestionBank, catalogue: Catalogue, top: int) -> None:
         cols = catalogue.columns
-        self.ids = cols.ids
         self.m = len(cols.ids)
         self.top = min(top, self.m)
         self.id_rank = np.argsort(np.argsort(np.array(cols.ids)))  # ties are broken by id

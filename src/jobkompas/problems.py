@@ -6,7 +6,7 @@ from collections import namedtuple
 
 from .resources import LANGUAGES
 
-TYPE_CHECKING = False  # typing is imported only by type checkers: it costs start-up time
+TYPE_CHECKING = False  # typing is left to type checkers: importing the API alone does not load it
 if TYPE_CHECKING:
     from typing import Any
 

@@ -16,7 +16,7 @@ from .problems import Checker, Problem
 from .resources import COUNTRIES, builtin_questions_dir, fingerprint, questions_dir
 from .yamlio import load_yaml_file
 
-TYPE_CHECKING = False  # typing is imported only by type checkers: it costs start-up time
+TYPE_CHECKING = False  # typing is left to type checkers: importing the API alone does not load it
 
 RIASEC = ("R", "I", "A", "S", "E", "C")
 UNSURE = "unsure"

@@ -11,12 +11,11 @@ import yaml
 
 from .errors import InputError
 
-TYPE_CHECKING = False  # typing is imported only by type checkers: it costs start-up time
+TYPE_CHECKING = False  # typing is left to type checkers: importing the API alone does not load it
 if TYPE_CHECKING:
     from typing import Any
 
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_Dumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 class LineDict(dict):
