@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from babel.messages.pofile import read_po
 
@@ -68,3 +70,14 @@ def test_the_path_heading_names_the_country_in_the_chosen_language(capsys, lang,
 
     assert main(["occupations", "show", "nurse", "--lang", lang, "--country", country]) == 0
     assert heading in capsys.readouterr().out
+
+
+def test_points_in_the_reasons_use_the_decimal_comma(bank, catalogue):
+    from conftest import pattern_answers
+
+    values = pattern_answers(bank, {"A": 5, "S": 4}, default=1)
+    for k, q in enumerate(q for q in bank.by_block("interest") if q.dimension in "RC"):
+        values[q.id] = 1 if k % 2 else 3
+    result = api.score(api.new_answers(values, language="nb", bank=bank), bank=bank, catalogue=catalogue)
+    points = [t for m in result.matches for t in m.reasons if "poeng" in t]
+    assert points and all(re.search(r"\d,\d poeng", t) for t in points)

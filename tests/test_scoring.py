@@ -136,6 +136,6 @@ def test_a_dislike_that_helps_a_match_is_told_as_a_dislike(bank, catalogue):
         values[q.id] = 1 if k % 2 else 3  # strongly dislike half the R and C items
     result = api.score(api.new_answers(values, bank=bank), bank=bank, catalogue=catalogue)
     texts = [t for m in result.matches for t in m.reasons]
-    dislikes = [t for t in texts if t.startswith('You said "strongly dislike" to "')]
+    dislikes = [t for t in texts if t.startswith('You answered "strongly dislike" to "')]
     assert dislikes and all("this job has little of that" in t for t in dislikes)
     assert not [t for t in texts if "(strongly dislike) raised this match" in t]

@@ -78,15 +78,16 @@ def reason_text(reason: "Reason", lang: str, bank: QuestionBank, country: str | 
         if reason.kind == "education_ok":
             return tr("Education: the usual level ({level}) is within what you plan.").format(level=level)
         if reason.kind == "education_stretch":
-            return tr("A stretch: this job usually needs {level}, one step beyond what you plan.").format(level=level)
-        return tr("Big gap: this job usually needs {level}, well beyond what you plan.").format(level=level)
+            return tr("A stretch: the usual level for this job ({level}) is one step beyond what you plan.").format(level=level)
+        return tr("Big gap: the usual level for this job ({level}) is well beyond what you plan.").format(level=level)
     if reason.kind == "answer":
         q = bank.questions.get(d["question"])
         text = q.text.get(lang, q.text["en"]) if q else d["question"]
         answer = value_label(d["value"], q.scale if q else "like5", lang)
+        points = number(d["points"], lang)  # 2,3 in Norwegian and Danish
         if isinstance(d["value"], int) and d["value"] <= 2:  # a dislike helps where the job has little of it
-            return tr("You said \"{answer}\" to \"{question}\", and this job has little of that: "
-                      "{points} points more.").format(question=text, answer=answer, points=d["points"])
+            return tr("You answered \"{answer}\" to \"{question}\", and this job has little of that, "
+                      "which raised this match by {points} points.").format(question=text, answer=answer, points=points)
         return tr("Your answer to \"{question}\" ({answer}) raised this match by {points} points.").format(
-            question=text, answer=answer, points=d["points"])
+            question=text, answer=answer, points=points)
     return reason.kind

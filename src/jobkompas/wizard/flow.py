@@ -209,7 +209,7 @@ def _ask(prompter: Prompter, q: Question, state: QuizState, lang: str, header: s
     if allow_back:
         choices.append((tr("← back"), BACK))
     if allow_skip:
-        choices.append((tr("Skip the rest of the interest questions (the list will be less certain)"), SKIP_REST))
+        choices.append((tr("Skip the remaining interest questions (your job list will be less accurate)"), SKIP_REST))
     return prompter.select(message, choices, default=state.answers.get(q.id), header=header)
 
 
