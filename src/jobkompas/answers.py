@@ -91,7 +91,7 @@ def read_text(path: Path | str) -> tuple[str, str]:
         path = Path(path)
         name = str(path)
         if path.is_dir():
-            raise InputError("is a directory, expected an answer file", name)
+            raise InputError("is a directory; expected an answer file", name)
         try:
             size = path.stat().st_size
         except FileNotFoundError:
@@ -157,10 +157,10 @@ def answers_from_data(data: Any, source: str, bank: QuestionBank, lines=lambda k
             raise InputError(f"unknown key {key!r} (known: {', '.join(sorted(known))})", f"{source}:{lines(key)}")
     language = data.get("language", "en")
     if language not in LANGUAGES:
-        raise InputError(f"language must be one of {', '.join(LANGUAGES)}, got {language!r}", f"{source}:{lines('language')}")
+        raise InputError(f"language must be one of {', '.join(LANGUAGES)}; got {language!r}", f"{source}:{lines('language')}")
     form = data.get("form")
     if form is not None and form not in (*bank.forms, "adaptive"):
-        raise InputError(f"unknown form {form!r} (choose {', '.join((*bank.forms, 'adaptive'))})", f"{source}:{lines('form')}")
+        raise InputError(f"form must be one of {', '.join((*bank.forms, 'adaptive'))}; got {form!r}", f"{source}:{lines('form')}")
     raw_answers = data.get("answers")
     if raw_answers is None:
         raw_answers = {}
@@ -187,7 +187,8 @@ def answers_from_data(data: Any, source: str, bank: QuestionBank, lines=lambda k
             raise InputError(f"country: {exc}", f"{source}:{lines('country')}") from None
         if value:
             if "EDU-country" in result.values and result.values["EDU-country"] != value:
-                raise InputError("'country' and answers.EDU-country disagree", f"{source}:{lines('country')}")
+                raise InputError(f"country is {value!r} but answers.EDU-country is {result.values['EDU-country']!r}; "
+                                 "keep only one", f"{source}:{lines('country')}")
             result.values[country_q.id] = value
     asked = data.get("asked") or []
     if not isinstance(asked, list) or any(str(a) not in bank.questions for a in asked):
@@ -279,7 +280,7 @@ def iter_batch_rows(path: Path | str, bank: QuestionBank,
     else:
         p = Path(path)
         if p.is_dir():
-            raise InputError("is a directory, expected a CSV file", name)
+            raise InputError("is a directory; expected a CSV file", name)
         try:
             handle = p.open("rb")
         except FileNotFoundError:
@@ -414,7 +415,7 @@ def check_header(header: list[str], bank: QuestionBank, name: str) -> list[str]:
 def row_answers(row: list[str], header: list[str], questions: list[Question | None],
                  bank: QuestionBank, name: str, line: int) -> AnswerSet | InputError:
     if len(row) != len(header):
-        return InputError(f"row has {len(row)} cells, the header has {len(header)}", f"{name}:{line}")
+        return InputError(f"row has {len(row)} cells but the header has {len(header)}", f"{name}:{line}")
     respondent = row[0].strip()
     if not respondent:
         return InputError("empty id", f"{name}:{line}")
@@ -425,7 +426,7 @@ def row_answers(row: list[str], header: list[str], questions: list[Question | No
             continue
         if column == "language":
             if cell not in LANGUAGES:
-                return InputError(f"row {respondent}: language must be one of {', '.join(LANGUAGES)}", f"{name}:{line}")
+                return InputError(f"row {respondent}: language must be one of {', '.join(LANGUAGES)}; got {cell!r}", f"{name}:{line}")
             answers.language = cell
             continue
         if column == "form":

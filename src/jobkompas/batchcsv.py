@@ -144,7 +144,7 @@ class ClassFile:
         else:
             p = Path(path)
             if p.is_dir():
-                raise InputError("is a directory, expected a CSV file", self.name)
+                raise InputError("is a directory; expected a CSV file", self.name)
             try:
                 self.stream = p.open("rb")
             except FileNotFoundError:

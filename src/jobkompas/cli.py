@@ -117,7 +117,7 @@ def quiz(
         raise UsageError("--resume and --fresh cannot be used together")
     _check_choice("--form", form, ("mini", "standard", "full", "adaptive"))
     if (name or group) and not session:
-        raise UsageError("--name and --group go with --session")
+        raise UsageError("--name and --group need --session")
     on_finish = None
     if session:
         def on_finish(result) -> str:

@@ -116,7 +116,7 @@ class Store:
         try:
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise StorageError(f"the session database is busy or locked: {exc}", str(self.path)) from None
+            raise StorageError(f"the session database is busy or locked ({exc}); is another jobkompas running?", str(self.path)) from None
         try:
             yield self.db
         except BaseException:
@@ -155,7 +155,7 @@ class Store:
                 return session_id
             except sqlite3.IntegrityError:
                 continue
-        raise StorageError("could not create a unique session id", str(self.path))
+        raise StorageError("cannot create a unique session id; try again", str(self.path))
 
     def get(self, session_id: str) -> Session:
         row = self.db.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()

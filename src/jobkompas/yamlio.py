@@ -96,9 +96,9 @@ def load_yaml_file(path: Path, *, with_lines: bool = True) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", f"{path}:1") from None
+        raise InputError(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8", f"{path}:1") from None
     except IsADirectoryError:
-        raise InputError("is a directory, expected a file", str(path)) from None
+        raise InputError("is a directory; expected a file", str(path)) from None
     except FileNotFoundError:
         raise InputError("no such file", str(path)) from None
     except OSError as exc:
