@@ -18,7 +18,7 @@ from . import __version__
 from .errors import ContentError, InputError
 from .problems import Checker, Problem
 from .questions import RIASEC, TRAIT_WORK_STYLES
-from .resources import COUNTRIES, LANGUAGES, fingerprint, occupations_dir, user_cache_dir
+from .resources import COUNTRIES, LANGUAGES, fingerprint, occupations_dir
 from .yamlio import load_yaml_file
 
 STEP_KINDS = ("school", "apprenticeship", "certificate", "higher", "work", "course")
@@ -427,27 +427,19 @@ def _from_plain(directory: Path, plain: dict, version: str) -> Catalogue:
 
 def load_catalogue(directory: Path | None = None, *, use_cache: bool = True) -> Catalogue:
     """Load and validate the catalogue; raise :class:`ContentError` if any file is invalid."""
+    from . import cache
+
     directory = Path(directory) if directory else occupations_dir()
     signature = _signature(directory)
-    cache_file = user_cache_dir() / f"catalogue-{signature[:20]}.marshal"
     if use_cache:
-        try:
-            return _from_plain(directory, marshal.loads(cache_file.read_bytes()), signature[:12])
-        except (OSError, EOFError, ValueError, TypeError, KeyError):
-            pass
+        cached = cache.load("catalogue", signature[:20], lambda plain: _from_plain(directory, plain, signature[:12]))
+        if cached is not None:
+            return cached
     catalogue = parse_catalogue(directory)
     if catalogue.problems:
         first = catalogue.problems[0]
         more = f" (and {len(catalogue.problems) - 1} more; run 'jobkompas validate')" if len(catalogue.problems) > 1 else ""
         raise ContentError(first.message + more, f"{first.file}:{first.line}")
     if use_cache:
-        try:
-            cache_file.parent.mkdir(parents=True, exist_ok=True)
-            for old in cache_file.parent.glob("catalogue-*.marshal"):
-                old.unlink(missing_ok=True)
-            tmp = cache_file.with_suffix(f".tmp{os.getpid()}")
-            tmp.write_bytes(marshal.dumps(_to_plain(catalogue)))
-            os.replace(tmp, cache_file)
-        except OSError:
-            pass  # a read-only cache dir only costs speed
+        cache.store("catalogue", signature[:20], _to_plain(catalogue))
     return catalogue

@@ -350,26 +350,16 @@ def _bank_from_plain(directory: Path, plain: dict) -> QuestionBank:
 
 def load_question_bank(directory: Path | None = None) -> QuestionBank:
     """Load and validate a bank; a compact cache (rebuilt when any file changes) skips YAML."""
-    import marshal
-    import os
-
-    from .resources import user_cache_dir
+    from . import cache
 
     directory = Path(directory) if directory else questions_dir()
-    cache_file = user_cache_dir() / f"bank-{_bank_signature(directory)}.marshal"
-    try:
-        return _bank_from_plain(directory, marshal.loads(cache_file.read_bytes()))
-    except (OSError, EOFError, ValueError, TypeError, KeyError):
-        pass
+    signature = _bank_signature(directory)
+    bank = cache.load("bank", signature, lambda plain: _bank_from_plain(directory, plain))
+    if bank is not None:
+        return bank
     bank = parse_question_bank(directory)
     if not bank.problems:
-        try:
-            cache_file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache_file.with_suffix(f".tmp{os.getpid()}")
-            tmp.write_bytes(marshal.dumps(_bank_to_plain(bank)))
-            os.replace(tmp, cache_file)
-        except (OSError, ValueError):
-            pass  # a read-only cache dir only costs speed
+        cache.store("bank", signature, _bank_to_plain(bank))
     if bank.problems:
         first = bank.problems[0]
         more = f" (and {len(bank.problems) - 1} more; run 'jobkompas validate')" if len(bank.problems) > 1 else ""

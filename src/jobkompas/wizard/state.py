@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..outfile import atomic_open
 from ..resources import user_data_dir
 
 STATE_FILE = "unfinished-quiz.json"
@@ -30,14 +31,11 @@ def state_path() -> Path:
 
 
 def save_state(state: QuizState) -> None:
+    """Write the state whole, on disk before it replaces the old one; raises ``OSError``."""
     path = state_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    with tmp.open("w", encoding="utf-8") as handle:
+    with atomic_open(path, fsync=True) as handle:
         json.dump(asdict(state), handle, ensure_ascii=False)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)  # atomic: a crash leaves the old or the new file, never half of one
 
 
 def load_state() -> QuizState | None:

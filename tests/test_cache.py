@@ -1,0 +1,123 @@
+"""The content cache: one file per kind, damaged files rebuilt, an unwritable dir skipped."""
+
+from __future__ import annotations
+
+import marshal
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from jobkompas import cache, catalogue, questions
+from jobkompas.outfile import atomic_open
+from jobkompas.resources import builtin_questions_dir, occupations_dir, user_cache_dir
+
+
+def cached(kind: str) -> list[str]:
+    return sorted(p.name for p in user_cache_dir().glob(f"{kind}-*.marshal"))
+
+
+@pytest.fixture
+def bank_dir(tmp_path):
+    return shutil.copytree(builtin_questions_dir(), tmp_path / "questions")
+
+
+def test_a_changed_bank_leaves_one_cache_file(bank_dir):
+    questions.load_question_bank(bank_dir)
+    first = cached("bank")
+    interests = bank_dir / "interests.yaml"
+    interests.write_text(interests.read_text(encoding="utf-8").replace('en: "Repair', 'en: "Really repair', 1),
+                         encoding="utf-8")
+    bank = questions.load_question_bank(bank_dir)
+    assert bank.questions["R01"].text["en"] == "Really repair a bicycle"
+    assert len(first) == 1 and len(cached("bank")) == 1 and cached("bank") != first
+
+
+def test_a_new_file_of_one_kind_keeps_the_other_kinds():
+    cache.store("bank", "aaaa", [1])
+    cache.store("catalogue", "cccc", [2])
+    cache.store("bank", "bbbb", [3])
+    assert cached("bank") == ["bank-bbbb.marshal"] and cached("catalogue") == ["catalogue-cccc.marshal"]
+    assert cache.load("bank", "bbbb", list) == [3] and cache.load("bank", "aaaa", list) is None
+
+
+def test_the_warm_cache_is_used(bank_dir, monkeypatch):
+    bank = questions.load_question_bank(bank_dir)
+    monkeypatch.setattr(questions, "parse_question_bank", lambda *a: pytest.fail("bank parsed again"))
+    again = questions.load_question_bank(bank_dir)
+    assert again.questions == bank.questions and again.forms == bank.forms and again.types == bank.types
+
+
+@pytest.mark.parametrize("damage", [
+    b"",  # empty
+    b"\xff\x00not marshal",  # not marshal at all
+    marshal.dumps({"questions": [], "traits": [()], "types": [], "forms": {}}),  # marshal, but not a bank
+    marshal.dumps([1, 2, 3]),
+], ids=["empty", "not-marshal", "not-a-bank", "a-list"])
+def test_a_damaged_bank_cache_is_rebuilt(bank_dir, damage):
+    bank = questions.load_question_bank(bank_dir)
+    (path,) = user_cache_dir().glob("bank-*.marshal")
+    good = path.read_bytes()
+    path.write_bytes(damage)
+    assert questions.load_question_bank(bank_dir).questions == bank.questions
+    assert path.read_bytes() == good, "the damaged file is replaced"
+
+
+def test_a_damaged_catalogue_cache_is_rebuilt(monkeypatch):
+    cat = catalogue.load_catalogue(occupations_dir())
+    (path,) = user_cache_dir().glob("catalogue-*.marshal")
+    path.write_bytes(marshal.dumps({"core": [tuple("abcdefghi")], "details": []}))  # marshal, not a catalogue
+    again = catalogue.load_catalogue(occupations_dir())
+    assert list(again.occupations) == list(cat.occupations)
+    monkeypatch.setattr(catalogue, "parse_catalogue", lambda *a: pytest.fail("catalogue parsed again"))
+    assert list(catalogue.load_catalogue(occupations_dir()).occupations) == list(cat.occupations)
+    assert cached("catalogue") == [path.name]
+
+
+def test_a_cache_dir_that_cannot_be_written_only_costs_speed(bank_dir):
+    blocker = user_cache_dir()
+    blocker.parent.mkdir(parents=True, exist_ok=True)
+    blocker.write_text("a file where the cache dir should be", encoding="utf-8")
+    assert questions.load_question_bank(bank_dir).questions
+    assert catalogue.load_catalogue(occupations_dir()).occupations
+    cache.store("bank", "x", [1])  # silent
+    assert blocker.read_text(encoding="utf-8").startswith("a file")
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="needs file permissions that apply")
+def test_a_read_only_cache_dir_only_costs_speed(bank_dir):
+    folder = user_cache_dir()
+    folder.mkdir(parents=True)
+    folder.chmod(0o500)
+    try:
+        assert questions.load_question_bank(bank_dir).questions
+        assert cached("bank") == []
+    finally:
+        folder.chmod(0o700)
+
+
+def test_a_value_that_cannot_be_cached_is_not_an_error():
+    cache.store("bank", "x", object())
+    assert cached("bank") == []
+
+
+def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path):
+    path = tmp_path / "state.json"
+    path.write_text("old", encoding="utf-8")
+    with pytest.raises(RuntimeError):
+        with atomic_open(path) as handle:
+            handle.write("new")
+            raise RuntimeError
+    assert path.read_text(encoding="utf-8") == "old" and os.listdir(tmp_path) == ["state.json"]
+
+
+def test_version_and_help_do_not_load_the_cache():
+    code = ("import sys; from jobkompas.cli import main\n"
+            "for args in (['--version'], ['--help']):\n"
+            "    try: main(args)\n"
+            "    except SystemExit: pass\n"
+            "print(sorted(m for m in ('jobkompas.cache', 'jobkompas.outfile') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
