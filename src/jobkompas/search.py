@@ -26,7 +26,9 @@ def _index(catalogue: "Catalogue") -> list[tuple[str, list[str], str]]:
         return cached
     index = []
     for occ in catalogue.occupations.values():
-        names = list(occ.titles.values())
+        # The id is the US English title, so American spellings ("pediatrician", "tire fitter")
+        # still find the British titles shown.
+        names = [*occ.titles.values(), occ.id.replace("-", " ")]
         for titles in occ.alt_titles.values():
             names += titles
         folded = [fold(n) for n in dict.fromkeys(names) if n]
