@@ -71,6 +71,29 @@ def test_import_list_note_show_rescore_export(capsys, tmp_path, bank):
     assert {d["name"] for d in json.loads(out)} == {"Kari Nordmann", "Ola Hansen"}
 
 
+def test_show_and_report_say_when_the_stored_result_is_out_of_date(capsys, tmp_path, bank):
+    code, out, _ = run(capsys, "import", str(answer_file(tmp_path, bank, {"I": 5, "R": 4}, "i.json")))
+    session = out.strip()
+    code, out, err = run(capsys, "sessions", "show", session)
+    assert code == 0 and "note:" not in err
+    # as after a catalogue update: the stored ranking is not the one the answers give now
+    with Store() as store:
+        stored = store.get(session).result
+        stored["matches"] = stored["matches"][::-1]
+        store.update_result(session, stored, "2025.1")
+    for args in (("sessions", "show", session), ("report", session, "--format", "markdown")):
+        code, out, err = run(capsys, *args)
+        assert code == 0 and err.count("\n") == 1, args
+        assert f"{session} was stored with catalogue 2025.1" in err
+        assert f"jobkompas sessions rescore {session}" in err
+    assert run(capsys, "sessions", "rescore", session)[0] == 0
+    code, out, err = run(capsys, "sessions", "show", session)
+    assert "note:" not in err
+    code, out, _ = run(capsys, "sessions", "show", session, "--json")
+    stored_top = json.loads(out)["result"]["matches"][0]["id"]
+    assert stored_top == api.score(api.read_answers(tmp_path / "i.json")).matches[0].occupation.id
+
+
 def test_group_summary_table_json_html(capsys, tmp_path, bank):
     for i, likes in enumerate(({"R": 5}, {"R": 5, "C": 2}, {"S": 5}, {"E": 5, "C": 4})):
         run(capsys, "import", str(answer_file(tmp_path, bank, likes, f"{i}.json")), "--group", "9A")

@@ -405,7 +405,7 @@ def sessions_show(
         if as_json:
             _emit_json(export_json([session], include_names=True, include_notes=True, store=store)[0])
             return
-    result = _stored_result(session)
+    result = _session_result(session)
     from rich.console import Console
     from rich.text import Text
 
@@ -580,13 +580,23 @@ def _group_table(group: str, s: dict, lang: str) -> str:
     return console.file.getvalue()
 
 
-def _stored_result(session):
-    from . import api
-    from .counsellor import answers_of
+def _session_result(session, language: str | None = None):
+    """A stored session scored from its answers (what reports and ``sessions show`` render).
 
-    result = api.score(answers_of(session))
+    The stored result is the record (``--json``, exports, group summaries). When the catalogue
+    has changed since, the two can rank differently: that is said on stderr rather than shown
+    silently, with the command that keeps the new ranking.
+    """
+    from . import api
+    from .counsellor import answers_of, differs_from_stored
+
+    result = api.score(answers_of(session), language=language)
     result.meta = {"session": session.id, "group": session.group, "date": session.created_at[:10],
                    "notes": session.notes}
+    if differs_from_stored(session, result):
+        print(f"jobkompas: note: {session.id} was stored with catalogue {session.catalogue_version}; shown "
+              f"here scored with catalogue {result.catalogue.version}, which ranks it differently "
+              f"('jobkompas sessions rescore {session.id}' stores this ranking)", file=sys.stderr)
     return result
 
 
@@ -610,23 +620,12 @@ def report(
 
         with Store() as store:
             session = store.get(source)
-        result = _stored_result(session)
-        if lang:
-            result = _with_language(result, _lang(lang))
+        result = _session_result(session, _lang(lang) if lang else None)
     else:
         answers = api.read_answers(source)
         result = api.score(answers, language=_lang(lang) if lang else None)
         result.meta = {"date": datetime.date.today().isoformat(), "notes": []}
     _emit(render_results([result], fmt), out)
-
-
-def _with_language(result, lang: str):
-    from . import api
-
-    meta = result.meta
-    new = api.score(result.answers, language=lang)
-    new.meta = meta
-    return new
 
 
 # ---------------------------------------------------------------- helpers

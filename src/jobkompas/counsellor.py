@@ -34,6 +34,19 @@ def rescore(store: Store, session_id: str) -> api.Result:
     return result
 
 
+def differs_from_stored(session: Session, result: api.Result) -> bool:
+    """Whether ``result`` (the session's answers scored now) ranks differently from the result
+    stored with the session: another Holland code or another top list."""
+    stored = session.result
+    if not stored:
+        return False
+    stored_ids = [m["id"] for m in stored.get("matches", [])]
+    new_ids = [m.occupation.id for m in result.matches]
+    n = min(len(stored_ids), len(new_ids))
+    return (stored.get("profile", {}).get("holland_code") != result.profile.holland
+            or stored_ids[:n] != new_ids[:n])
+
+
 EXPORT_COLUMNS = ["session", "group", "created_at", "language", "country", "holland_code", *RIASEC,
                   "confidence", "catalogue_version", *[f"occupation_{i}" for i in range(1, 11)]]
 
