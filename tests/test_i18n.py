@@ -81,3 +81,16 @@ def test_points_in_the_reasons_use_the_decimal_comma(bank, catalogue):
     result = api.score(api.new_answers(values, language="nb", bank=bank), bank=bank, catalogue=catalogue)
     points = [t for m in result.matches for t in m.reasons if "poeng" in t]
     assert points and all(re.search(r"\d,\d poeng", t) for t in points)
+
+
+@pytest.mark.parametrize("lang, heading", [("nb", "Kilder (tall, koder og navn"), ("da", "Kilder (tal, koder og navne")])
+def test_reports_credit_the_sources_in_the_report_language(bank, lang, heading):
+    from jobkompas.render import render_html, render_markdown
+
+    values = {q.id: (5 if q.dimension == "A" else 2) for q in bank.by_block("interest")}
+    result = api.score(api.new_answers({**values, "EDU-country": "denmark"}, language=lang, bank=bank), bank=bank)
+    result.meta = {"date": "2026-11-22", "notes": []}
+    for text in (render_markdown(result), render_html([result])):
+        assert heading in text and "Sources (figures" not in text
+        # what the licences ask for stays: the database, its owner, the licence, the trademark
+        assert "O*NET 29.0" in text and "USDOL/ETA" in text and "CC BY 4.0" in text and "O*NET®" in text

@@ -313,7 +313,7 @@ def validate(
         raise typer.Exit(int(ExitCode.CONTENT))
     if not quiet:
         curated = sum(o.curated for o in catalogue.occupations.values())
-        print(f"ok: {len(bank.questions)} questions in {bank.directory}; "
+        print(f"jobkompas: ok: {len(bank.questions)} questions in {bank.directory}; "
               f"{len(catalogue)} occupations ({curated} hand-written) in {catalogue.directory}",
               file=sys.stderr)
 
@@ -543,10 +543,10 @@ def groups_summary(
     if fmt == "html":
         from .i18n import translator
         from .render import _jinja
-        from .sources import SOURCES
+        from .sources import sources_text
 
         html = _jinja().get_template("group.html.j2").render(group=group, s=summary, tr=translator(language),
-                                                              lang=language, about=SOURCES)
+                                                              lang=language, about=sources_text(language))
         _emit(html, out)
         return
     _emit(_group_table(group, summary, language), out)

@@ -171,20 +171,20 @@ def _context(r: "Result") -> dict[str, Any]:
 
 
 def render_markdown(r: "Result") -> str:
-    from .sources import SOURCES
+    from .sources import sources_text
 
     env = _jinja()
     env.autoescape = False  # Markdown is plain text; it is never rendered as HTML by us
-    return env.get_template("result.md.j2").render(**_context(r), about=SOURCES)
+    return env.get_template("result.md.j2").render(**_context(r), about=sources_text(r.language))
 
 
 def render_html(results: list["Result"]) -> str:
-    from .sources import SOURCES
+    from .sources import sources_text
 
-    tr = translator(results[0].language) if results else translator("en")
+    language = results[0].language if results else "en"
     return _jinja().get_template("report.html.j2").render(
-        results=[_context(r) for r in results], tr=tr, about=SOURCES,
-        lang=results[0].language if results else "en", hexagon=hexagon_points)
+        results=[_context(r) for r in results], tr=translator(language), about=sources_text(language),
+        lang=language, hexagon=hexagon_points)
 
 
 def hexagon_points(scores: dict[str, float], radius: float = 90.0, cx: float = 120.0, cy: float = 110.0) -> dict[str, Any]:

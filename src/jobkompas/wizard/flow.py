@@ -14,7 +14,7 @@ from ..explain import isced_name, value_label
 from ..i18n import detect_language, translator
 from ..questions import UNSURE, Question
 from .prompts import BACK, SKIP_REST, PlainPrompter, Prompter, QuestionaryPrompter
-from .state import QuizState, clear_state, load_state, save_state
+from .state import QuizState, clear_state, load_state, save_state, state_path
 
 def N_(text: str) -> str:  # marks a string for extraction; translated where it is shown
     return text
@@ -55,6 +55,7 @@ def run_wizard(*, lang: str | None, form: str | None, country: str | None, prefi
     if fresh:
         clear_state()
     state: QuizState | None = None
+    keep = _Keeper(console, language)
     try:
         if saved and (resume or _ask_resume(prompter, saved, language)):
             state = saved
@@ -80,12 +81,16 @@ def run_wizard(*, lang: str | None, form: str | None, country: str | None, prefi
                 state.numbered_from = 2
             if not state.form:
                 state.form = _ask_form(prompter, language)
-            save_state(state)
-        _run_questions(prompter, console, bank, state)
+            keep.language = state.language
+            keep(state)
+        keep.language = state.language
+        _run_questions(prompter, console, bank, state, keep)
     except (KeyboardInterrupt, EOFError) as exc:
         tr = translator(language)
         if state is not None and state.answers:
-            save_state(state)
+            if not keep(state):
+                raise Interrupted(tr("stopped; your answers could not be saved ({error}).")
+                                  .format(error=keep.failure)) from exc
             raise Interrupted(tr("stopped; your answers are saved. Run 'jobkompas --resume' to continue.")) from exc
         raise Interrupted(tr("stopped before any answers were given.")) from exc
     answers = AnswerSet(values=dict(state.answers), language=state.language,
@@ -146,7 +151,7 @@ def _question_list(bank, state: QuizState) -> list[Question]:
     return [q for q in bank.form(form) if q.id != "EDU-country"]
 
 
-def _run_questions(prompter: Prompter, console, bank, state: QuizState) -> None:
+def _run_questions(prompter: Prompter, console, bank, state: QuizState, keep: "_Keeper") -> None:
     """Ask until the form is done. Fixed forms walk their list; the adaptive form asks
     what ``api.next_question`` picks and shows an estimate of what is left. Going back
     walks the questions in the order they were asked, for either."""
@@ -184,14 +189,38 @@ def _run_questions(prompter: Prompter, console, bank, state: QuizState) -> None:
             continue
         if value == SKIP_REST:
             state.interests_done = True
-            save_state(state)
+            keep(state)
             continue
         state.answers[q.id] = value
         if q.id not in state.asked:
             state.asked.append(q.id)
         state.position = index + 1
-        save_state(state)
+        keep(state)
         index += 1
+
+
+class _Keeper:
+    """Saves the unfinished quiz after every answer. A data dir that cannot be written costs
+    only the chance to resume, so the student is told once and the quiz goes on."""
+
+    def __init__(self, console, language: str) -> None:
+        self.console = console
+        self.language = language
+        self.failure: str | None = None
+
+    def __call__(self, state: QuizState) -> bool:
+        try:
+            save_state(state)
+        except OSError as exc:
+            if self.failure is None:
+                from rich.text import Text
+
+                self.failure = f"{exc.filename or state_path()}: {exc.strerror or exc}"
+                tr = translator(self.language)
+                self.console.print(Text(tr("Your answers cannot be kept for later ({error}); finish the quiz "
+                                           "in one go.").format(error=self.failure), style="yellow"))
+            return False
+        return True
 
 
 def _ask(prompter: Prompter, q: Question, state: QuizState, lang: str, header: str | None,

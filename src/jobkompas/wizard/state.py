@@ -57,5 +57,5 @@ def load_state() -> QuizState | None:
 def clear_state() -> None:
     try:
         state_path().unlink()
-    except FileNotFoundError:
-        pass
+    except OSError:
+        pass  # nothing saved, or a data dir that cannot be written (the wizard has said so)
