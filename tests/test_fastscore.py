@@ -32,11 +32,19 @@ def random_rows(bank, n, seed, odd=0.08):
         row = [rnd.choice([f"p{i}", str(i % 10), f"elev-{i}-å"])]
         bias = {t: rnd.random() for t in "RIASEC"}
         skipped_trait = rnd.choice([None, None, "structured", "caring"])
+        country = None
         for q in questions:
             if q.scale == "choice":
                 options = [o.id for o in q.options]
                 extra = ["", "Norway", "no"] if q.dimension == "country" else [""]
-                row.append(rnd.choice(options + extra) if rnd.random() < 0.3 else rnd.choice(options))
+                if q.dimension == "country":
+                    cell = rnd.choice(options + extra) if rnd.random() < 0.3 else rnd.choice(options)
+                    country = {"Norway": "norway", "no": "norway"}.get(cell, cell)
+                elif country and rnd.random() > 0.04:  # mostly a level of the row's country
+                    cell = rnd.choice([o.id for o in q.options if country in o.countries] + [""])
+                else:
+                    cell = rnd.choice(options + extra)
+                row.append(cell)
             elif q.block == "trait" and q.dimension == skipped_trait:
                 row.append("")
             elif rnd.random() < odd:
@@ -105,11 +113,29 @@ def test_fast_path_writes_exactly_what_the_careful_path_writes(bank, catalogue, 
     assert fast_errors == slow_errors
     assert len(fast_errors) >= 3  # the broken rows are reported, by line
     assert any(":4:" in e and "cells" in e for e in fast_errors)
+    # a level of another country is rejected, as in an answer file
+    assert any("belongs to" in e for e in fast_errors)
     fast_lines, slow_lines = fast.splitlines(), slow.splitlines()
     assert len(fast_lines) == len(slow_lines) > 100
     for f, s in zip(fast_lines, slow_lines):
         assert f == s
     assert ",,,,,,,,,,,,,,,,,,,," in fast  # the identical-answers row gets no matches
+
+
+def test_a_level_of_another_country_is_rejected_on_the_fast_path_too(bank, catalogue, tmp_path):
+    """Clean rows (no odd cells) stay on the fast path; one naming a Danish level with
+    country norway must still be rejected, with its line, as an answer file would be."""
+    header, rows = random_rows(bank, 120, seed=5, odd=0)
+    country, highest = header.index("EDU-country"), header.index("EDU-highest")
+    rows[50][:1], rows[50][country], rows[50][highest] = ["p50"], "norway", "dk-svendebrev"
+    rows[51][country], rows[51][highest] = "denmark", "dk-svendebrev"
+    path = tmp_path / "class.csv"
+    path.write_bytes(to_csv(header, rows))
+    fast, fast_errors = fast_output(path, bank, catalogue)
+    assert (fast, fast_errors) == careful_output(path, bank, catalogue)
+    assert any(e.endswith(":52: row p50: EDU-highest: level 'dk-svendebrev' belongs to denmark, not norway")
+               for e in fast_errors)
+    assert not any(":53:" in e for e in fast_errors)
 
 
 def test_country_and_language_flags_do_not_change_csv_rows(bank, catalogue, tmp_path):
@@ -234,6 +260,7 @@ def test_slices_on_separate_processes_write_what_one_process_writes(bank, tmp_pa
 
     header, rows = random_rows(bank, 600, seed=11)
     rows[333][5], rows[590] = "9", rows[590][:4]  # bad rows in later slices too
+    rows[450][0] = "p450"  # the Latin-1 row goes before it
     text = to_csv(header, rows, lineterminator="\r\n" if variant == "crlf" else "\n")
     if variant == "latin-1 row":  # late in the file: a slice goes the careful way from there
         at = text.index(b"\np450,") + 1
@@ -246,7 +273,7 @@ def test_slices_on_separate_processes_write_what_one_process_writes(bank, tmp_pa
     assert sliced.exit_code == single.exit_code == 6
     assert sliced.stdout == single.stdout
     assert sliced.stderr == single.stderr
-    assert sliced.stdout.count("\n") > 550
+    assert sliced.stdout.count("\n") > 520
 
 
 def test_a_file_with_quotes_is_not_cut_into_slices(bank, tmp_path, monkeypatch):

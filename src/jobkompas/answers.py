@@ -438,4 +438,8 @@ def row_answers(row: list[str], header: list[str], questions: list[Question | No
             answers.values[q.id] = check_value(q, cell)
         except ValueError as exc:
             return InputError(f"row {respondent}, column {column}: {exc}", f"{name}:{line}")
+    try:
+        _check_levels(answers, bank, lambda qid: f"{name}:{line}")  # as in an answer file
+    except InputError as exc:
+        return InputError(f"row {respondent}: {exc.message}", exc.where)
     return answers

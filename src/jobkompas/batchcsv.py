@@ -73,6 +73,7 @@ class Layout:
                 self._choice(c, tuple(o.id for o in q.options), {})
             else:
                 self.scale_columns.append(c)
+        self.level_checks = self._level_checks(bank)
         self.var_columns = [0] + sorted(self.choice_columns + self.free_columns)
         # runs of scale columns, each right after a non-scale column: (index in var_columns, length)
         self.runs: list[tuple[int, int]] = []
@@ -90,6 +91,28 @@ class Layout:
         accepted = {v: k for k, v in enumerate(values)}
         accepted.update({alias: values.index(value) for alias, value in aliases.items() if value in values})
         self.accepted.append(accepted)
+
+    def _level_checks(self, bank: QuestionBank) -> list[tuple[int, int, np.ndarray]]:
+        """(country choice, level choice, allowed[country code, level code]) for each level
+        column: a row naming a level of another country goes the careful way, which rejects it
+        as an answer file would."""
+        countries = [k for k, c in enumerate(self.choice_columns)
+                     if self.header[c] == "country" or (self.questions[c] is not None
+                                                        and self.questions[c].dimension == "country")]
+        checks = []
+        for k, c in enumerate(self.choice_columns):
+            q = self.questions[c]
+            if q is None or q.dimension not in ("current_level", "highest_level"):
+                continue
+            for country_k in countries:
+                allowed = np.ones((len(self.choice_values[country_k]), len(self.choice_values[k])), dtype=bool)
+                for i, country in enumerate(self.choice_values[country_k]):
+                    for j, level_id in enumerate(self.choice_values[k]):
+                        level = bank.level(level_id)
+                        allowed[i, j] = not (level and level.countries and country not in level.countries)
+                if not allowed.all():
+                    checks.append((country_k, k, allowed))
+        return checks
 
     def choice_column(self, name: str) -> int | None:
         """Position in the choice arrays of the column for question ``name`` (or alias)."""
@@ -508,6 +531,10 @@ def _decode(buf: bytes, padded: np.ndarray, layout: Layout, width: int, rows: np
         codes = _lookup(padded, var_start[:, j], var_length[:, j], layout.vocabularies[k], width)
         choice[:, k] = codes
         ok &= codes != UNKNOWN
+    for country_k, level_k, allowed in layout.level_checks:
+        country, level = choice[:, country_k], choice[:, level_k]
+        named = (country >= 0) & (level >= 0)
+        ok[named] &= allowed[country[named], level[named]]
     ids = [buf[s:s + n] for s, n in zip(id_start.tolist(), id_length.tolist())]  # never need quoting
     return rows, ids, scale, choice, ok
 
