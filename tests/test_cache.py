@@ -121,3 +121,17 @@ def test_version_and_help_do_not_load_the_cache():
             "print(sorted(m for m in ('jobkompas.cache', 'jobkompas.outfile') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_a_warm_cache_and_a_json_answer_file_never_load_yaml(tmp_path):
+    """PyYAML is a third of what importing the API costs: scoring JSON answers from cached
+    content must not need it (the first run fills the cache, the second is measured)."""
+    answers = tmp_path / "a.json"
+    answers.write_text('{"format": "jobkompas-answers/1", "answers": {"R01": 5, "I01": 2}}', encoding="utf-8")
+    code = ("import sys; from jobkompas import api\n"
+            f"api.score(api.read_answers({str(answers)!r}))\n"
+            "print('yaml' in sys.modules)")
+    env = {**os.environ, "JOBKOMPAS_HOME": str(tmp_path / "home")}
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+            for _ in range(2)]
+    assert runs[1].stdout.strip() == "False"

@@ -22,10 +22,19 @@ TRAITS = tuple(TRAIT_WORK_STYLES)
 
 @lru_cache(maxsize=1)
 def config() -> dict[str, Any]:
-    from .resources import package_data
-    from .yamlio import load_yaml_file
+    """The scoring weights (weights.yaml), kept in the marshal cache like the content."""
+    from . import cache
+    from .resources import fingerprint, package_data
+    from .yamlio import parse_yaml_text
 
-    return load_yaml_file(package_data("weights.yaml"), with_lines=False)
+    path = package_data("weights.yaml")
+    text = path.read_text(encoding="utf-8")
+    key = fingerprint(text)
+    weights = cache.load("weights", key, lambda plain: plain if isinstance(plain, dict) else None)
+    if weights is None:
+        weights = parse_yaml_text(text, str(path), with_lines=False)
+        cache.store("weights", key, weights)
+    return weights
 
 
 # ---------------------------------------------------------------- profile

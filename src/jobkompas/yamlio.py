@@ -1,21 +1,20 @@
 """Safe YAML reading that remembers line numbers, and tidy, reviewable YAML writing.
 
-Only safe loaders are used: content and answer files are data, never code.
+Only safe loaders are used: content and answer files are data, never code. PyYAML is
+imported on first use: it is a third of what importing the API costs, and a cached question
+bank and catalogue, JSON answer files and CSV class files never need it.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
-
-import yaml
 
 from .errors import InputError
 
 TYPE_CHECKING = False  # typing is left to type checkers: importing the API alone does not load it
 if TYPE_CHECKING:
     from typing import Any
-
-_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class LineDict(dict):
@@ -38,44 +37,49 @@ class LineList(list):
         return self.line
 
 
-class _LineLoader(_Loader):  # type: ignore[misc, valid-type]
-    pass
+@lru_cache(maxsize=None)
+def _loaders() -> tuple[type, type]:
+    """(plain safe loader, safe loader building LineDict/LineList), the C versions if built."""
+    import yaml
+
+    plain: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    def construct_mapping(loader: Any, node: Any) -> LineDict:
+        loader.flatten_mapping(node)
+        result = LineDict()
+        result.line = node.start_mark.line + 1
+        result.key_lines = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            try:
+                hash(key)
+            except TypeError:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a mapping key must be a plain value", key_node.start_mark
+                ) from None
+            if key in result:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            result[key] = loader.construct_object(value_node, deep=True)
+            result.key_lines[key] = key_node.start_mark.line + 1
+        return result
+
+    def construct_sequence(loader: Any, node: Any) -> LineList:
+        result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+        result.line = node.start_mark.line + 1
+        result.item_lines = [child.start_mark.line + 1 for child in node.value]
+        return result
+
+    class LineLoader(plain):  # type: ignore[misc, valid-type]
+        pass
+
+    LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, construct_sequence)
+    return plain, LineLoader
 
 
-def _construct_mapping(loader: Any, node: yaml.MappingNode) -> LineDict:
-    loader.flatten_mapping(node)
-    result = LineDict()
-    result.line = node.start_mark.line + 1
-    result.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        try:
-            hash(key)
-        except TypeError:
-            raise yaml.constructor.ConstructorError(
-                None, None, "a mapping key must be a plain value", key_node.start_mark
-            ) from None
-        if key in result:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.key_lines[key] = key_node.start_mark.line + 1
-    return result
-
-
-def _construct_sequence(loader: Any, node: yaml.SequenceNode) -> LineList:
-    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
-    result.line = node.start_mark.line + 1
-    result.item_lines = [child.start_mark.line + 1 for child in node.value]
-    return result
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
-
-
-def yaml_error_where(path: Path | str, exc: yaml.YAMLError) -> tuple[str, str]:
+def yaml_error_where(path: Path | str, exc: Exception) -> tuple[str, str]:
     """Return (``file:line``, message) for a YAML syntax error."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line + 1 if mark is not None else 1
@@ -85,8 +89,11 @@ def yaml_error_where(path: Path | str, exc: yaml.YAMLError) -> tuple[str, str]:
 
 def parse_yaml_text(text: str, source: str, *, with_lines: bool = True) -> Any:
     """Parse YAML text safely; raise :class:`InputError` naming the place on failure."""
+    import yaml
+
+    plain, with_line_numbers = _loaders()
     try:
-        return yaml.load(text, Loader=_LineLoader if with_lines else _Loader)  # noqa: S506 - safe loader
+        return yaml.load(text, Loader=with_line_numbers if with_lines else plain)  # noqa: S506 - safe loader
     except yaml.YAMLError as exc:
         where, message = yaml_error_where(source, exc)
         raise InputError(message, where) from None
@@ -108,29 +115,33 @@ def load_yaml_file(path: Path, *, with_lines: bool = True) -> Any:
 
 # ---------------------------------------------------------------- writing
 
-class _TidyDumper(yaml.SafeDumper):
+@lru_cache(maxsize=None)
+def _tidy_dumper() -> type:
     """Short mappings and lists of scalars on one line, everything else in block style."""
+    import yaml
 
+    def is_scalar(value: Any) -> bool:
+        return value is None or isinstance(value, (str, int, float, bool))
 
-def _is_scalar(value: Any) -> bool:
-    return value is None or isinstance(value, (str, int, float, bool))
+    def represent_dict(dumper: Any, data: dict) -> Any:
+        flow = bool(data) and all(is_scalar(v) for v in data.values()) and len(repr(data)) < 110
+        return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=flow)
 
+    def represent_list(dumper: Any, data: list) -> Any:
+        flow = all(is_scalar(v) for v in data) and len(repr(data)) < 90
+        return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
 
-def _represent_dict(dumper: yaml.SafeDumper, data: dict) -> yaml.Node:
-    flow = bool(data) and all(_is_scalar(v) for v in data.values()) and len(repr(data)) < 110
-    return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=flow)
+    class TidyDumper(yaml.SafeDumper):
+        pass
 
-
-def _represent_list(dumper: yaml.SafeDumper, data: list) -> yaml.Node:
-    flow = all(_is_scalar(v) for v in data) and len(repr(data)) < 90
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
-
-
-for _cls in (dict, LineDict):
-    _TidyDumper.add_representer(_cls, _represent_dict)
-for _cls in (list, LineList):
-    _TidyDumper.add_representer(_cls, _represent_list)
+    for cls in (dict, LineDict):
+        TidyDumper.add_representer(cls, represent_dict)
+    for cls in (list, LineList):
+        TidyDumper.add_representer(cls, represent_list)
+    return TidyDumper
 
 
 def dump_yaml(data: Any) -> str:
-    return yaml.dump(data, Dumper=_TidyDumper, sort_keys=False, allow_unicode=True, width=100)
+    import yaml
+
+    return yaml.dump(data, Dumper=_tidy_dumper(), sort_keys=False, allow_unicode=True, width=100)
