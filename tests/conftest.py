@@ -24,9 +24,12 @@ def isolated_user_dirs(tmp_path, monkeypatch):
     monkeypatch.setenv("JOBKOMPAS_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "100")
-    monkeypatch.delenv("JOBKOMPAS_QUESTIONS", raising=False)
-    monkeypatch.delenv("JOBKOMPAS_OCCUPATIONS", raising=False)
-    monkeypatch.delenv("JOBKOMPAS_LANG", raising=False)
+    for name in ("JOBKOMPAS_QUESTIONS", "JOBKOMPAS_OCCUPATIONS", "JOBKOMPAS_LANG"):
+        # setenv first, so that teardown puts back the state from before the test even when the
+        # test's code set it in os.environ itself ('--occupations DIR' does): a value left
+        # behind would reach the session's bank and catalogue if they are first loaded later
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     yield
 
 

@@ -58,10 +58,24 @@ def test_about_credits_sources(capsys):
         assert source in out
 
 
-def test_template_comments_each_question(capsys):
-    code, out, _ = run(capsys, "template", "--form", "mini", "--lang", "da")
-    assert "# Reparere en cykel" in out
-    assert out.count("\n  R0") == 5
+def test_template_comments_each_question(capsys, bank):
+    """Every question of the form, in order, under its own text in the chosen language (a
+    choice question also lists its option ids), blank; one heading per block."""
+    for form, lang in (("mini", "da"), ("standard", "nb"), ("full", "en")):
+        code, out, _ = run(capsys, "template", "--form", form, "--lang", lang)
+        assert code == 0
+        lines = out.splitlines()
+        rows = [i for i, line in enumerate(lines) if line.startswith("  ") and not line.startswith("  #")]
+        assert [lines[i].strip() for i in rows] == [f"{qid}:" for qid in bank.forms[form]]
+        for i in rows:
+            q = bank.questions[lines[i].strip().rstrip(":")]
+            expected = [f"  # {q.text[lang]}"]
+            if q.scale == "choice":
+                expected.append(f"  #   one of: {', '.join(o.id for o in q.options)}")
+            assert lines[i - len(expected):i] == expected, q.id
+        assert [line for line in lines if "# ---" in line] == [f"  # --- {b} ---" for b in ("interest", "trait", "education")]
+        assert yaml.safe_load(out)["answers"] == dict.fromkeys(bank.forms[form])
+    assert "  # Reparere en cykel\n  R01:\n" in run(capsys, "template", "--form", "mini", "--lang", "da")[1]
 
 
 def test_score_json_follows_the_schema(capsys, tmp_path):
@@ -79,6 +93,88 @@ def test_score_json_follows_the_schema(capsys, tmp_path):
 def test_answer_files_follow_their_schema(capsys, tmp_path):
     path = filled_template(capsys, tmp_path)
     jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), schema("answers.schema.json"))
+
+
+def quiz_keys(bank, form="mini"):
+    """Plain-prompt input for a Danish quiz: every kind of answer, "not sure" included; the
+    answers it gives; at the results, "Save my answers to a file" (4), then quit (6)."""
+    by_type = {"R": 5, "I": "unsure", "A": 3, "S": 1, "E": 2, "C": 4}
+    lines, values = [], {"EDU-country": "denmark"}
+    for q in bank.form(form):
+        if q.id == "EDU-country":
+            continue  # given with --country
+        if q.block == "interest":
+            value = by_type[q.dimension]
+        elif q.block == "trait":
+            value = "unsure" if q.dimension == "steady" else 4
+        else:
+            options = [o.id for o in q.options_for("denmark")]
+            value = {"EDU-current": "dk-eud", "EDU-highest": "dk-bachelor", "EDU-route": "practical"}[q.id]
+            lines.append(str(options.index(value) + 1))
+            values[q.id] = value
+            continue
+        lines.append("6" if value == "unsure" else str(value))
+        values[q.id] = value
+    return lines, values
+
+
+def test_files_the_app_writes_follow_their_schemas(capsys, tmp_path, monkeypatch, bank):
+    """Answer files written by 'template' and by the quiz's "Save my answers to a file", and
+    result JSON from 'score' (edge cases too) and from kept sessions, each against its schema."""
+    import io
+
+    answers_schema, result_schema = schema("answers.schema.json"), schema("result.schema.json")
+    for form in ("mini", "standard", "full"):
+        written = tmp_path / f"template-{form}.yaml"
+        code, _, err = run(capsys, "template", "--form", form, "--lang", "da", "--out", str(written))
+        assert code == 0, err
+        doc = yaml.safe_load(written.read_text(encoding="utf-8"))
+        jsonschema.validate(doc, answers_schema)
+        assert list(doc["answers"]) == list(bank.forms[form]) and doc["form"] == form
+
+    lines, given = quiz_keys(bank)
+    saved = tmp_path / "saved-answers.yaml"
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join([*lines, "4", str(saved), "6"]) + "\n"))
+    code, out, err = run(capsys, "quiz", "--plain", "--form", "mini", "--lang", "da", "--country", "denmark",
+                         "--session", "--group", "9A")
+    assert code == 0, err
+    assert "Gemt: " in out and "Kunne ikke gemme" not in out  # "Saved: …", in Danish
+    doc = yaml.safe_load(saved.read_text(encoding="utf-8"))
+    jsonschema.validate(doc, answers_schema)
+    assert doc["answers"] == given and doc["language"] == "da" and doc["form"] == "mini"
+    assert doc["asked"] == [qid for qid in bank.forms["mini"] if qid != "EDU-country"]
+
+    edge = {  # all "not sure" (no variation, no matches); too few answers; lots unsure, no education
+        "unsure.json": {"format": "jobkompas-answers/1", "answers": {q.id: "unsure" for q in bank.form("mini")
+                                                                      if q.block != "education"}},
+        "few.json": {"format": "jobkompas-answers/1", "language": "nb", "country": "other",
+                     "answers": {"R01": 5, "I01": 1, "A01": 2, "S01": 1, "E01": 3, "C01": 1}},
+        "mixed.json": {"format": "jobkompas-answers/1", "respondent": 17,
+                       "answers": {"R01": 5, "R02": "unsure", "I01": "unsure", "I02": "unsure", "A01": 4,
+                                   "S01": 1, "E01": 2, "C01": 3, "T-caring-1": 5}},
+    }
+    for name, content in edge.items():
+        (tmp_path / name).write_text(json.dumps(content), encoding="utf-8")
+    report = tmp_path / "results.json"
+    code, _, err = run(capsys, "score", str(saved), *(str(tmp_path / n) for n in edge), "--format", "json",
+                       "--top", "15", "--out", str(report))
+    assert code == 0, err
+    docs = json.loads(report.read_text(encoding="utf-8"))
+    for d in docs:
+        jsonschema.validate(d, result_schema)
+    quiz, unsure, few, mixed = docs
+    assert quiz["language"] == "da" and quiz["country"] == "denmark" and len(quiz["matches"]) == 15
+    assert quiz["profile"]["education"]["highest_level"] == "dk-bachelor"
+    assert unsure["matches"] == [] and "no_variation" in [f["id"] for f in unsure["profile"]["flags"]]
+    assert "too_few_answers" in [f["id"] for f in few["profile"]["flags"]] and few["country"] == "other"
+    assert mixed["respondent"] == "17" and mixed["profile"]["unsure"] == 3
+
+    code, out, err = run(capsys, "sessions", "export", "--format", "json", "--group", "9A")
+    assert code == 0, err
+    [session] = json.loads(out)
+    jsonschema.validate(session["result"], result_schema)
+    assert session["answers"] == given
+    assert session["result"]["profile"] == quiz["profile"]
 
 
 def test_score_several_files_csv_markdown_html(capsys, tmp_path):
@@ -188,7 +284,10 @@ def test_occupations_list_search_show(capsys):
     assert all(o["paths"]["norway"] and o["paths"]["denmark"] for o in occs)
     assert sum(o["curated"] for o in occs) >= 100
     for query, expected in (("sveis", "welder"), ("Svejser", "welder"), ("sykepleier", "nurse"),
-                            ("tomrer", "carpenter"), ("elektrikker", "electrician"), ("Arbeidsleder innen industri", "production-supervisor")):
+                            ("tomrer", "carpenter"), ("elektrikker", "electrician"), ("Arbeidsleder innen industri", "production-supervisor"),
+                            # British titles, found by the American spelling too
+                            ("paediatrician", "pediatrician"), ("pediatrician", "pediatrician"),
+                            ("tyre fitter", "tire-fitter"), ("tire fitter", "tire-fitter")):
         code, out, _ = run(capsys, "occupations", "search", query, "--json")
         assert code == 0 and json.loads(out)[0]["id"] == expected, query
     code, out, _ = run(capsys, "occupations", "show", "production-supervisor", "--lang", "nb", "--country", "norway")

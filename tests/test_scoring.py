@@ -43,11 +43,64 @@ def test_too_few_answers_is_flagged_with_low_confidence(bank, catalogue):
     assert result.matches  # still a hint, clearly marked
 
 
-def test_scoring_is_deterministic(bank, catalogue):
+def test_scoring_is_deterministic(bank, catalogue, tmp_path):
+    """The same answers give the same output byte for byte, whatever the answer order and
+    the process: each run below has its own string-hash seed and its own cold caches, so
+    nothing may depend on set or hash order (in parsing, ranking, reasons or output)."""
+    import json
+    import os
+    import random
+    import subprocess
+    import sys
+
+    from jobkompas.render import render_results
+
     values = pattern_answers(bank, {"I": 5, "A": 4, "S": 2}, default=1)
     first = api.score(api.new_answers(values, bank=bank), bank=bank, catalogue=catalogue).to_dict()
     second = api.score(api.new_answers(dict(reversed(list(values.items()))), bank=bank), bank=bank, catalogue=catalogue).to_dict()
     assert first == second
+
+    answer_sets = {  # near-ties in the ranking (many neutral answers), few answers, Danish with education
+        "neutral.json": {"language": "nb", "answers": {**{q.id: 3 for q in bank.form("mini")
+                                                          if q.block != "education"}, "R01": 5, "S02": 4}},
+        "few.json": {"answers": {"R01": 5, "I01": 1, "A01": 2, "S01": 1, "E01": 3, "C01": 1}},
+        "full.json": {"language": "da", "country": "denmark",
+                      "answers": {**values, "EDU-highest": "dk-erhvervsakademi", "EDU-route": "practical"}},
+    }
+    files = []
+    for name, doc in answer_sets.items():
+        files.append(tmp_path / name)
+        files[-1].write_text(json.dumps({"format": "jobkompas-answers/1", **doc}), encoding="utf-8")
+    questions = [q for q in bank.form("mini") if q.block != "education"]
+    rows = ["id," + ",".join(q.id for q in questions)]
+    for n in range(6):
+        rnd = random.Random(n)
+        likes = rnd.sample(RIASEC, 2)
+        rows.append(f"s{n}," + ",".join(str(5 if q.dimension in likes else rnd.randint(1, 3)) for q in questions))
+    csv_path = tmp_path / "class.csv"
+    csv_path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+    def run(seed: str) -> tuple[str, str]:
+        env = {**os.environ, "PYTHONHASHSEED": seed, "JOBKOMPAS_HOME": str(tmp_path / f"home-{seed}")}
+        outputs = []
+        for args in (["score", *map(str, files), "--format", "json", "--top", "30"],
+                     ["batch", str(csv_path), "--format", "jsonl", "--top", "30"]):
+            done = subprocess.run([sys.executable, "-m", "jobkompas", *args], capture_output=True,
+                                  text=True, encoding="utf-8", env=env, timeout=120)
+            assert done.returncode == 0, done.stderr
+            outputs.append(done.stdout)
+        return outputs[0], outputs[1]
+
+    scored, batch = run("0")
+    for seed in ("1", "2718281"):
+        assert run(seed) == (scored, batch), f"PYTHONHASHSEED={seed} gave other output than PYTHONHASHSEED=0"
+    in_process = [api.score(api.read_answers(path, bank=bank), top=30, bank=bank, catalogue=catalogue)
+                  for path in files]
+    assert json.loads(scored) == json.loads(render_results(in_process, "json"))
+    assert all(len(r.matches) == 30 and all(m.reasons for m in r.matches) for r in in_process)
+    class_results = [json.loads(line) for line in batch.splitlines()]
+    assert [d["respondent"] for d in class_results] == [f"s{n}" for n in range(6)]
+    assert all(len(d["matches"]) == 30 for d in class_results)
 
 
 def test_education_gap_is_said_and_lowers_the_score(bank, catalogue):

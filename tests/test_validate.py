@@ -105,3 +105,87 @@ def test_a_broken_template_file_is_one_problem_named_once(tmp_path, capsys, monk
     assert main(["validate"]) == ExitCode.CONTENT
     out = capsys.readouterr().out.splitlines()
     assert out == [f"{occ / '_path-templates.yaml'}:2: invalid YAML: did not find expected node content"]
+
+
+def test_path_templates_keep_what_their_header_comment_says():
+    """Every promise in the header comment of _path-templates.yaml, checked: a FIELD named by
+    `paths: {template: FIELD}` exists; its {placeholders} are filled from the field, so each
+    one used is defined by every field in that very language (the filler would otherwise fall
+    back to another language or leave the braces) and each one defined is used; an occupation
+    gets the recipe for its country and its own ISCED level (not a lower one); a step has kind
+    (one of the kinds listed there), years and en/nb/da. docs/content.md's example too."""
+    import itertools
+    import json
+    import re
+    from importlib import resources
+
+    import yaml
+
+    from jobkompas import api
+    from jobkompas.catalogue import STEP_KINDS
+    from jobkompas.resources import COUNTRIES, LANGUAGES
+
+    text = (occupations_dir() / "_path-templates.yaml").read_text(encoding="utf-8")
+    header = " ".join(line.lstrip("#").strip()
+                      for line in itertools.takewhile(lambda l: l.startswith("#"), text.splitlines()))
+    data = yaml.safe_load(text)
+    fields, recipes = data["fields"], data["recipes"]
+    catalogue = api.load_catalogue()
+
+    # "An occupation with `paths: {template: FIELD}` …": every FIELD named exists
+    assert "`paths: {template: FIELD}`" in header
+    templated = [occ for occ in catalogue.occupations.values() if occ.template is not None]
+    assert len(templated) > 900 and {occ.template for occ in templated} <= set(fields)
+    for occ in catalogue.occupations.values():  # without a FIELD, no recipe: (the code would
+        if occ.template is None:  # fall back to 'business' for a country with no written path)
+            assert set(occ.explicit_paths) == set(COUNTRIES), occ.id
+
+    # "A recipe step: kind (school|…|course), years, en/nb/da."
+    step_doc = re.search(r"A recipe step: kind \(([a-z|]+)\), (\w+), ([a-z/]+)\.", header)
+    assert step_doc, header
+    kinds = step_doc.group(1).split("|")
+    step_keys = {"kind", step_doc.group(2), *step_doc.group(3).split("/")}
+    result_schema = json.loads(resources.files("jobkompas").joinpath("schemas/result.schema.json").read_text())
+    path_kinds = result_schema["properties"]["matches"]["items"]["properties"]["education_path"]["items"]
+    assert set(kinds) == set(STEP_KINDS) == set(path_kinds["properties"]["kind"]["enum"])
+    assert step_keys == {"kind", "years", *LANGUAGES}
+    assert set(recipes) == set(COUNTRIES)
+    steps = [(f"recipes.{country}.{level} step {i}", step)
+             for country, levels in recipes.items() for level, chain in levels.items()
+             for i, step in enumerate(chain, 1)]
+    for where, step in steps:
+        assert set(step) == step_keys and step["kind"] in kinds, (where, step)
+        assert isinstance(step["years"], (int, float)) and step["years"] >= 0, (where, step)
+
+    # "… with {placeholders} filled from the field": {key.lang}, nothing else in braces
+    used: set[str] = set()
+    for where, step in steps:
+        for lang in LANGUAGES:
+            found = re.findall(r"\{([^{}]*)\}", step[lang])
+            assert all(re.fullmatch(r"\w+\.\w+", p) for p in found), (where, lang, step[lang])
+            assert not re.search(r"[{}]", re.sub(r"\{\w+\.\w+\}", "", step[lang])), (where, lang, step[lang])
+            used.update(found)
+    defined = {f"{key}.{lang}" for field in fields.values() for key, names in field.items() for lang in names}
+    assert sorted(used - defined) == [], "placeholders that no field defines"
+    assert sorted(defined - used) == [], "field entries that no recipe uses"
+    for name, field in fields.items():
+        own = {f"{key}.{lang}": value for key, names in field.items() for lang, value in names.items()}
+        assert sorted(used - set(own)) == [], f"field {name} lacks these (another language would be shown)"
+        assert all(isinstance(v, str) and v.strip() for v in own.values()), name
+    docs = (Path(__file__).parent.parent / "docs" / "content.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"`\{(\w+\.\w+)\}`", docs))
+    assert documented and documented <= used
+
+    # "… gets the recipe for its country and its typical ISCED level (figures.education.isced)"
+    for occ in templated:
+        field = fields[occ.template]
+        for country in COUNTRIES:
+            if country in occ.explicit_paths:
+                continue
+            assert occ.isced in recipes[country], f"{occ.id}: no {country} recipe for ISCED {occ.isced}"
+            recipe, shown = recipes[country][occ.isced], catalogue.path(occ, country)
+            assert [(s.kind, s.years) for s in shown] == [(r["kind"], r["years"]) for r in recipe], occ.id
+            for step, raw in zip(shown, recipe):
+                for lang in LANGUAGES:
+                    expected = re.sub(r"\{(\w+)\.(\w+)\}", lambda m: field[m[1]][m[2]], raw[lang])
+                    assert step.text[lang] == expected, (occ.id, country, lang)

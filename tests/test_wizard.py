@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from prompt_toolkit.input import create_pipe_input
@@ -87,22 +88,67 @@ def test_going_back_changes_an_earlier_answer():
     assert result.country == "denmark"
 
 
-def test_ctrl_c_keeps_answers_and_resume_gives_the_same_result():
-    def interrupting(header, message, choices, default):
-        if header.startswith("Spørsmål 12 av"):
-            return "\x03"  # Ctrl-C inside the prompt
-        return realistic_keys(header, message, choices, default)
+def question_number(header: str) -> int | None:
+    """The N of a "Spørsmål N av M · …" / "Question N of M · …" header."""
+    match = re.match(r"(?:Spørsmål|Question) (\d+) (?:av|of) ", header)
+    return int(match.group(1)) if match else None
 
+
+def asked_ids(messages: list[str]) -> list[str]:
+    """The question ids behind the recorded ``header|message`` prompts (numbered ones only)."""
+    bank = api.load_bank()
+    by_text = {q.text[lang]: q.id for q in bank.questions.values() for lang in q.text}
+    out = []
+    for entry in messages:
+        header, message = entry.split("|", 1)
+        if question_number(header) is not None:
+            out.append(by_text[message.splitlines()[-1].strip()])
+    return out
+
+
+def twos_first(header, message, choices, default):
+    """Questions 2–11 (the first ten interest items) answered "2" (dislike): not what
+    ``realistic_keys`` answers, so an answer asked again after resuming would show."""
+    number = question_number(header)
+    if number is not None and number <= 11 and "unsure" in [v for _, v in choices]:
+        return "2\r"
+    return realistic_keys(header, message, choices, default)
+
+
+def test_ctrl_c_keeps_answers_and_resume_asks_only_the_rest():
+    def interrupting(header, message, choices, default):
+        if question_number(header) == 12:
+            return "\x03"  # Ctrl-C inside the prompt
+        return twos_first(header, message, choices, default)
+
+    before = PipedQuestionary(interrupting)
     with pytest.raises(Interrupted):
         run_wizard(lang="nb", form="mini", country=None, prefill=None, resume=False, fresh=True,
-                   plain=False, prompter=PipedQuestionary(interrupting), console=console())
+                   plain=False, prompter=before, console=console())
+    mini = [q.id for q in api.load_bank().form("mini")]
+    answered = asked_ids(before.messages)[:-1]  # the last one was interrupted
+    assert answered == mini[:10]
     saved = load_state()
-    assert saved is not None and len(saved.answers) == 11 and saved.language == "nb"
+    assert saved is not None and saved.language == "nb" and saved.form == "mini"
+    assert saved.answers == {"EDU-country": "norway", **{qid: 2 for qid in answered}}
 
+    after = PipedQuestionary(realistic_keys)
     resumed = run_wizard(lang=None, form=None, country=None, prefill=None, resume=True, fresh=False,
-                         plain=False, prompter=PipedQuestionary(realistic_keys), console=console())
+                         plain=False, prompter=after, console=console())
+    again = asked_ids(after.messages)
+    # resumed at the interrupted question, same number; nothing answered is asked again
+    numbered = [m for m in after.messages if question_number(m) is not None]
+    assert numbered[0].startswith("Spørsmål 12 av 44 · ") and again[0] == mini[10]
+    assert not set(again) & set(saved.answers)
+    assert again == [qid for qid in mini if qid not in saved.answers]  # the rest, once each, in order
+    assert len(after.messages) == len(again) + 1  # no country or form question; then the results menu
+    # the answers from before the interruption are in the result, as given then
+    assert {qid: resumed.answers.values[qid] for qid in saved.answers} == saved.answers
+    assert set(resumed.answers.values) == set(mini)
+    assert load_state() is None
+
     straight = run_wizard(lang="nb", form="mini", country=None, prefill=None, resume=False, fresh=True,
-                          plain=False, prompter=PipedQuestionary(realistic_keys), console=console())
+                          plain=False, prompter=PipedQuestionary(twos_first), console=console())
     assert resumed.to_dict() == straight.to_dict()
 
 
@@ -155,3 +201,24 @@ def test_quiz_with_session_is_kept_for_the_counsellor():
     assert session.display_name == "Test Student" and session.holland == result.profile.holland
     assert session.result["matches"][0]["id"] == result.matches[0].occupation.id
     assert f"Saved as session {session.id}" in out.file.getvalue()
+
+
+def test_a_data_dir_that_cannot_be_written_costs_only_resuming(tmp_path, monkeypatch):
+    blocked = tmp_path / "not-a-dir"
+    blocked.write_text("a file where the data dir should be", encoding="utf-8")
+    monkeypatch.setenv("JOBKOMPAS_HOME", str(blocked))
+    out = console()
+    result = run_wizard(lang="da", form="mini", country=None, prefill=None, resume=False, fresh=True,
+                        plain=False, prompter=PipedQuestionary(realistic_keys), console=out)
+    assert result.profile.holland.startswith("R")
+    screen = out.file.getvalue()
+    assert screen.count("Dine svar kan ikke gemmes undervejs") == 1  # said once, not per answer
+    assert str(blocked) in screen
+
+    def interrupting(header, message, choices, default):
+        return "\x03" if question_number(header) == 5 else realistic_keys(header, message, choices, default)
+
+    with pytest.raises(Interrupted, match="svarene dine kunne ikke lagres") as stopped:
+        run_wizard(lang="nb", form="mini", country=None, prefill=None, resume=False, fresh=True,
+                   plain=False, prompter=PipedQuestionary(interrupting), console=console())
+    assert "--resume" not in str(stopped.value)
