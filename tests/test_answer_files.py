@@ -387,3 +387,18 @@ def test_out_through_a_symbolic_link_keeps_the_link(tmp_path):
     result = CliRunner().invoke(app, ["batch", str(path), "--out", str(link)])
     assert result.exit_code == 0, result.output
     assert link.is_symlink() and target.read_text().startswith("id,holland_code,")
+
+
+@pytest.mark.parametrize("raw, expected", [("Norway", "norway"), (" DENMARK ", "denmark"), ("Other", "other"),
+                                           ("Norge", "norway"), ("danmark", "denmark")])
+def test_a_country_may_be_written_in_any_case(bank, raw, expected):
+    doc = f"format: jobkompas-answers/1\nanswers:\n  EDU-country: {raw!r}\n"
+    assert api.parse_answers(doc, bank=bank).values["EDU-country"] == expected
+
+
+@pytest.mark.parametrize("digit", ["²", "٣", "３"])
+def test_digits_from_other_scripts_are_named_not_read(bank, digit):
+    doc = f"format: jobkompas-answers/1\nanswers:\n  R01: {digit!r}\n"
+    with pytest.raises(InputError) as error:
+        api.parse_answers(doc, source="a.yaml", bank=bank)
+    assert str(error.value) == f"a.yaml:3: R01: got {digit!r}; expected a whole number 1–5 or \"unsure\""

@@ -57,15 +57,19 @@ def check_value(q: Question, raw: Any) -> Any:
     if q.scale == "choice":
         if isinstance(raw, str) and raw in {o.id for o in q.options}:
             return raw
-        if q.dimension == "country" and isinstance(raw, str) and raw.lower() in COUNTRY_ALIASES:
-            return COUNTRY_ALIASES[raw.lower()]
+        if q.dimension == "country" and isinstance(raw, str):  # a country is a name: any case
+            name = raw.strip().lower()
+            if name in {o.id for o in q.options}:
+                return name
+            if name in COUNTRY_ALIASES:
+                return COUNTRY_ALIASES[name]
         if isinstance(raw, bool):
             raise ValueError(f"got {str(raw).lower()} (YAML reads unquoted yes/no/on/off as true/false); "
                              f"expected one of: {', '.join(o.id for o in q.options)}")
         raise ValueError(f"got {raw!r}; expected one of: {', '.join(o.id for o in q.options)}")
     if isinstance(raw, str) and raw.strip().lower() in (UNSURE, "not sure", "?"):
         return UNSURE
-    if isinstance(raw, str) and raw.strip().isdigit():
+    if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():  # not '²' or '٣'
         raw = int(raw.strip())
     if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= 5:
         raise ValueError(f"got {raw!r}; expected a whole number 1–5 or \"unsure\"")
