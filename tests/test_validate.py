@@ -189,3 +189,18 @@ def test_path_templates_keep_what_their_header_comment_says():
                 for lang in LANGUAGES:
                     expected = re.sub(r"\{(\w+)\.(\w+)\}", lambda m: field[m[1]][m[2]], raw[lang])
                     assert step.text[lang] == expected, (occ.id, country, lang)
+
+
+def test_written_paths_without_a_template_cover_every_country(tmp_path, capsys):
+    """Otherwise the missing country would quietly get another field's templated path."""
+    occ = copy_tree(occupations_dir(), tmp_path / "occ")
+    dj = occ / "dj.yaml"  # written paths, no template
+    lines = dj.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = lines.index("  other:\n")
+    end = next((i for i in range(start + 1, len(lines)) if not lines[i].startswith(("    ", "  -"))), len(lines))
+    dj.write_text("".join(lines[:start] + lines[end:]), encoding="utf-8")
+    code = main(["--occupations", str(occ), "validate"])
+    out = capsys.readouterr().out.strip().splitlines()
+    assert code == ExitCode.CONTENT
+    assert len(out) == 1 and out[0].startswith(f"{dj}:")
+    assert out[0].endswith("paths need a 'template' or steps for every country; missing: other")

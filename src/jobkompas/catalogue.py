@@ -268,8 +268,10 @@ def parse_occupation(path: Path, data: Any, template_fields: set[str]) -> tuple[
     for key in paths_node:
         if key not in (*COUNTRIES, "template"):
             c.add(paths_node, key, f"paths: unknown key {key!r} (use norway, denmark, other or template)")
-    if template is None and not {"norway", "denmark"} <= set(explicit):
-        c.add(paths_node or data, None, "paths need a 'template' or both 'norway' and 'denmark' steps")
+    if template is None and not set(COUNTRIES) <= set(explicit):
+        # (without a template, a missing country would silently get another field's path)
+        missing = ", ".join(k for k in COUNTRIES if k not in explicit)
+        c.add(paths_node or data, None, f"paths need a 'template' or steps for every country; missing: {missing}")
 
     alt = {}
     if "alt_titles" in data:
