@@ -14,6 +14,7 @@ from typing import IO, Iterator
 from . import api
 from .answers import iter_batch_rows
 from .errors import InputError
+from .streams import report_row_error, report_rows_done
 
 
 # numpy's OpenBLAS runs a thread per core. The batch's matrix products are small (1,024 × 17
@@ -42,7 +43,7 @@ def _output(out: Path | None, binary: bool = False) -> Iterator[IO]:
 def _report(error: InputError, strict: bool) -> None:
     if strict:
         raise error  # the CLI prints it, once
-    print(f"jobkompas: error: {error}", file=sys.stderr)
+    report_row_error(error)
 
 
 def run_batch(file: str, *, fmt: str, top: int, lang: str | None, country: str | None,
@@ -94,7 +95,7 @@ def _run_jsonl(file: str, *, top: int, lang: str | None, country: str | None, st
         if counts is None:
             counts = score(None, target, lambda error: _report(error, strict), progress)
     done, failed = counts
-    print(f"jobkompas: scored {done} row(s), {failed} failed", file=sys.stderr)
+    report_rows_done("scored", done, "row", failed)
     return failed
 
 
@@ -131,7 +132,7 @@ def _run_fast_csv(file: str, *, top: int, strict: bool, out: Path | None) -> int
         else:
             with _Progress(source.size) as progress:
                 done, failed = _score_in_threads(source, scorer, writer, target, strict, progress)
-    print(f"jobkompas: scored {done} row(s), {failed} failed", file=sys.stderr)
+    report_rows_done("scored", done, "row", failed)
     return failed
 
 

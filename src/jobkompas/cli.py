@@ -15,6 +15,7 @@ import typer
 
 from . import __version__
 from .errors import ExitCode, JobkompasError, UsageError
+from .streams import report_row_error, report_rows_done, shows_unicode
 
 app = typer.Typer(
     name="jobkompas",
@@ -358,13 +359,13 @@ def import_(
             for _, item in items:
                 if isinstance(item, InputError):
                     failed += 1
-                    print(f"jobkompas: error: {item}", file=sys.stderr)
+                    report_row_error(item)
                     continue
                 result = api.score(item, bank=bank)
                 session_id = save_result(store, result, name=item.respondent if names else None, group=group)
                 print(session_id)
                 stored += 1
-    print(f"jobkompas: stored {stored} session(s), {failed} failed", file=sys.stderr)
+    report_rows_done("stored", stored, "session", failed)
     if failed:
         raise typer.Exit(int(ExitCode.PARTIAL))
 
@@ -524,10 +525,9 @@ def groups_summary(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of standard output."),
 ) -> None:
     """A class at a glance: Holland codes, spread of each type, common matches, ambitions."""
-    import json
-
     from .counsellor import group_summary
     from .errors import NotFoundError
+    from .render import render_group_summary
     from .store import Store
 
     _check_choice("--format", fmt, ("table", "json", "html"))
@@ -536,48 +536,7 @@ def groups_summary(
         sessions = store.list(group)
     if not sessions:
         raise NotFoundError(f"no sessions in group {group!r} (see 'jobkompas sessions list')")
-    summary = group_summary(sessions, language)
-    if fmt == "json":
-        _emit(json.dumps({"group": group, **summary}, ensure_ascii=False, indent=2) + "\n", out)
-        return
-    if fmt == "html":
-        from .i18n import translator
-        from .render import _jinja
-        from .sources import sources_text
-
-        html = _jinja().get_template("group.html.j2").render(group=group, s=summary, tr=translator(language),
-                                                              lang=language, about=sources_text(language))
-        _emit(html, out)
-        return
-    _emit(_group_table(group, summary, language), out)
-
-
-def _group_table(group: str, s: dict, lang: str) -> str:
-    import io
-
-    from rich.console import Console
-    from rich.table import Table
-
-    from .i18n import translator
-
-    tr = translator(lang)
-    console = Console(file=io.StringIO(), width=100, color_system=None)
-    console.print(f"{tr('Group summary')}: {group} — {tr('Students')}: {s['students']}, {tr('Scored')}: {s['scored']}",
-                  markup=False)
-    table = Table(title=tr("Interest types"))
-    for column in ("", tr("Top letter"), tr("Mean"), tr("Median"), "Q1–Q3", tr("Range")):
-        table.add_column(column)
-    for t, q in s["types"].items():
-        cells = [f"{t} {s['type_names'].get(t, '')}", str(s["first_letter"][t])]
-        cells += [str(q["mean"]), str(q["median"]), f"{q['q1']}–{q['q3']}", f"{q['min']}–{q['max']}"] if q else ["", "", "", ""]
-        table.add_row(*cells)
-    console.print(table)
-    console.print(tr("Holland codes") + ": " + ", ".join(f"{c} ({n})" for c, n in s["holland_codes"]), markup=False)
-    console.print(tr("Occupations most often in a top 10") + ":", markup=False)
-    for o in s["occupations"]:
-        console.print(f"  {o['students']:3}  {o['title']}", markup=False)
-    console.print(tr("Education ambitions") + ": " + ", ".join(f"{lvl} ({n})" for lvl, n in s["ambitions"]), markup=False)
-    return console.file.getvalue()
+    _emit(render_group_summary(group, group_summary(sessions, language), fmt, language), out)
 
 
 def _session_result(session, language: str | None = None):
@@ -657,7 +616,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         # a non-UTF-8 terminal (LANG=C, old consoles) gets '?' for what it cannot show,
         # never a crash; bars and boxes switch to ASCII where they are drawn
-        if stream is not None and (stream.encoding or "").lower().replace("-", "") != "utf8":
+        if stream is not None and not shows_unicode(stream, unknown=False):
             try:
                 stream.reconfigure(errors="replace")
             except (AttributeError, ValueError):

@@ -1,4 +1,4 @@
-"""Turning results and occupations into text: rich tables, JSON, CSV, Markdown and HTML."""
+"""Turning results, occupations and group summaries into text: rich tables, JSON, CSV, Markdown and HTML."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from .i18n import translator
 from .questions import RIASEC
+from .streams import shows_unicode
 
 if TYPE_CHECKING:
     from .api import Result
@@ -83,8 +84,8 @@ def render_table_text(results: list["Result"]) -> str:
 
     from rich.console import Console
 
-    encoding = (getattr(sys.stdout, "encoding", None) or "utf-8").lower().replace("-", "")
-    ascii_only = encoding not in ("utf8", "utf16", "utf32")
+    # text that stays a str (stdout replaced by a StringIO) can hold anything
+    ascii_only = not shows_unicode(sys.stdout, unknown=True)
     width = max(50, min(shutil.get_terminal_size((100, 24)).columns, 160))
     buffer = _TextBuffer()
     buffer.encoding = "ascii" if ascii_only else "utf-8"  # rich draws ASCII boxes for ascii
@@ -185,6 +186,42 @@ def render_html(results: list["Result"]) -> str:
     return _jinja().get_template("report.html.j2").render(
         results=[_context(r) for r in results], tr=translator(language), about=sources_text(language),
         lang=language, hexagon=hexagon_points)
+
+
+def render_group_summary(group: str, summary: dict[str, Any], fmt: str, lang: str) -> str:
+    """A group summary (:func:`counsellor.group_summary`) as ``table``, ``json`` or ``html``."""
+    if fmt == "json":
+        return json.dumps({"group": group, **summary}, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "html":
+        from .sources import sources_text
+
+        return _jinja().get_template("group.html.j2").render(group=group, s=summary, tr=translator(lang),
+                                                             lang=lang, about=sources_text(lang))
+    return _group_table(group, summary, lang)
+
+
+def _group_table(group: str, s: dict[str, Any], lang: str) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
+    tr = translator(lang)
+    console = Console(file=io.StringIO(), width=100, color_system=None)
+    console.print(f"{tr('Group summary')}: {group} — {tr('Students')}: {s['students']}, {tr('Scored')}: {s['scored']}",
+                  markup=False)
+    table = Table(title=tr("Interest types"))
+    for column in ("", tr("Top letter"), tr("Mean"), tr("Median"), "Q1–Q3", tr("Range")):
+        table.add_column(column)
+    for t, q in s["types"].items():
+        cells = [f"{t} {s['type_names'].get(t, '')}", str(s["first_letter"][t])]
+        cells += [str(q["mean"]), str(q["median"]), f"{q['q1']}–{q['q3']}", f"{q['min']}–{q['max']}"] if q else ["", "", "", ""]
+        table.add_row(*cells)
+    console.print(table)
+    console.print(tr("Holland codes") + ": " + ", ".join(f"{c} ({n})" for c, n in s["holland_codes"]), markup=False)
+    console.print(tr("Occupations most often in a top 10") + ":", markup=False)
+    for o in s["occupations"]:
+        console.print(f"  {o['students']:3}  {o['title']}", markup=False)
+    console.print(tr("Education ambitions") + ": " + ", ".join(f"{lvl} ({n})" for lvl, n in s["ambitions"]), markup=False)
+    return console.file.getvalue()  # type: ignore[attr-defined]
 
 
 def hexagon_points(scores: dict[str, float], radius: float = 90.0, cx: float = 120.0, cy: float = 110.0) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from ..errors import Interrupted, NoTerminalError, OutputError
 from ..explain import isced_name, value_label
 from ..i18n import detect_language, translator
 from ..questions import UNSURE, Question
+from ..streams import shows_unicode
 from .prompts import BACK, SKIP_REST, PlainPrompter, Prompter, QuestionaryPrompter
 from .state import QuizState, clear_state, load_state, save_state, state_path
 
@@ -31,11 +32,6 @@ def make_console(plain: bool = False):
     from rich.console import Console
 
     return Console(highlight=False, emoji=False, no_color=plain or None)
-
-
-def ascii_only(console) -> bool:
-    encoding = (getattr(console.file, "encoding", None) or "").lower().replace("-", "")
-    return encoding not in ("utf8", "utf16", "utf32")
 
 
 def run_wizard(*, lang: str | None, form: str | None, country: str | None, prefill: Path | None,
@@ -250,7 +246,8 @@ def _results_menu(prompter: Prompter, console, result: api.Result) -> None:
     shown = result
     # line prompts (screen readers, dumb terminals) get lists, never box-drawn tables
     detail = console.width >= 90 and not isinstance(prompter, PlainPrompter)
-    print_result(console, shown, ascii_only(console), detail=detail)
+    ascii_only = not shows_unicode(console.file, unknown=False)  # no encoding named: play safe
+    print_result(console, shown, ascii_only, detail=detail)
     while True:
         options = [(tr("See details of an occupation"), "details")]
         if shown.profile.scorable:
@@ -273,13 +270,13 @@ def _results_menu(prompter: Prompter, console, result: api.Result) -> None:
                              if shown.matches else 0, bank=result.bank, catalogue=result.catalogue)
             if more.matches:
                 shown = more
-                print_result(console, shown, ascii_only(console), detail=detail)
+                print_result(console, shown, ascii_only, detail=detail)
         elif choice == "filter":
             levels = sorted({o.isced for o in result.bank.education("highest_level").options_for(result.country)})
             isced = prompter.select(tr("Show jobs that need at most:"),
                                     [(isced_name(i, result.country, result.bank, lang), i) for i in levels])
             shown = api.score(result.answers, top=10, max_isced=isced, bank=result.bank, catalogue=result.catalogue)
-            print_result(console, shown, ascii_only(console), detail=detail)
+            print_result(console, shown, ascii_only, detail=detail)
         elif choice == "save_answers":
             path = Path(prompter.text(tr("File name for your answers:"), "jobkompas-answers.yaml")).expanduser()
             _save(console, tr, lambda: write_answer_file(result.answers, path, result.bank), path)
