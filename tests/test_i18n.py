@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -94,3 +95,21 @@ def test_reports_credit_the_sources_in_the_report_language(bank, lang, heading):
         assert heading in text and "Sources (figures" not in text
         # what the licences ask for stays: the database, its owner, the licence, the trademark
         assert "O*NET 29.0" in text and "USDOL/ETA" in text and "CC BY 4.0" in text and "O*NET®" in text
+
+
+def test_profiles_and_summaries_use_the_decimal_comma(capsys, tmp_path, bank):
+    import re
+
+    from jobkompas.cli import main
+
+    assert main(["occupations", "show", "welder", "--lang", "nb"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"R \d,\d · I \d,\d · A \d,\d", out), "the interest profile"
+    values = {q.id: (5 if q.dimension == "R" else 1 + i % 4) for i, q in enumerate(bank.by_block("interest"))}
+    answers = tmp_path / "a.json"
+    answers.write_text(json.dumps({"format": "jobkompas-answers/1", "language": "da", "answers": values}),
+                       encoding="utf-8")
+    for args in (["score", str(answers)], ["report", str(answers), "--format", "markdown"]):
+        assert main(args) == 0
+        out = capsys.readouterr().out
+        assert "100,0" in out and "100.0" not in out, args

@@ -218,7 +218,7 @@ def test_a_data_dir_that_cannot_be_written_costs_only_resuming(tmp_path, monkeyp
     def interrupting(header, message, choices, default):
         return "\x03" if question_number(header) == 5 else realistic_keys(header, message, choices, default)
 
-    with pytest.raises(Interrupted, match="svarene dine kunne ikke lagres") as stopped:
+    with pytest.raises(Interrupted, match="Svarene dine kunne ikke lagres") as stopped:
         run_wizard(lang="nb", form="mini", country=None, prefill=None, resume=False, fresh=True,
                    plain=False, prompter=PipedQuestionary(interrupting), console=console())
     assert "--resume" not in str(stopped.value)

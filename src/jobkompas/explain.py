@@ -11,9 +11,9 @@ if TYPE_CHECKING:
     from .scoring import Reason
 
 
-def number(value: float, lang: str) -> str:
-    """3.5 in English, 3,5 in Norwegian and Danish."""
-    text = f"{value:g}"
+def number(value: float, lang: str, decimals: int | None = None) -> str:
+    """3.5 in English, 3,5 in Norwegian and Danish; with ``decimals``, always that many."""
+    text = f"{value:g}" if decimals is None else f"{value:.{decimals}f}"
     return text.replace(".", ",") if lang in ("nb", "da") else text
 
 

@@ -99,6 +99,8 @@ def print_result(console: Any, r: "Result", ascii_only: bool, detail: bool = Tru
     from rich.table import Table
     from rich.text import Text
 
+    from .explain import number
+
     tr = translator(r.language)
     lang = r.language
     p = r.profile
@@ -106,7 +108,7 @@ def print_result(console: Any, r: "Result", ascii_only: bool, detail: bool = Tru
     console.print(Text(tr("Your interest profile") + (f" — {r.answers.respondent}" if r.answers.respondent else ""), style="bold"))
     for t in RIASEC:
         name = r.bank.types[t].name.get(lang, t) if t in r.bank.types else t
-        console.print(Text(f"  {t} {name:<14} {bar(p.scores[t], width, ascii_only)} {p.scores[t]:5.1f}"))
+        console.print(Text(f"  {t} {name:<14} {bar(p.scores[t], width, ascii_only)} {number(p.scores[t], lang, 1):>5}"))
     console.print(Text(tr("Holland code: {code}   Confidence: {confidence}").format(
         code=p.holland, confidence=_confidence(p.confidence, lang)), style="bold"))
     for t in p.holland:
@@ -162,6 +164,7 @@ def _jinja():
     from .explain import number
 
     env.filters["years"] = number
+    env.filters["number"] = number  # number(value, lang[, decimals]): the decimal comma in nb/da
     return env
 
 
@@ -204,6 +207,8 @@ def _group_table(group: str, s: dict[str, Any], lang: str) -> str:
     from rich.console import Console
     from rich.table import Table
 
+    from .explain import number
+
     tr = translator(lang)
     console = Console(file=io.StringIO(), width=100, color_system=None)
     console.print(f"{tr('Group summary')}: {group} — {tr('Students')}: {s['students']}, {tr('Scored')}: {s['scored']}",
@@ -213,7 +218,8 @@ def _group_table(group: str, s: dict[str, Any], lang: str) -> str:
         table.add_column(column)
     for t, q in s["types"].items():
         cells = [f"{t} {s['type_names'].get(t, '')}", str(s["first_letter"][t])]
-        cells += [str(q["mean"]), str(q["median"]), f"{q['q1']}–{q['q3']}", f"{q['min']}–{q['max']}"] if q else ["", "", "", ""]
+        n = lambda v: number(v, lang)  # noqa: E731
+        cells += [n(q["mean"]), n(q["median"]), f"{n(q['q1'])}–{n(q['q3'])}", f"{n(q['min'])}–{n(q['max'])}"] if q else ["", "", "", ""]
         table.add_row(*cells)
     console.print(table)
     console.print(tr("Holland codes") + ": " + ", ".join(f"{c} ({n})" for c, n in s["holland_codes"]), markup=False)
@@ -258,13 +264,13 @@ def print_occupation(occ: "Occupation", catalogue: "Catalogue", bank: "QuestionB
         for task in occ.tasks[lang]:
             console.print(Text(f"  • {task}"))
     if occ.workplaces:
-        console.print(Text(tr("Where you work: ") + ", ".join(occ.workplaces[lang])))
+        console.print(Text(tr("Where you work: ") + " · ".join(occ.workplaces[lang])))  # items hold commas
     if occ.alt_titles.get(lang):
         console.print(Text(tr("Also called: ") + ", ".join(occ.alt_titles[lang])))
     if occ.key_traits:
         names = [bank.traits[t].name[lang].lower() for t in occ.key_traits if t in bank.traits]
         console.print(Text(tr("Matters most: ") + ", ".join(names)))
-    interests = ", ".join(f"{t} {v:.1f}" for t, v in zip(RIASEC, occ.interests))
+    interests = " · ".join(f"{t} {number(v, lang, 1)}" for t, v in zip(RIASEC, occ.interests))  # no comma: 7,0
     console.print(Text(tr("Interest profile (O*NET, 1–7): ") + interests + f"  ({occ.high_point})"))
     codes = occ.codes
     line = f"O*NET {occ.onet}"
