@@ -222,3 +222,24 @@ def test_a_data_dir_that_cannot_be_written_costs_only_resuming(tmp_path, monkeyp
         run_wizard(lang="nb", form="mini", country=None, prefill=None, resume=False, fresh=True,
                    plain=False, prompter=PipedQuestionary(interrupting), console=console())
     assert "--resume" not in str(stopped.value)
+
+
+def test_the_resume_question_speaks_the_saved_quiz_language(monkeypatch):
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")  # the terminal says English; the quiz was Danish
+
+    def interrupting(header, message, choices, default):
+        return "\x03" if "4 af" in header else realistic_keys(header, message, choices, default)
+
+    with pytest.raises(Interrupted):
+        run_wizard(lang="da", form="mini", country=None, prefill=None, resume=False, fresh=True,
+                   plain=False, prompter=PipedQuestionary(interrupting), console=console())
+    asked = []
+
+    def answer(header, message, choices, default):
+        asked.append(message)
+        return "\x03"  # leave at once: only the first question matters
+
+    with pytest.raises(Interrupted):
+        run_wizard(lang=None, form=None, country=None, prefill=None, resume=False, fresh=False,
+                   plain=False, prompter=PipedQuestionary(answer), console=console())
+    assert asked[0].startswith("Du har en ufærdig quiz")

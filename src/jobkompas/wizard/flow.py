@@ -53,7 +53,7 @@ def run_wizard(*, lang: str | None, form: str | None, country: str | None, prefi
     state: QuizState | None = None
     keep = _Keeper(console, language)
     try:
-        if saved and (resume or _ask_resume(prompter, saved, language)):
+        if saved and (resume or _ask_resume(prompter, saved, lang or saved.language)):
             state = saved
             language = lang or saved.language
         else:
