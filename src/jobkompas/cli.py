@@ -415,7 +415,7 @@ def sessions_show(
     console = Console()
     header = f"{session.id}  {session.group or ''}  {session.created_at}"
     console.print(Text(header + (f"  {session.display_name}" if session.display_name else ""), style="bold"))
-    print_result(console, result, ascii_only=False)
+    print_result(console, result, ascii_only=not shows_unicode(sys.stdout, unknown=True))
     for when, text in session.notes:
         console.print(Text(f"• {when[:16]}  {text}"))
 

@@ -204,13 +204,17 @@ def render_group_summary(group: str, summary: dict[str, Any], fmt: str, lang: st
 
 
 def _group_table(group: str, s: dict[str, Any], lang: str) -> str:
+    import sys
+
     from rich.console import Console
     from rich.table import Table
 
     from .explain import number
 
     tr = translator(lang)
-    console = Console(file=io.StringIO(), width=100, color_system=None)
+    buffer = _TextBuffer()
+    buffer.encoding = "utf-8" if shows_unicode(sys.stdout, unknown=True) else "ascii"  # ASCII boxes then
+    console = Console(file=buffer, width=100, color_system=None)
     console.print(f"{tr('Group summary')}: {group} — {tr('Students')}: {s['students']}, {tr('Scored')}: {s['scored']}",
                   markup=False)
     table = Table(title=tr("Interest types"))
