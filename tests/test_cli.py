@@ -324,3 +324,17 @@ def test_batch_out_into_a_missing_directory_is_a_usage_error(capsys, tmp_path, f
     code, out, err = run(capsys, "batch", str(path), "--format", fmt, "--out", str(target))
     assert code == ExitCode.USAGE and out == ""
     assert err == f"jobkompas: error: cannot write {target}: No such file or directory\n"
+
+
+def test_identical_answers_show_no_holland_code(capsys, tmp_path, bank):
+    """All six types tied: the letters would only be the order R I A S E C, so none are shown
+    (the JSON keeps its field, with the no_variation flag beside it)."""
+    values = {q.id: 3 for q in bank.by_block("interest")}
+    path = tmp_path / "flat.json"
+    path.write_text(json.dumps({"format": "jobkompas-answers/1", "answers": values}), encoding="utf-8")
+    for args, line in ((["score", str(path)], "Holland code: –"),
+                       (["report", str(path), "--format", "markdown"], "**Holland code: –**"),
+                       (["report", str(path), "--format", "html"], "Holland code: –</strong>")):
+        code, out, _ = run(capsys, *args)
+        assert code == 0 and line in out, args
+        assert "Realistic:" not in out and "R – Realistic" not in out and "<strong>Realistic</strong>" not in out

@@ -110,8 +110,8 @@ def print_result(console: Any, r: "Result", ascii_only: bool, detail: bool = Tru
         name = r.bank.types[t].name.get(lang, t) if t in r.bank.types else t
         console.print(Text(f"  {t} {name:<14} {bar(p.scores[t], width, ascii_only)} {number(p.scores[t], lang, 1):>5}"))
     console.print(Text(tr("Holland code: {code}   Confidence: {confidence}").format(
-        code=p.holland, confidence=_confidence(p.confidence, lang)), style="bold"))
-    for t in p.holland:
+        code=shown_code(p) or "–", confidence=_confidence(p.confidence, lang)), style="bold"))
+    for t in shown_code(p):
         if t in r.bank.types:
             tt = r.bank.types[t]
             console.print(Text(f"  {t} – {tt.name.get(lang)}: {tt.description.get(lang)}"))
@@ -168,9 +168,15 @@ def _jinja():
     return env
 
 
+def shown_code(profile: Any) -> str:
+    """The Holland code to show: none when all six types score the same (its letters would
+    only be the order R I A S E C, not the student's). JSON keeps the field as it is."""
+    return "" if "no_variation" in profile.flags else profile.holland
+
+
 def _context(r: "Result") -> dict[str, Any]:
     tr = translator(r.language)
-    return {"r": r, "tr": tr, "RIASEC": RIASEC, "lang": r.language,
+    return {"r": r, "tr": tr, "RIASEC": RIASEC, "lang": r.language, "code": shown_code(r.profile),
             "types": r.bank.types, "flags": r.flag_texts(), "confidence": _confidence(r.profile.confidence, r.language)}
 
 
