@@ -173,6 +173,16 @@ class CatalogueColumns:
             self._trait_vectors[names] = vectors
         return self._trait_vectors[names]
 
+    def trait_columns(self, names: tuple[str, ...]) -> tuple[list[list[float]], list[float]]:
+        """:meth:`trait_vectors` turned around: per trait, its z-score in every occupation;
+        and every occupation's length. Ranking sums trait by trait over whole columns."""
+        key = ("columns", names)
+        if key not in self._trait_vectors:
+            vectors = self.trait_vectors(names)
+            self._trait_vectors[key] = ([list(col) for col in zip(*(zs for zs, _ in vectors))] or [[] for _ in names],
+                                        [norm for _, norm in vectors])
+        return self._trait_vectors[key]
+
     @classmethod
     def build(cls, occupations: list["Occupation"]) -> "CatalogueColumns":
         units = []
@@ -317,8 +327,13 @@ def best_ranked(profile: Profile, columns: CatalogueColumns, count: int | None, 
     tv = _trait_vector(profile)
     if tv:
         names, vec = tv
-        traits: list[float | None] = [(1 + sum(p * q for p, q in zip(vec, zs)) / norm) / 2 if norm else None
-                                      for zs, norm in columns.trait_vectors(tuple(names))]
+        z_columns, norms = columns.trait_columns(tuple(names))
+        # sum(p * q for p, q in zip(vec, zs)) for every occupation at once, adding in the
+        # same order (from 0, trait by trait), so the very same numbers
+        dots: list[float] = [0] * len(norms)
+        for p, col in zip(vec, z_columns):
+            dots = [d + p * z for d, z in zip(dots, col)]
+        traits: list[float | None] = [(1 + dot / norm) / 2 if norm else None for dot, norm in zip(dots, norms)]
     else:
         traits = [None] * len(interest)
     edu = profile.education
@@ -355,11 +370,12 @@ def top_matches(profile: Profile, values: Mapping[str, Any], bank: QuestionBank,
     columns = catalogue.columns
     best, ranked = best_ranked(profile, columns, offset + top, max_isced=max_isced)
     chosen = best[offset:]
+    answers = interest_answers_by_type(values, bank)  # the same for every match: sorted once
     matches = []
     for score, index, comp in chosen:
         occ = catalogue.occupations[columns.ids[index]]
         matches.append(Match(occ.id, round(score, 1), comp,
-                             explain(profile, values, bank, occ, columns, index, comp),
+                             explain(profile, values, bank, occ, columns, index, comp, answers),
                              columns.isced[index]))
     return matches, ranked
 
@@ -368,7 +384,8 @@ def top_matches(profile: Profile, values: Mapping[str, Any], bank: QuestionBank,
 
 
 def explain(profile: Profile, values: Mapping[str, Any], bank: QuestionBank, occ: "Occupation",
-            columns: CatalogueColumns, index: int, comp: Components) -> list[Reason]:
+            columns: CatalogueColumns, index: int, comp: Components,
+            answers: dict[str, list[tuple[str, int]]] | None = None) -> list[Reason]:
     cfg = config()["reasons"]
     reasons: list[Reason] = []
     occ_scores = dict(zip(RIASEC, occ.interests))
@@ -399,7 +416,7 @@ def explain(profile: Profile, values: Mapping[str, Any], bank: QuestionBank, occ
         gap = required - highest
         kind = "education_ok" if gap <= 0 else ("education_stretch" if gap == 1 else "education_gap")
         reasons.append(Reason(kind, gap <= 0, {"required": required, "highest": highest, "gap": max(gap, 0)}))
-    reasons.extend(answer_influence(profile, values, bank, occ, comp))
+    reasons.extend(answer_influence(profile, values, bank, occ, comp, answers=answers))
     return reasons
 
 
@@ -411,32 +428,43 @@ def _unit_without(scores: tuple[float, ...], k: int, replaced: float) -> list[fl
     return _unit([replaced if j == k else v for j, v in enumerate(scores)])
 
 
+def interest_answers_by_type(values: Mapping[str, Any], bank: QuestionBank) -> dict[str, list[tuple[str, int]]]:
+    """The interest answers other than "not sure", as (question id, value) per type in RIASEC order."""
+    by_type: dict[str, list[tuple[str, int]]] = {t: [] for t in RIASEC}
+    for qid, value in values.items():
+        q = bank.questions.get(qid)
+        if q is not None and q.block == "interest" and value != UNSURE:
+            by_type[q.dimension].append((qid, value))
+    return by_type
+
+
 def answer_influence(profile: Profile, values: Mapping[str, Any], bank: QuestionBank,
-                     occ: "Occupation", comp: Components, limit: int = 2) -> list[Reason]:
-    """The answers that raised this match most: drop each one and see how far it falls."""
+                     occ: "Occupation", comp: Components, limit: int = 2,
+                     answers: dict[str, list[tuple[str, int]]] | None = None) -> list[Reason]:
+    """The answers that raised this match most: drop each one and see how far it falls.
+    ``answers`` is :func:`interest_answers_by_type` of ``values``, if already worked out."""
     if comp.interest is None:
         return []
     weights = config()["weights"]
     occ_unit = _unit(list(occ.interests))
     if occ_unit is None:
         return []
-    by_type: dict[str, list[tuple[str, int]]] = {t: [] for t in RIASEC}
-    for qid, value in values.items():
-        q = bank.questions.get(qid)
-        if q is not None and q.block == "interest" and value != UNSURE:
-            by_type[q.dimension].append((qid, value))
+    by_type = answers if answers is not None else interest_answers_by_type(values, bank)
     effects = []
     scores = tuple(profile.scores[k] for k in RIASEC)
     for k, items in enumerate(by_type.values()):  # in RIASEC order
         if len(items) < 2:
             continue
         total = sum(v for _, v in items)
+        # answers of one type with the same value have the same effect: at most five fits
+        fits: dict[int, float | None] = {}
         for qid, value in items:
-            unit = _unit_without(scores, k, _scale((total - value) / (len(items) - 1)))
-            if unit is None:
-                continue
-            fit = (1 + sum(p * q for p, q in zip(unit, occ_unit))) / 2
-            effects.append((comp.interest - fit, qid, value))
+            if value not in fits:
+                unit = _unit_without(scores, k, _scale((total - value) / (len(items) - 1)))
+                fits[value] = None if unit is None else (1 + sum(p * q for p, q in zip(unit, occ_unit))) / 2
+            fit = fits[value]
+            if fit is not None:
+                effects.append((comp.interest - fit, qid, value))
     effects.sort(key=lambda e: (-e[0], e[1]))
     share = weights["interest"] / sum(weights.values())
     return [Reason("answer", True, {"question": qid, "value": value, "points": round(100 * delta * share, 1)})
