@@ -51,9 +51,10 @@ def test_version_and_help(capsys):
     assert code == 0 and "score" in out and "occupations" in out
 
 
-def test_about_credits_sources(capsys):
-    code, out, _ = run(capsys, "about")
-    assert code == 0
+@pytest.mark.parametrize("lang, words", [("en", "Sources (figures"), ("nb", "Kilder (tall"), ("da", "Kilder (tal")])
+def test_about_credits_sources(capsys, lang, words):
+    code, out, _ = run(capsys, "about", "--lang", lang)
+    assert code == 0 and words in out
     for source in ("O*NET 29.0", "CC BY 4.0", "Statistisk sentralbyrå", "Danmarks Statistik", "ESCO"):
         assert source in out
 

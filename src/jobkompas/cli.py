@@ -320,14 +320,21 @@ def validate(
 
 
 @app.command()
-def about() -> None:
+def about(lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP)) -> None:
     """Sources, licences and where jobkompas keeps its files."""
+    from .i18n import translator
     from .resources import occupations_dir, questions_dir, user_data_dir
-    from .sources import SOURCES
+    from .sources import sources_text
 
+    language = _lang(lang)
+    tr = translator(language)
     print(f"jobkompas {__version__}\n")
-    print(SOURCES)
-    print(f"\nQuestions:   {questions_dir()}\nOccupations: {occupations_dir()}\nUser data:   {user_data_dir()}")
+    print(sources_text(language) + "\n")
+    places = [(tr("Questions"), questions_dir()), (tr("Occupations"), occupations_dir()),
+              (tr("Your data (sessions, unfinished quiz)"), user_data_dir())]
+    width = max(len(label) for label, _ in places) + 2
+    for label, folder in places:
+        print(f"{label + ':':<{width}}{folder}")
 
 
 
