@@ -27,12 +27,12 @@ class Stream:
         self.encoding = encoding
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "UTF-8", "utf8", "utf-16", "UTF-32"])
+@pytest.mark.parametrize("encoding", ["utf-8", "UTF-8", "utf8", "utf_8", "cp65001", "utf-16", "utf-16-le", "UTF-32"])
 def test_utf_streams_show_unicode(encoding):
     assert shows_unicode(Stream(encoding), unknown=False)
 
 
-@pytest.mark.parametrize("encoding", ["ascii", "ANSI_X3.4-1968", "latin-1", "cp1252"])
+@pytest.mark.parametrize("encoding", ["ascii", "ANSI_X3.4-1968", "latin-1", "cp1252", "no-such-codec"])
 def test_other_encodings_do_not(encoding):
     assert not shows_unicode(Stream(encoding), unknown=True)
 

@@ -20,7 +20,13 @@ def shows_unicode(stream: Any, *, unknown: bool) -> bool:
     encoding = getattr(stream, "encoding", None)
     if not encoding:
         return unknown
-    return encoding.lower().replace("-", "") in UNICODE_ENCODINGS
+    import codecs
+
+    try:  # the codec's own name: 'UTF8', 'utf_8' and 'cp65001' all mean UTF-8
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return False
+    return name.replace("-", "").replace("_", "").startswith(UNICODE_ENCODINGS)  # utf16le too
 
 
 def report_row_error(error: Exception) -> None:
