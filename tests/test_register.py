@@ -279,3 +279,61 @@ def test_a_changed_register_invalidates_the_cached_catalogue(content, monkeypatc
                                               encoding="utf-8")
     again = load_catalogue(content.occ)
     assert again.path(again.get("sparky"), "norway")[0].text["nb"] == "Vg1 elektro"
+
+
+# ---------------------------------------------------------------- what a student sees
+
+
+def test_the_occupation_page_shows_programmes_optional_steps_and_authorisations(capsys):
+    assert main(["occupations", "show", "nurse", "--lang", "nb", "--country", "norway"]) == 0
+    out = capsys.readouterr().out
+    assert "2. Bachelor i sykepleie – 3 år" in out
+    assert "→ Autorisasjon som sykepleier (Helsedirektoratet)" in out
+    assert "3. Valgfritt: Videreutdanning i intensivsykepleie" in out
+    assert "generell skisse" not in out, "a written path is not called an outline"
+
+
+def test_a_template_built_path_says_it_is_a_general_outline(capsys, catalogue):
+    occ = next(o for o in catalogue.occupations.values() if catalogue.path_is_outline(o, "denmark"))
+    assert main(["occupations", "show", occ.id, "--lang", "da", "--country", "denmark"]) == 0
+    assert "Dette er en generel skitse for faget" in capsys.readouterr().out
+
+
+def test_occupation_json_carries_ids_levels_optional_authorisation_and_review(capsys):
+    import json
+
+    assert main(["occupations", "show", "electrician", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    norway = doc["paths"]["norway"]
+    assert [s["programme"] for s in norway][:3] == ["no-vg1-elektro-data", "no-vg2-elenergi-ekom", "no-fag-elektriker"]
+    assert norway[2]["isced"] == 3 and norway[2]["years"] == 2
+    assert norway[2]["authorisation"]["by"].startswith("DSB")
+    assert norway[3]["optional"] is True and norway[3]["programme"] == "no-fagskole-elkraft"
+    assert doc["path_level"] == {"norway": 3, "denmark": 3, "other": 3}
+    assert doc["path_outline"] == {"norway": False, "denmark": False, "other": False}
+    assert doc["review"] == {"text": "checked", "paths": "written"}
+
+
+def test_score_json_marks_outlines_and_validates_against_the_schema(bank):
+    import json
+    from importlib import resources
+
+    import jsonschema
+
+    from conftest import pattern_answers
+
+    from jobkompas import api
+
+    answers = api.new_answers(pattern_answers(bank, {"R": 5, "C": 4}), bank=bank)
+    result = api.score(answers, top=30, country="norway", language="nb")
+    doc = result.to_dict()
+    schema = json.loads(resources.files("jobkompas").joinpath("schemas/result.schema.json").read_text())
+    jsonschema.validate(doc, schema)
+    outlines = {m["path_outline"] for m in doc["matches"]}
+    assert outlines == {True, False}, "a top 30 of practical jobs has written and template-built paths"
+    written = next(m for m in doc["matches"] if not m["path_outline"])
+    assert any(s["programme"] for s in written["education_path"])
+    from jobkompas.render import render_markdown
+
+    markdown = render_markdown(result)
+    assert "_(Dette er en generell skisse for fagområdet" in markdown
