@@ -135,8 +135,8 @@ def test_a_good_path_resolves_names_levels_and_authorisations(content):
     assert norway[4].optional and norway[3].kind == "work"
     assert cat.path_level(occ, "norway") == 3, "the optional fagskole does not raise the level"
     assert cat.get("sparky").path_levels["norway"] == 3
-    assert cat.path(occ, "denmark")[1].text["da"] == "Elektriker (med uddannelsesaftale)"
-    assert cat.path(occ, "other")[0].text["en"] == "Vocational school – electrical installation"
+    assert cat.path(occ, "denmark")[1].text["da"] == "Elektriker – med uddannelsesaftale"
+    assert cat.path(occ, "other")[0].text["en"] == "Vocational school: electrical installation"
     assert not any(cat.path_is_outline(occ, c) for c in ("norway", "denmark", "other"))
 
 

@@ -223,14 +223,14 @@ def written_level(steps: list[Step], typical: int) -> int:
 
 
 def step_text(name: dict[str, str], subject: dict[str, str] | None, note: dict[str, str] | None) -> dict[str, str]:
-    """What a programme step shows: the register name, '– subject' and '(note)'."""
+    """What a programme step shows: the register name, ': subject' and ' – note'."""
     out = {}
     for lang in LANGUAGES:
         text = name[lang]
         if subject:
-            text += f" – {subject[lang]}"
+            text += f": {subject[lang]}"
         if note:
-            text += f" ({note[lang]})"
+            text += f" – {note[lang]}"
         out[lang] = text
     return out
 
