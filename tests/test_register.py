@@ -337,3 +337,18 @@ def test_score_json_marks_outlines_and_validates_against_the_schema(bank):
 
     markdown = render_markdown(result)
     assert "_(Dette er en generell skisse for fagområdet" in markdown
+
+
+def test_the_result_table_marks_an_outline_path(bank):
+    from conftest import pattern_answers
+
+    from jobkompas import api
+    from jobkompas.render import path_line
+    from jobkompas.i18n import translator
+
+    result = api.score(api.new_answers(pattern_answers(bank, {"R": 5, "C": 4}), bank=bank), top=30,
+                       country="denmark", language="da")
+    tr = translator("da")
+    lines = {m.outline: path_line(m, "da", tr) for m in result.matches}
+    assert lines[True].endswith("(generel skitse)")
+    assert "generel skitse" not in lines[False] and lines[False].startswith("Uddannelsesvej (år): ")
