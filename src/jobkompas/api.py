@@ -235,7 +235,7 @@ def score(answers: AnswerSet, *, top: int = 10, offset: int = 0, country: str | 
     lang = language or answers.language
     profile = build_profile(answers.values, bank)
     country = country or answers.country or "other"
-    matches, ranked = top_matches(profile, answers.values, bank, catalogue, top,
+    matches, ranked = top_matches(profile, answers.values, bank, catalogue, top, country=country,
                                   max_isced=max_isced, offset=offset)
     views = []
     for i, m in enumerate(matches, start=offset + 1):

@@ -25,7 +25,10 @@ STEP_KINDS = ("school", "apprenticeship", "certificate", "higher", "work", "cour
 TEMPLATE_FILE = "_path-templates.yaml"
 ONET_CODE = re.compile(r"^\d{2}-\d{4}\.\d{2}$")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
+# why an occupation is left out of recommendations (it stays browsable)
+NOT_RECOMMENDED_WHY = ("elected_office", "us_only", "not_in_country", "not_a_career_start")
+ESTIMATED_PREFIX = "estimated from "
 
 
 TYPE_CHECKING = False  # typing is left to type checkers: importing the API alone does not load it
@@ -35,8 +38,8 @@ if TYPE_CHECKING:
 Step = namedtuple("Step", "kind years text")  # one step of an education path
 
 
-DETAIL_FIELDS = ("codes", "work_styles", "related", "source", "alt_titles", "summary", "tasks",
-                 "workplaces", "key_traits", "next_steps", "explicit_paths")
+DETAIL_FIELDS = ("codes", "work_styles", "work_styles_source", "related", "source", "alt_titles", "summary",
+                 "tasks", "workplaces", "key_traits", "next_steps", "explicit_paths")
 
 
 class Occupation:
@@ -46,8 +49,8 @@ class Occupation:
 
     def __init__(self, id: str, onet: str, titles: dict[str, str], interests: tuple[float, ...],
                  high_point: str, job_zone: int | None, isced: int, template: str | None,
-                 *, curated: bool, details: dict[str, Any] | None = None,
-                 details_blob: bytes | None = None) -> None:
+                 *, curated: bool, not_recommended: tuple[str, tuple[str, ...]] | None = None,
+                 details: dict[str, Any] | None = None, details_blob: bytes | None = None) -> None:
         self.id = id
         self.onet = onet
         self.titles = titles
@@ -57,6 +60,8 @@ class Occupation:
         self.isced = isced
         self.template = template
         self.curated = curated  # has hand-written text in all three languages
+        # (why, countries): not a training goal there (elected offices, jobs that barely exist)
+        self.not_recommended = not_recommended
         self._details = details
         self._details_blob = details_blob
 
@@ -69,6 +74,8 @@ class Occupation:
 
     codes = property(lambda self: self._get("codes") or {})
     work_styles = property(lambda self: self._get("work_styles") or {})
+    # "" for O*NET's own figures; "estimated from a, b, c" where O*NET has none
+    work_styles_source = property(lambda self: self._get("work_styles_source") or "")
     related = property(lambda self: self._get("related") or [])
     source = property(lambda self: self._get("source") or "")
     alt_titles = property(lambda self: self._get("alt_titles") or {})
@@ -97,6 +104,15 @@ class Occupation:
     def title(self, lang: str) -> str:
         return self.titles.get(lang) or self.titles["en"]
 
+    def left_out_in(self, country: str) -> bool:
+        """True where this occupation is not recommended (it can still be looked up)."""
+        return self.not_recommended is not None and country in self.not_recommended[1]
+
+    @property
+    def estimated_figures(self) -> bool:
+        """Work styles estimated from other occupations, or none at all."""
+        return not self.work_styles or bool(self.work_styles_source)
+
 
 class PathTemplates:
     def __init__(self, fields: dict[str, dict[str, dict[str, str]]],
@@ -104,9 +120,14 @@ class PathTemplates:
         self.fields = fields
         self.recipes = recipes
 
+    def level(self, country: str, isced: int) -> int:
+        """The recipe level a template-built path of an ``isced`` occupation uses."""
+        recipes = self.recipes.get(country) or self.recipes["other"]
+        return max((lvl for lvl in recipes if lvl <= isced), default=min(recipes, default=isced))
+
     def expand(self, field_name: str, country: str, isced: int) -> list[Step]:
         recipes = self.recipes.get(country) or self.recipes["other"]
-        level = max((lvl for lvl in recipes if lvl <= isced), default=min(recipes))
+        level = self.level(country, isced)
         values = self.fields.get(field_name, {})
         steps = []
         for raw in recipes[level]:
@@ -152,6 +173,16 @@ class Catalogue:
         field_name = occ.template or "business"
         return self.templates.expand(field_name, country, occ.isced)
 
+    def path_level(self, occ: Occupation, country: str) -> int:
+        """The occupation's education level (ISCED) in ``country``, from the path shown there:
+        the level of the furthest required step; for a template-built path, the template's
+        level. Reasons, the level filter and the education part of the score all use it."""
+        country = country if country in COUNTRIES else "other"
+        steps = occ.explicit_paths.get(country)
+        if steps is None:
+            return _as_nordic_level(self.templates.level(country, occ.isced))
+        return steps_level(steps)
+
     @cached_property
     def columns(self) -> "CatalogueColumns":
         from .scoring import CatalogueColumns
@@ -159,7 +190,36 @@ class Catalogue:
         plain = getattr(self, "_columns_plain", None)
         if plain is not None:
             return CatalogueColumns.from_plain(plain)
-        return CatalogueColumns.build(list(self.occupations.values()))
+        return CatalogueColumns.build(self)
+
+
+def _as_nordic_level(isced: int) -> int:
+    # O*NET's "post-secondary certificate" (ISCED 4) is, in Norway and Denmark, the level of
+    # a fagbrev/svendebrev: upper secondary vocational (3).
+    return 3 if isced == 4 else isced
+
+
+def _optional(step: Step) -> bool:
+    text = step.text.get("en", "").lower()
+    return text.startswith("optional") or "(optional" in text
+
+
+def steps_level(steps: list[Step]) -> int:
+    """ISCED level a path of free-text steps leads to: upper secondary for school and
+    apprenticeship steps; for higher education, by the years of it so far (under 3 years a
+    short tertiary programme, 3–4 a bachelor, 5–7 a master, 8 and more a doctorate); work,
+    courses and certificates add no level, nor does a step written as optional ("Optional: …", "… (optional)").
+    A path of work alone is lower secondary (2)."""
+    level, higher_years = 2, 0.0
+    for step in steps:
+        if _optional(step):
+            continue
+        if step.kind in ("school", "apprenticeship"):
+            level = max(level, 3)
+        elif step.kind == "higher":
+            higher_years += step.years
+            level = max(level, 5 if higher_years < 3 else 6 if higher_years < 5 else 7 if higher_years < 8 else 8)
+    return level
 
 
 # ---------------------------------------------------------------- parsing
@@ -252,6 +312,14 @@ def parse_occupation(path: Path, data: Any, template_fields: set[str]) -> tuple[
     if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
         c.add(figures, "related", "figures.related must be a list of occupation ids")
         related = []
+    styles_source = figures.get("work_styles_source", "")
+    if "work_styles_source" in figures and not (
+            isinstance(styles_source, str) and styles_source.startswith(ESTIMATED_PREFIX)
+            and _estimated_ids(styles_source) and work_styles):
+        c.add(figures, "work_styles_source",
+              "figures.work_styles_source must be 'estimated from <ids>' next to the estimated work_styles")
+        styles_source = ""
+    not_recommended = _parse_not_recommended(c, data)
 
     paths_node = c.mapping(data, "paths", "paths") or {}
     template = paths_node.get("template")
@@ -298,14 +366,45 @@ def parse_occupation(path: Path, data: Any, template_fields: set[str]) -> tuple[
         return None, c.problems
     occ = Occupation(
         occ_id, onet, titles, tuple(interests), high_point, job_zone, isced, template,
-        curated=summary is not None,
-        details={"codes": dict(codes), "work_styles": work_styles, "related": list(related),
+        curated=summary is not None, not_recommended=not_recommended,
+        details={"codes": dict(codes), "work_styles": work_styles, "work_styles_source": styles_source,
+                 "related": list(related),
                  "source": str(path), "explicit_paths": explicit, "alt_titles": alt,
                  "summary": summary, "tasks": tasks, "workplaces": workplaces,
                  "key_traits": [t for t in key_traits if t in TRAIT_WORK_STYLES],
                  "next_steps": list(next_steps)},
     )
     return occ, []
+
+
+def _estimated_ids(source: str) -> list[str]:
+    """The occupation ids in 'estimated from a, b, c'."""
+    return [part.strip() for part in source[len(ESTIMATED_PREFIX):].split(",") if part.strip()]
+
+
+def _parse_not_recommended(c: Checker, data: dict) -> tuple[str, tuple[str, ...]] | None:
+    """``not_recommended: {why: <reason>, countries: [...]}``; no countries = everywhere."""
+    if "not_recommended" not in data:
+        return None
+    node = data["not_recommended"]
+    if not isinstance(node, dict):
+        c.add(data, "not_recommended", "not_recommended must be a mapping with 'why' and optional 'countries'")
+        return None
+    problems = len(c.problems)
+    why = node.get("why")
+    if why not in NOT_RECOMMENDED_WHY:
+        c.add(node, "why" if "why" in node else None,
+              f"not_recommended.why must be one of {', '.join(NOT_RECOMMENDED_WHY)}")
+    countries = node.get("countries", list(COUNTRIES))
+    if (not isinstance(countries, list) or not countries
+            or not all(isinstance(k, str) and k in COUNTRIES for k in countries)):
+        c.add(node, "countries", f"not_recommended.countries must list some of {', '.join(COUNTRIES)} (quoted)")
+    for key in node:
+        if key not in ("why", "countries"):
+            c.add(node, key, f"not_recommended: unknown key {key!r} (use why and countries)")
+    if len(c.problems) > problems:
+        return None
+    return why, tuple(k for k in COUNTRIES if k in countries)
 
 
 def _occupation_files(directory: Path) -> list[Path]:
@@ -364,10 +463,13 @@ def parse_catalogue(directory: Path | None = None) -> Catalogue:
         occupations[occ.id] = occ
         figures = data.get("figures") or {}
         ref_lines[occ.id] = {"figures.related": figures.line_of("related") if hasattr(figures, "line_of") else 1,
-                             "next_steps": data.line_of("next_steps")}
+                             "next_steps": data.line_of("next_steps"),
+                             "figures.work_styles_source": figures.line_of("work_styles_source") if hasattr(figures, "line_of") else 1}
     for occ in occupations.values():  # cross-file references
         data_lines = ref_lines.get(occ.id, {})
-        for key, ids in (("figures.related", occ.related), ("next_steps", occ.next_steps)):
+        estimated_from = _estimated_ids(occ.work_styles_source) if occ.work_styles_source else []
+        for key, ids in (("figures.related", occ.related), ("next_steps", occ.next_steps),
+                         ("figures.work_styles_source", estimated_from)):
             for ref in ids:
                 if ref not in known_ids:
                     problems.append(Problem(occ.source, data_lines.get(key, 1), f"{key}: unknown occupation id {ref!r}"))
@@ -379,8 +481,19 @@ def parse_catalogue(directory: Path | None = None) -> Catalogue:
 # ---------------------------------------------------------------- cache
 
 
+# the modules whose code shapes what is cached (levels, columns): a changed one misses
+_CACHE_CODE = ("catalogue.py", "scoring.py", "rules.py")
+
+
 def _signature(directory: Path) -> str:
     parts = [f"{CACHE_FORMAT}:{__version__}:{directory.resolve()}"]
+    here = Path(__file__).parent
+    for name in _CACHE_CODE:
+        try:
+            st = os.stat(here / name)
+            parts.append(f"{name}:{st.st_mtime_ns}:{st.st_size}")
+        except OSError:
+            parts.append(f"{name}:-")
     try:
         entries = sorted(os.scandir(directory), key=lambda e: e.name)
     except OSError:
@@ -407,11 +520,11 @@ def _to_plain(cat: Catalogue) -> dict:
     core, blobs = [], {}
     for o in cat.occupations.values():
         core.append((o.id, o.onet, o.titles, o.interests, o.high_point, o.job_zone, o.isced,
-                     o.template, o.curated))
+                     o.template, o.curated, o.not_recommended))
         details = {k: getattr(o, k) for k in DETAIL_FIELDS if k != "explicit_paths"}
         details["explicit_paths"] = {k: [(s.kind, s.years, s.text) for s in v] for k, v in o.explicit_paths.items()}
         blobs[o.id] = marshal.dumps(_plain(details))
-    columns = CatalogueColumns.build(list(cat.occupations.values()))
+    columns = CatalogueColumns.build(cat)
     return _plain({"core": core, "details": blobs, "columns": columns.to_plain(),
                    "fields": cat.templates.fields, "recipes": cat.templates.recipes})
 
@@ -419,9 +532,10 @@ def _to_plain(cat: Catalogue) -> dict:
 def _from_plain(directory: Path, plain: dict, version: str) -> Catalogue:
     blobs = plain["details"]
     occupations = {}
-    for occ_id, onet, titles, interests, high_point, job_zone, isced, template, curated in plain["core"]:
+    for occ_id, onet, titles, interests, high_point, job_zone, isced, template, curated, left_out in plain["core"]:
         occupations[occ_id] = Occupation(occ_id, onet, titles, interests, high_point, job_zone, isced,
-                                         template, curated=curated, details_blob=blobs.get(occ_id))
+                                         template, curated=curated, details_blob=blobs.get(occ_id),
+                                         not_recommended=None if left_out is None else (left_out[0], tuple(left_out[1])))
     catalogue = Catalogue(directory, occupations, PathTemplates(plain["fields"], plain["recipes"]), [], version)
     catalogue._columns_plain = plain["columns"]  # turned into CatalogueColumns when first scored
     return catalogue

@@ -23,7 +23,7 @@ def flag_text(flag: str, lang: str) -> str:
         "no_variation": tr("Your answers give all six interest types the same score, so they cannot tell which work suits you. No matches are shown; try again and use the whole scale."),
         "too_few_answers": tr("Too few interest questions were answered for a dependable profile; treat the results as a first hint."),
         "flat_profile": tr("Your interests are fairly even across all six types. That is fine, but the ranking of occupations is less certain."),
-        "uncertain_code": tr("Your third and fourth interest types are nearly tied, so the last letter of your Holland code could go either way."),
+        "uncertain_code": tr("Some of your top interest types are nearly tied, so the letters of your Holland code, or their order, could easily change."),
         "many_unsure": tr("You answered \"not sure\" to many questions; the result rests on fewer answers."),
     }
     return texts.get(flag, flag)
@@ -83,11 +83,7 @@ def reason_text(reason: "Reason", lang: str, bank: QuestionBank, country: str | 
     if reason.kind == "answer":
         q = bank.questions.get(d["question"])
         text = q.text.get(lang, q.text["en"]) if q else d["question"]
-        answer = value_label(d["value"], q.scale if q else "like5", lang)
-        points = number(d["points"], lang)  # 2,3 in Norwegian and Danish
-        if isinstance(d["value"], int) and d["value"] <= 2:  # a dislike helps where the job has little of it
-            return tr("You answered \"{answer}\" to \"{question}\", and this job has little of that, "
-                      "which raised this match by {points} points.").format(question=text, answer=answer, points=points)
-        return tr("Your answer to \"{question}\" ({answer}) raised this match by {points} points.").format(
-            question=text, answer=answer, points=points)
+        if d.get("kind") == "dislike":
+            return tr("You said you would rather not \"{question}\". In this job you will not have to do much of that.").format(question=text)
+        return tr("You said you would like to \"{question}\". This job has a lot of that kind of work.").format(question=text)
     return reason.kind
