@@ -149,9 +149,10 @@ def personas(s: Setup) -> list[dict]:
             assert len(digits) == 10, (p["id"], t)
             for k, d in enumerate(digits, start=1):
                 values[f"{t}{k:02d}"] = "unsure" if d == "?" else int(d)
-        for trait, digits in (p.get("traits") or {}).items():
-            for k, d in enumerate(str(digits), start=1):
-                values[f"T-{trait}-{k}"] = int(d)
+        traits = p.get("traits") or {}
+        for q in s.trait_items:  # statements 1 and 2 of each trait; unlisted traits: 3, 3
+            digits = str(traits.get(q.dimension, "33"))
+            values[q.id] = int(digits[int(q.id.rsplit("-", 1)[1]) - 1])
         if p.get("highest"):
             values["EDU-highest"] = p["highest"]
         if p.get("route"):

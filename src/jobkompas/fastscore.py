@@ -102,7 +102,7 @@ class FastScorer:
         w = cfg["weights"]
         self.wi, self.wt, self.we = w["interest"], w["traits"], w["education"]
         self.U = np.array(cols.interest_unit, dtype=np.float64)  # (m, 6)
-        self.Z = np.array([[z.get(t, 0.0) for t in TRAITS] for z in cols.trait_z], dtype=np.float64)
+        self.Z = np.array([[z.get(t, 0.0) for t in TRAITS] for z in cols.trait_shape], dtype=np.float64)
         self.Z2 = self.Z ** 2
         self.z_norm = np.sqrt(self.Z2.sum(axis=1))
         self.has_z = self.z_norm > 0

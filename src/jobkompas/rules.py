@@ -55,6 +55,17 @@ def interest_fit(dot: Any) -> Any:
     return (1 + dot) / 2
 
 
+def trait_shape(z: dict[str, float]) -> dict[str, float]:
+    """What stands out among a job's own traits: its catalogue z-scores centred on their mean.
+    The student's side is centred on their own mean too, so the trait fit compares two
+    shapes (a correlation), as the interest fit does; a job rated low on every work style
+    is then not a poor fit for everyone."""
+    if not z:
+        return {}
+    mean = sum(z.values()) / len(z)
+    return {t: v - mean for t, v in z.items()}
+
+
 def trait_fit(dot: Any, norm: Any) -> Any:
     """Trait fit from the dot product of the student's unit trait profile with the job's
     trait z-scores and the length of those z-scores: the cosine, put on 0–1."""

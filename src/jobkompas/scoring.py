@@ -144,7 +144,8 @@ class CatalogueColumns:
     ids: list[str]
     interest_unit: list[tuple[float, ...]]  # centred, unit-length interest vectors
     interest_cols: list[list[float]]  # the same, one list per type
-    trait_z: list[dict[str, float]]  # catalogue z-score of each trait importance
+    trait_z: list[dict[str, float]]  # catalogue z-score of each trait importance (for reasons)
+    trait_shape: list[dict[str, float]]  # the same centred on the job's own mean (for the score)
     levels: dict[str, list[int]]  # per country: the ISCED level of the path shown there
     routes: dict[str, list[str]]  # per country: practical or school (see route_of)
     left_out: dict[str, list[bool]]  # per country: not recommended there
@@ -156,7 +157,7 @@ class CatalogueColumns:
         worked out once per set of names."""
         if names not in self._trait_vectors:
             vectors = []
-            for z in self.trait_z:
+            for z in self.trait_shape:
                 zs = [z.get(t, 0.0) for t in names]
                 vectors.append((zs, math.sqrt(sum(v * v for v in zs))))
             self._trait_vectors[names] = vectors
@@ -190,7 +191,7 @@ class CatalogueColumns:
         return cls(
             ids=[o.id for o in occupations], interest_unit=units,
             interest_cols=[[u[k] for u in units] for k in range(6)], trait_z=trait_z,
-            levels=levels,
+            trait_shape=[rules.trait_shape(z) for z in trait_z], levels=levels,
             routes={k: [route_of(level, o.job_zone) for level, o in zip(levels[k], occupations)] for k in COUNTRIES},
             left_out={k: [o.left_out_in(k) for o in occupations] for k in COUNTRIES},
         )
@@ -223,6 +224,7 @@ class CatalogueColumns:
         trait_z = [{t: v for t, v in zip(TRAITS, z_flat[i * k:(i + 1) * k]) if v == v} for i in range(n)]
         return cls(ids=list(plain["ids"]), interest_unit=units,
                    interest_cols=[[u[c] for u in units] for c in range(6)], trait_z=trait_z,
+                   trait_shape=[rules.trait_shape(z) for z in trait_z],
                    levels={k: list(v) for k, v in plain["levels"].items()},
                    routes={k: list(v) for k, v in plain["routes"].items()},
                    left_out={k: list(v) for k, v in plain["left_out"].items()})
