@@ -85,6 +85,13 @@ def match_score(interest: Any, trait: Any, has_trait: Any, education: Any, has_e
     return 100.0 * numerator / weight
 
 
+def comparable_level(path_level: int) -> int:
+    """An occupation's path level as the student's level question sees it. That question has
+    no ISCED 4 (post-secondary, non-tertiary): in Norway and Denmark what sits there is the
+    level of a fagbrev/svendebrev, so a path at 4 counts as upper secondary (3)."""
+    return 3 if path_level == 4 else path_level
+
+
 def education_fit(required: int, highest: int | None, route: str, preferred: str | None,
                   cfg: dict[str, Any]) -> float | None:
     """The occupation's level in the student's country against the highest level the student

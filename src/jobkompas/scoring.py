@@ -187,7 +187,7 @@ class CatalogueColumns:
             stats[trait] = (mean, sd or 1.0)
         trait_z = [{t: (o.traits[t] - stats[t][0]) / stats[t][1] for t in TRAITS if t in o.traits}
                    for o in occupations]
-        levels = {k: [catalogue.path_level(o, k) for o in occupations] for k in COUNTRIES}
+        levels = {k: [rules.comparable_level(catalogue.path_level(o, k)) for o in occupations] for k in COUNTRIES}
         return cls(
             ids=[o.id for o in occupations], interest_unit=units,
             interest_cols=[[u[k] for u in units] for k in range(6)], trait_z=trait_z,
