@@ -174,6 +174,7 @@ def retest(s: Setup, count: int) -> dict:
     by_gap: dict[str, list[int]] = {}
     gap_edges = (0.5, 1.0, 2.0, 4.0, math.inf)
     kept_by_rank = [[] for _ in range(10)]
+    flips: dict[str, list[bool]] = {}
     for _ in range(count):
         occ = occupations[s.rng.integers(len(occupations))]
         theta = {t: 1 + (occ.interests[k] - 1) * 4 / 6 + s.rng.normal(0, 0.5) for k, t in enumerate("RIASEC")}
@@ -191,6 +192,11 @@ def retest(s: Setup, count: int) -> dict:
         if len(first) < 10 or len(second) < 10:
             continue
         again = {oid for oid, _ in second}
+        where = {oid: k for k, (oid, _) in enumerate(second)}
+        for (a, sa), (b, sb) in zip(first, first[1:]):  # neighbours: does their order hold?
+            if a in where and b in where:
+                label = next(f"< {edge:g}" for edge in gap_edges if sa - sb < edge)
+                flips.setdefault(label, []).append(where[a] > where[b])
         overlaps.append(sum(oid in again for oid, _ in first) / 10)
         tenth = first[9][1]
         for rank, (oid, score) in enumerate(first):
@@ -201,7 +207,8 @@ def retest(s: Setup, count: int) -> dict:
     return {"students": len(overlaps), "overlap": statistics.mean(overlaps),
             "overlap_sd": statistics.pstdev(overlaps),
             "kept_by_rank": [statistics.mean(k) for k in kept_by_rank],
-            "kept_by_gap": {k: (statistics.mean(v), len(v)) for k, v in sorted(by_gap.items(), key=lambda kv: float(kv[0][2:]))}}
+            "kept_by_gap": {k: (statistics.mean(v), len(v)) for k, v in sorted(by_gap.items(), key=lambda kv: float(kv[0][2:]))},
+            "flips": {k: (statistics.mean(v), len(v)) for k, v in sorted(flips.items(), key=lambda kv: float(kv[0][2:]))}}
 
 
 def main(argv: list[str]) -> int:
@@ -235,6 +242,8 @@ def main(argv: list[str]) -> int:
           + " ".join(f"{k + 1}:{v:.2f}" for k, v in enumerate(r["kept_by_rank"])))
     print("  kept, by score above the 10th place: "
           + "; ".join(f"{k} points: {v:.2f} (n={n})" for k, (v, n) in r["kept_by_gap"].items()))
+    print("  neighbours in the first top 10 that swap places in the second, by their score gap: "
+          + "; ".join(f"{k} points: {v:.2f} (n={n})" for k, (v, n) in r["flips"].items()))
     print(f"({time.perf_counter() - start:.0f} s)")
     return 0
 

@@ -150,7 +150,7 @@ def test_the_country_flag_ranks_as_one_by_one_scoring_does(bank, catalogue, tmp_
         fast = fast_output(path, bank, catalogue, country=country)
         assert fast == careful_output(path, bank, catalogue, country=country, language=language)
         outputs[country] = fast
-    assert len({text for text, _ in outputs.values()}) == 3
+    assert outputs["norway"] != outputs["other"]  # e.g. casino jobs are left out in Norway only
 
 
 def test_many_chunks_and_a_late_quote(bank, catalogue, tmp_path, monkeypatch):

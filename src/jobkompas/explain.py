@@ -29,6 +29,36 @@ def flag_text(flag: str, lang: str) -> str:
     return texts.get(flag, flag)
 
 
+def certainty_text(level: str, firm: int, lang: str) -> str:
+    """A plain word on how sure a top list is (see rules.certainty)."""
+    tr = translator(lang)
+    if level == "clear":
+        return tr("How sure is this list? Fairly sure: the first {n} jobs are clearly ahead of the rest. "
+                  "Jobs marked = are too close to tell apart.").format(n=firm)
+    if level == "partly" and firm == 1:
+        return tr("How sure is this list? Partly: the first job is clearly ahead; the others are close "
+                  "together and could swap places if you took the quiz again.")
+    if level == "partly":
+        return tr("How sure is this list? Partly: the first {n} jobs are clearly ahead; the others are close "
+                  "together and could swap places if you took the quiz again.").format(n=firm)
+    return tr("How sure is this list? Not very: these jobs are close together, and many of them could "
+              "change if you took the quiz again. See them as ideas to explore.")
+
+
+def not_recommended_text(why: str, lang: str) -> str:
+    """Why an occupation is left out of the match lists (it can still be looked up)."""
+    tr = translator(lang)
+    texts = {
+        "elected_office": tr("This is an elected office, not a job you train for, so it is never in your match list. "
+                             "People get there through politics and voluntary work, often next to another job."),
+        "us_only": tr("This job is found mainly in the United States, so it is not in your match list."),
+        "not_in_country": tr("This job hardly exists in the country you chose, so it is not in your match list there."),
+        "not_a_career_start": tr("People reach this job after many years in other work, not by training for it, "
+                                 "so it is not in your match list."),
+    }
+    return texts.get(why, why)
+
+
 def confidence_text(confidence: str, lang: str) -> str:
     tr = translator(lang)
     return {

@@ -187,3 +187,34 @@ def answer_reason(value: Any, job: float, high_point: str, t: str, cfg: dict[str
     if value <= 2 and job <= cfg["low_occupation"]:
         return "dislike"
     return None
+
+
+# ---------------------------------------------------------------- how results are shown
+
+
+def places(scores: list[float], first: int, tie_points: float) -> list[int]:
+    """The place shown for each of ``scores`` (best first, the first at place ``first``): a
+    score within ``tie_points`` of the first of its group shares that one's place."""
+    out: list[int] = []
+    start = None
+    for k, score in enumerate(scores):
+        if start is None or scores[start] - score >= tie_points:
+            start = k
+        out.append(first + start)
+    return out
+
+
+CERTAINTY_NAMES = ("open", "partly", "clear")
+
+
+def certainty(scores: list[float], confidence: str, cfg: dict[str, Any]) -> tuple[str, int]:
+    """How sure a top list is, in a word, and how many of it are clearly ahead (at least
+    ``firm_points`` above the last one shown). A profile of low or no confidence is never
+    called more than partly sure."""
+    if not scores:
+        return "open", 0
+    firm = sum(1 for s in scores if s - scores[-1] >= cfg["firm_points"])
+    level = "clear" if firm >= cfg["firm_for_clear"] else ("partly" if firm else "open")
+    if confidence in ("low", "none") and level == "clear":
+        level = "partly"
+    return level, firm
