@@ -113,6 +113,7 @@ def reason_text(reason: "Reason", lang: str, bank: QuestionBank, country: str | 
     if reason.kind == "answer":
         q = bank.questions.get(d["question"])
         text = q.text.get(lang, q.text["en"]) if q else d["question"]
+        text = text[:1].lower() + text[1:]  # an activity inside a sentence: "… like to "repair a bicycle""
         if d.get("kind") == "dislike":
             return tr("You said you would rather not \"{question}\". In this job you will not have to do much of that.").format(question=text)
         return tr("You said you would like to \"{question}\". This job has a lot of that kind of work.").format(question=text)
