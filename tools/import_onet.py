@@ -207,7 +207,7 @@ def build_codes(code: str, src: dict) -> dict:
 
 
 ORDER = ["id", "onet", "titles", "alt_titles", "codes", "figures", "summary", "tasks",
-         "workplaces", "key_traits", "next_steps", "paths", "notes"]
+         "workplaces", "key_traits", "next_steps", "paths", "review", "notes"]
 
 
 def ordered(profile: dict) -> dict:

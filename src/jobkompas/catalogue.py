@@ -24,7 +24,7 @@ from .yamlio import load_yaml_file
 STEP_KINDS = ("school", "apprenticeship", "certificate", "higher", "work", "course")
 FREE_STEP_KINDS = ("work", "course")  # in an occupation file; other kinds name a register entry
 REVIEW = {"text": ("written", "checked"), "paths": ("template", "written", "checked")}
-_STRICT_FREE_STEPS = False  # on once every written path names register entries
+_STRICT_FREE_STEPS = True
 LOWEST_LEVEL = 2  # a path with no required programme: compulsory school and what follows on the job
 TEMPLATE_FILE = "_path-templates.yaml"
 ONET_CODE = re.compile(r"^\d{2}-\d{4}\.\d{2}$")
@@ -240,14 +240,14 @@ def written_level(steps: list[Step], typical: int) -> int:
 
 
 def step_text(name: dict[str, str], subject: dict[str, str] | None, note: dict[str, str] | None) -> dict[str, str]:
-    """What a programme step shows: the register name, '– subject' and '(note)'."""
+    """What a programme step shows: the register name, ': subject' and ' – note'."""
     out = {}
     for lang in LANGUAGES:
         text = name[lang]
         if subject:
-            text += f" – {subject[lang]}"
+            text += f": {subject[lang]}"
         if note:
-            text += f" ({note[lang]})"
+            text += f" – {note[lang]}"
         out[lang] = text
     return out
 
@@ -268,7 +268,8 @@ def _step_texts(c: Checker, raw: dict, key: str, what: str) -> dict[str, str] | 
 
 
 def _programme_step(c: Checker, raw: dict, what: str, country: str, register: Register,
-                    earlier: list[str]) -> Step | None:
+                    earlier: list[str] | None) -> Step | None:
+    """One ``programme:`` step; ``earlier`` are the ids before it (None: do not check ``after``)."""
     from .programmes import PREFIX
 
     pid = raw.get("programme")
@@ -309,7 +310,7 @@ def _programme_step(c: Checker, raw: dict, what: str, country: str, register: Re
             c.add(raw, "years", f"{what}: 'years' ({years}) disagrees with the register ({programme.years:g} "
                   f"for {pid}); leave it out or correct the register")
             ok = False
-    if not programme.satisfied_by(earlier):
+    if earlier is not None and not programme.satisfied_by(earlier):
         c.add(raw, "programme", f"{what}: {pid} comes after {' or '.join(programme.after)}, "
               "which must appear earlier in the path")
         ok = False
@@ -328,12 +329,16 @@ def _parse_steps(c: Checker, node: Any, where: str, country: str | None = None,
         return None
     steps: list[Step] = []
     earlier: list[str] = []
+    broken = False
     for i, raw in enumerate(node):
         if not isinstance(raw, dict):
             c.add(node, None, f"{where} step {i + 1} must be a mapping")
             continue
         if register is not None and country is not None and "programme" in raw:
-            step = _programme_step(c, raw, f"{where} step {i + 1}", country, register, earlier)
+            before = len(c.problems)
+            step = _programme_step(c, raw, f"{where} step {i + 1}", country, register,
+                                   earlier if not broken else None)
+            broken = broken or len(c.problems) > before  # later prerequisites would only echo it
             if isinstance(raw.get("programme"), str):
                 earlier.append(raw["programme"])
             if step is not None:
@@ -551,7 +556,8 @@ def _parse_review(c: Checker, data: dict, *, has_summary: bool, template: str | 
             out[key] = value
     if node.get("text") in REVIEW["text"] and not has_summary:
         c.add(node, "text", f"review.text is {node['text']!r} but the file has no summary")
-    if node.get("paths") in ("written", "checked") and not set(written) >= set(COUNTRIES):
+    if node.get("paths") in ("written", "checked") and template is not None and not set(written) >= set(COUNTRIES):
+        # (without a template, the missing countries are already a problem of their own)
         missing = ", ".join(k for k in COUNTRIES if k not in written)
         c.add(node, "paths", f"review.paths is {node['paths']!r} but paths are not written for: {missing}")
     if node.get("paths") == "template" and template is None:
