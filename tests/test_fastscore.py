@@ -355,3 +355,28 @@ def test_jsonl_slices_on_separate_processes_write_what_one_process_writes(bank, 
     assert sliced.exit_code == single.exit_code == 6
     assert sliced.stdout == single.stdout and sliced.stderr == single.stderr
     assert sliced.stdout.count("\n") > 200 and "not UTF-8" in sliced.stderr
+
+
+def test_a_changed_rule_reaches_the_batch_scorer_too(bank, catalogue, tmp_path, monkeypatch):
+    """The batch product is built from the rules themselves: change one (here the interest
+    fit, still affine) and the fast path ranks as the one-respondent path does."""
+    from jobkompas import rules
+
+    header, rows = random_rows(bank, 60, seed=21)
+    path = tmp_path / "class.csv"
+    path.write_bytes(to_csv(header, rows))
+    before = fast_output(path, bank, catalogue)
+    monkeypatch.setattr(rules, "interest_fit", lambda dot: 0.2 + 0.3 * dot)
+    after = fast_output(path, bank, catalogue)
+    assert after == careful_output(path, bank, catalogue) and after != before
+
+
+def test_a_rule_the_product_cannot_fold_is_refused(bank, catalogue, tmp_path, monkeypatch):
+    from jobkompas import rules
+
+    header, rows = random_rows(bank, 20, seed=22)
+    path = tmp_path / "class.csv"
+    path.write_bytes(to_csv(header, rows))
+    monkeypatch.setattr(rules, "interest_fit", lambda dot: ((1 + dot) / 2) ** 2)
+    with pytest.raises(ValueError, match="no longer affine"):
+        fast_output(path, bank, catalogue)

@@ -3,6 +3,11 @@
 Only the batch CSV output uses this (it needs no reason texts); tests check that it ranks
 and rounds exactly as the one-respondent path does.
 
+Every rule is :mod:`rules`' own: the flags and confidence are its functions applied to whole
+columns, the exact re-scoring calls its match score on arrays, and the matrix below is built
+from coefficients read off its rules (which must stay affine for that; a rule that does not
+is refused, not approximated).
+
 Speed comes from folding the whole match score into one matrix product. For a respondent
 whose trait answers cover every trait, each occupation's score is linear in a short
 feature vector: the unit RIASEC profile, a constant and the unit trait profile. The
@@ -99,8 +104,6 @@ class FastScorer:
         self.edu = np.array(edu)
         cfg = config()
         self.flag_cfg = cfg["flags"]
-        w = cfg["weights"]
-        self.wi, self.wt, self.we = w["interest"], w["traits"], w["education"]
         self.U = np.array(cols.interest_unit, dtype=np.float64)  # (m, 6)
         self.Z = np.array([[z.get(t, 0.0) for t in TRAITS] for z in cols.trait_shape], dtype=np.float64)
         self.Z2 = self.Z ** 2
@@ -129,15 +132,20 @@ class FastScorer:
         block maxima take it in, one elementwise max per slice.
         """
         present_t = self.has_z if traits else np.zeros(self.m, dtype=bool)
-        denominator = self.wi + self.wt * present_t + (self.we if education is not None else 0.0)
-        scale = 100.0 / denominator
+        has_edu = education is not None
+        weights = config()["weights"]
+        # the rules themselves, read off as coefficients (each must be affine to fold)
+        ia, ib = _affine(rules.interest_fit)
+        ta, tb = _affine(lambda x: rules.trait_fit(x, 1.0))
+        with_t, without_t = _score_coefficients(True, has_edu, weights), _score_coefficients(False, has_edu, weights)
+        k0, ki, kt, ke = (np.where(present_t, a, b) for a, b in zip(with_t, without_t))
         z_unit = np.divide(self.Z, self.z_norm[:, None], out=np.zeros_like(self.Z), where=self.has_z[:, None])
-        constant = self.wi / 2 + present_t * (self.wt / 2)
-        if education is not None:
-            constant = constant + self.edu[country, education] * self.we
+        constant = k0 + ki * ia + kt * ta
+        if has_edu:
+            constant = constant + ke * self.edu[country, education]
         constant = np.where(self.left_out[country], LEFT_OUT, constant)
-        rows = [self.U.T * (self.wi / 2), constant[None, :], (z_unit * present_t[:, None]).T * (self.wt / 2)]
-        matrix = np.concatenate(rows, axis=0) * scale[None, :]
+        rows = [self.U.T * (ki * ib)[None, :], constant[None, :], z_unit.T * (kt * tb)[None, :]]
+        matrix = np.concatenate(rows, axis=0)
         padded = np.zeros((matrix.shape[0], self.width))
         padded[:, :self.m] = matrix
         slices = [np.ascontiguousarray(padded[:, k * self.blocks:(k + 1) * self.blocks], dtype=np.float32)
@@ -240,6 +248,28 @@ class FastScorer:
         total = np.where(self.left_out[country], -np.inf, total)
         order = np.lexsort((np.broadcast_to(self.id_rank, total.shape), -total))[:, :self.top]
         return order, np.take_along_axis(total, order, axis=1)
+
+
+def _affine(rule) -> tuple[float, float]:
+    """A one-argument rule as (value at 0, slope). The matrix product can only fold rules of
+    that form; one that is not (a changed rule) is refused rather than ranked differently."""
+    at0, slope = rule(0.0), rule(1.0) - rule(0.0)
+    if abs(rule(0.37) - (at0 + 0.37 * slope)) > 1e-12:
+        raise ValueError("a scoring rule is no longer affine: the batch product cannot fold it")
+    return at0, slope
+
+
+def _score_coefficients(has_trait: bool, has_education: bool, weights: dict) -> tuple[float, float, float, float]:
+    """:func:`rules.match_score` for the parts present, as k0 + ki·interest + kt·traits +
+    ke·education, read off the rule itself (and checked at another point)."""
+    def score(i: float, t: float, e: float) -> float:
+        return rules.match_score(i, t, has_trait, e, has_education, weights)
+
+    k0 = score(0.0, 0.0, 0.0)
+    ki, kt, ke = score(1.0, 0.0, 0.0) - k0, score(0.0, 1.0, 0.0) - k0, score(0.0, 0.0, 1.0) - k0
+    if abs(score(0.3, 0.6, 0.9) - (k0 + 0.3 * ki + 0.6 * kt + 0.9 * ke)) > 1e-9:
+        raise ValueError("the match score rule is no longer a weighted sum: the batch product cannot fold it")
+    return k0, ki, kt, ke
 
 
 def _as_slice(positions: np.ndarray) -> slice | np.ndarray:
