@@ -225,7 +225,7 @@ class Result:
             },
             "max_isced": self.max_isced,
             "certainty": ({"level": self.certainty[0], "clearly_ahead": self.certainty[1],
-                           "text": self.certainty_text()} if self.matches else None),
+                           "text": self.certainty_text()} if self.matches and self.matches[0].rank == 1 else None),
             "matches": [self._match_dict(m) for m in self.matches],
         }
 
