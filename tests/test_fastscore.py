@@ -70,11 +70,11 @@ def to_csv(header, rows, lineterminator="\n", quote_all=False):
     return out.getvalue().encode("utf-8")
 
 
-def fast_output(path, bank, catalogue, top=10):
+def fast_output(path, bank, catalogue, top=10, country=None):
     """What `jobkompas batch` writes, and the errors it reports."""
     out, errors = [], []
     with ClassFile(path, bank) as source:
-        scorer = FastScorer(source.layout, bank, catalogue, top)
+        scorer = FastScorer(source.layout, bank, catalogue, top, country)
         writer = ResultWriter(catalogue.columns.ids, top, RIASEC, CONFIDENCE_NAMES, FLAG_NAMES)
         out.append(writer.header())
         for rows in source.rows():
@@ -138,16 +138,19 @@ def test_a_level_of_another_country_is_rejected_on_the_fast_path_too(bank, catal
     assert not any(":53:" in e for e in fast_errors)
 
 
-def test_country_and_language_flags_do_not_change_csv_rows(bank, catalogue, tmp_path):
-    """They change only reasons and education paths, which CSV rows do not carry: so
-    `batch --country/--lang` takes the fast path, and gives what one-by-one scoring gives."""
+def test_the_country_flag_ranks_as_one_by_one_scoring_does(bank, catalogue, tmp_path):
+    """The country decides the education level of each job (its path there) and which jobs
+    are recommended at all: `batch --country` gives what one-by-one scoring gives, and the
+    language changes nothing in CSV rows."""
     header, rows = random_rows(bank, 120, seed=9)
     path = tmp_path / "class.csv"
     path.write_bytes(to_csv(header, rows))
-    fast, fast_errors = fast_output(path, bank, catalogue)
+    outputs = {}
     for country, language in (("denmark", "da"), ("norway", "nb"), ("other", "en")):
-        slow, slow_errors = careful_output(path, bank, catalogue, country=country, language=language)
-        assert (fast, fast_errors) == (slow, slow_errors)
+        fast = fast_output(path, bank, catalogue, country=country)
+        assert fast == careful_output(path, bank, catalogue, country=country, language=language)
+        outputs[country] = fast
+    assert outputs["norway"] != outputs["other"]  # e.g. casino jobs are left out in Norway only
 
 
 def test_many_chunks_and_a_late_quote(bank, catalogue, tmp_path, monkeypatch):
@@ -352,3 +355,28 @@ def test_jsonl_slices_on_separate_processes_write_what_one_process_writes(bank, 
     assert sliced.exit_code == single.exit_code == 6
     assert sliced.stdout == single.stdout and sliced.stderr == single.stderr
     assert sliced.stdout.count("\n") > 200 and "not UTF-8" in sliced.stderr
+
+
+def test_a_changed_rule_reaches_the_batch_scorer_too(bank, catalogue, tmp_path, monkeypatch):
+    """The batch product is built from the rules themselves: change one (here the interest
+    fit, still affine) and the fast path ranks as the one-respondent path does."""
+    from jobkompas import rules
+
+    header, rows = random_rows(bank, 60, seed=21)
+    path = tmp_path / "class.csv"
+    path.write_bytes(to_csv(header, rows))
+    before = fast_output(path, bank, catalogue)
+    monkeypatch.setattr(rules, "interest_fit", lambda dot: 0.2 + 0.3 * dot)
+    after = fast_output(path, bank, catalogue)
+    assert after == careful_output(path, bank, catalogue) and after != before
+
+
+def test_a_rule_the_product_cannot_fold_is_refused(bank, catalogue, tmp_path, monkeypatch):
+    from jobkompas import rules
+
+    header, rows = random_rows(bank, 20, seed=22)
+    path = tmp_path / "class.csv"
+    path.write_bytes(to_csv(header, rows))
+    monkeypatch.setattr(rules, "interest_fit", lambda dot: ((1 + dot) / 2) ** 2)
+    with pytest.raises(ValueError, match="no longer affine"):
+        fast_output(path, bank, catalogue)

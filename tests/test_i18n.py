@@ -73,15 +73,16 @@ def test_the_path_heading_names_the_country_in_the_chosen_language(capsys, lang,
     assert heading in capsys.readouterr().out
 
 
-def test_points_in_the_reasons_use_the_decimal_comma(bank, catalogue):
+def test_answer_reasons_are_plain_words_in_norwegian(bank, catalogue):
     from conftest import pattern_answers
 
     values = pattern_answers(bank, {"A": 5, "S": 4}, default=1)
     for k, q in enumerate(q for q in bank.by_block("interest") if q.dimension in "RC"):
         values[q.id] = 1 if k % 2 else 3
     result = api.score(api.new_answers(values, language="nb", bank=bank), bank=bank, catalogue=catalogue)
-    points = [t for m in result.matches for t in m.reasons if "poeng" in t]
-    assert points and all(re.search(r"\d,\d poeng", t) for t in points)
+    answers = [t for m in result.matches for r, t in zip(m.match.reasons, m.reasons) if r.kind == "answer"]
+    assert answers and not [t for t in answers if "poeng" in t or re.search(r"\d", t)]
+    assert all(t.startswith("Du sa") for t in answers)
 
 
 @pytest.mark.parametrize("lang, heading", [("nb", "Kilder (tall, koder og navn"), ("da", "Kilder (tal, koder og navne")])

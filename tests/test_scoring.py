@@ -4,6 +4,7 @@ from conftest import pattern_answers
 
 from jobkompas import api
 from jobkompas.questions import RIASEC
+from jobkompas.scoring import config
 
 
 def test_realistic_lover_gets_code_starting_with_r_and_hands_on_matches(bank, catalogue):
@@ -178,17 +179,25 @@ def test_best_ranked_gives_the_head_of_the_full_ranking_with_exact_totals():
         head, count = best_ranked(profile, columns, 15, max_isced=None)
         assert [(s, i) for s, i, _ in head] == [(s, i) for s, i, _ in full[:15]] and count == len(full)
         capped, capped_count = best_ranked(profile, columns, 5, max_isced=4)
-        assert capped_count < count and all(columns.isced[i] <= 4 for _, i, _ in capped)
+        assert capped_count < count and all(columns.levels["other"][i] <= 4 for _, i, _ in capped)
 
 
 def test_a_dislike_that_helps_a_match_is_told_as_a_dislike(bank, catalogue):
-    """Leaving out a 'strongly dislike' for a type the job has little of lowers the match, so
-    the answer is named; it must not read as if disliking raised the match."""
+    """A dislike is named only as "you will not have to do much of that", only where the job
+    has little of that type, and never with points."""
     values = pattern_answers(bank, {"A": 5, "S": 4}, default=1)
     for k, q in enumerate(q for q in bank.by_block("interest") if q.dimension in "RC"):
         values[q.id] = 1 if k % 2 else 3  # strongly dislike half the R and C items
     result = api.score(api.new_answers(values, bank=bank), bank=bank, catalogue=catalogue)
+    low = config()["reasons"]["low_occupation"]
+    dislikes = []
+    for m in result.matches:
+        for reason, text in zip(m.match.reasons, m.reasons):
+            if reason.kind == "answer" and reason.data["kind"] == "dislike":
+                q = bank.questions[reason.data["question"]]
+                assert dict(zip("RIASEC", m.occupation.interests))[q.dimension] <= low
+                assert text.endswith("In this job you will not have to do much of that.")
+                dislikes.append(text)
+    assert dislikes
     texts = [t for m in result.matches for t in m.reasons]
-    dislikes = [t for t in texts if t.startswith('You answered "strongly dislike" to "')]
-    assert dislikes and all("this job has little of that" in t for t in dislikes)
-    assert not [t for t in texts if "(strongly dislike) raised this match" in t]
+    assert not [t for t in texts if "point" in t or "neutral" in t]

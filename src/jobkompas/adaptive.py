@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from . import rules
 from .questions import RIASEC, UNSURE, Question, QuestionBank
 
 PRIOR_SD = 1.0
@@ -112,13 +113,16 @@ def whole_bank_prediction(tallies: list[_TypeTally]) -> tuple[list[float], list[
 
 
 class _Ranker:
-    """Top-10 sets for many profiles at once (interest shape only, as it drives the ranking)."""
+    """Top-10 sets for many profiles at once (interest shape only, as it drives the ranking),
+    over the occupations recommended in the student's country."""
 
-    def __init__(self, catalogue) -> None:
+    def __init__(self, catalogue, country: str | None = None) -> None:
         import numpy as np
 
         self.np = np
-        self.U = np.array(catalogue.columns.interest_unit)
+        columns = catalogue.columns
+        keep = [not out for out in columns.left_out[columns.country(country)]]
+        self.U = np.array(columns.interest_unit)[np.array(keep, dtype=bool)]
 
     def fits(self, profiles):
         np = self.np
@@ -126,7 +130,7 @@ class _Ranker:
         centred = P - P.mean(axis=1, keepdims=True)
         norm = np.linalg.norm(centred, axis=1, keepdims=True)
         unit = np.divide(centred, norm, out=np.zeros_like(centred), where=norm > 1e-9)
-        return unit @ self.U.T
+        return rules.interest_fit(unit @ self.U.T)
 
     def top_mask(self, profiles):
         """Boolean (profiles, occupations): in that profile's top 10."""
@@ -153,7 +157,7 @@ class _Ranker:
         if norm < 1e-9:
             return [float(x) for x in var - np.asarray(after)]
         p = c / norm
-        fit = self.U @ p
+        fit = self.U @ p  # the correlation: interest fit is (1 + it) / 2, and only differences count here
         order = np.argsort(-fit)
         a, b = order[:TOP], order[TOP:2 * TOP]
         grad = (self.U - np.outer(fit, p)) / norm  # d fit_j / d s_t, (occupations, 6)
@@ -165,13 +169,14 @@ class _Ranker:
         return [float(x) for x in (weight[:, :, None] * g ** 2 * reduction).sum(axis=(0, 1))]
 
 
-_rankers: dict[int, _Ranker] = {}
+_rankers: dict[tuple[int, str | None], _Ranker] = {}
 
 
-def _ranker(catalogue) -> _Ranker:
-    key = id(catalogue)
+def _ranker(catalogue, values: Mapping[str, Any] | None = None) -> _Ranker:
+    country = (values or {}).get("EDU-country")
+    key = (id(catalogue), country)
     if key not in _rankers:
-        _rankers[key] = _Ranker(catalogue)
+        _rankers[key] = _Ranker(catalogue, country)
     return _rankers[key]
 
 
@@ -190,7 +195,7 @@ def assess(values: Mapping[str, Any], bank: QuestionBank, catalogue) -> Adaptive
     asked = _asked_interest(values, bank)
     if asked < START_ITEMS:
         return AdaptiveState(asked, None, False)
-    stability = expected_overlap(tallies, _ranker(catalogue), asked)
+    stability = expected_overlap(tallies, _ranker(catalogue, values), asked)
     threshold = STOP_CHECKS.get(asked)
     settled = threshold is not None and stability >= threshold
     return AdaptiveState(asked, stability, settled or asked >= MAX_ITEMS)
@@ -221,7 +226,7 @@ def next_interest_item(values: Mapping[str, Any], bank: QuestionBank, catalogue)
                 return unasked[t][0]
     if asked in STOP_CHECKS and assess(values, bank, catalogue).done:
         return None
-    value = item_values(_tallies(values, bank), _ranker(catalogue))
+    value = item_values(_tallies(values, bank), _ranker(catalogue, values))
     candidates = [k for k, t in enumerate(RIASEC) if unasked[t]]
     best = max(candidates, key=lambda k: (value[k], -k))
     return unasked[RIASEC[best]][0]

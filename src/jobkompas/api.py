@@ -133,13 +133,24 @@ class MatchView:
     """A match with everything needed to show it: occupation, score, reasons, path."""
 
     def __init__(self, rank: int, occupation: Occupation, match: Match, reasons: list[str],
-                 path: list[Step], outline: bool = False) -> None:
+                 path: list[Step], place: int | None = None, outline: bool = False) -> None:
         self.rank = rank
         self.occupation = occupation
         self.match = match
         self.reasons = reasons
         self.path = path
+        self.place = rank if place is None else place  # shared with near-ties (see rules.places)
         self.outline = outline  # the path is a general outline built from a template, not written
+
+    @property
+    def tied(self) -> bool:
+        """Too close to the match before it to tell apart: shown with the same place."""
+        return self.place != self.rank
+
+    @property
+    def label(self) -> str:
+        """The place as shown: '4', or '=4' for a near-tie with place 4."""
+        return f"={self.place}" if self.tied else str(self.place)
 
     @property
     def score(self) -> float:
@@ -151,7 +162,7 @@ class Result:
 
     def __init__(self, answers: AnswerSet, profile: Profile, matches: list[MatchView], ranked: int,
                  language: str, country: str, bank: QuestionBank, catalogue: Catalogue,
-                 meta: dict[str, Any] | None = None) -> None:
+                 meta: dict[str, Any] | None = None, max_isced: int | None = None) -> None:
         self.answers = answers
         self.profile = profile
         self.matches = matches
@@ -161,6 +172,22 @@ class Result:
         self.bank = bank
         self.catalogue = catalogue
         self.meta = meta  # for reports: name, group, date, counsellor notes
+        self.max_isced = max_isced  # the level filter these matches were chosen with, if any
+
+    @property
+    def certainty(self) -> tuple[str, int]:
+        """How sure the list shown is ("clear", "partly" or "open") and how many of it are
+        clearly ahead of the last one (:func:`rules.certainty`)."""
+        from .rules import certainty
+        from .scoring import config
+
+        return certainty([m.score for m in self.matches], self.profile.confidence, config()["display"])
+
+    def certainty_text(self) -> str:
+        from .explain import certainty_text
+
+        level, firm = self.certainty
+        return certainty_text(level, firm, self.language)
 
     @property
     def flags(self) -> list[str]:
@@ -196,6 +223,9 @@ class Result:
                     "route": p.education.route,
                 },
             },
+            "max_isced": self.max_isced,
+            "certainty": ({"level": self.certainty[0], "clearly_ahead": self.certainty[1],
+                           "text": self.certainty_text()} if self.matches and self.matches[0].rank == 1 else None),
             "matches": [self._match_dict(m) for m in self.matches],
         }
 
@@ -205,6 +235,8 @@ class Result:
         occ, c = m.occupation, m.match.components
         return {
             "rank": m.rank,
+            "place": m.place,
+            "tied": m.tied,
             "id": occ.id,
             "titles": occ.titles,
             "codes": {k: v for k, v in occ.codes.items()},
@@ -231,18 +263,20 @@ def score(answers: AnswerSet, *, top: int = 10, offset: int = 0, country: str | 
     answers (no variation) no matches are returned, by design.
     """
     from .explain import reason_text
-    from .scoring import build_profile, top_matches
+    from .rules import places
+    from .scoring import build_profile, config, top_matches
 
     bank = bank or load_bank()
     catalogue = catalogue or load_catalogue()
     lang = language or answers.language
     profile = build_profile(answers.values, bank)
     country = country or answers.country or "other"
-    matches, ranked = top_matches(profile, answers.values, bank, catalogue, top,
+    matches, ranked = top_matches(profile, answers.values, bank, catalogue, top, country=country,
                                   max_isced=max_isced, offset=offset)
     views = []
-    for i, m in enumerate(matches, start=offset + 1):
+    shown = places([m.score for m in matches], offset + 1, config()["display"]["tie_points"])
+    for i, (m, place) in enumerate(zip(matches, shown), start=offset + 1):
         occ = catalogue.occupations[m.id]
         views.append(MatchView(i, occ, m, [reason_text(r, lang, bank, country) for r in m.reasons],
-                               catalogue.path(occ, country), catalogue.path_is_outline(occ, country)))
-    return Result(answers, profile, views, ranked, lang, country, bank, catalogue)
+                               catalogue.path(occ, country), place, catalogue.path_is_outline(occ, country)))
+    return Result(answers, profile, views, ranked, lang, country, bank, catalogue, max_isced=max_isced)

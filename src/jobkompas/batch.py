@@ -49,8 +49,8 @@ def _report(error: InputError, strict: bool) -> None:
 def run_batch(file: str, *, fmt: str, top: int, lang: str | None, country: str | None,
               strict: bool, out: Path | None) -> int:
     """Score every row; return the number of rows that failed (reported on stderr)."""
-    if fmt == "csv":  # the country and language change only reasons and paths, not in CSV rows
-        return _run_fast_csv(file, top=top, strict=strict, out=out)
+    if fmt == "csv":  # the language changes only reasons and paths, not in CSV rows
+        return _run_fast_csv(file, top=top, country=country, strict=strict, out=out)
     return _run_jsonl(file, top=top, lang=lang, country=country, strict=strict, out=out)
 
 
@@ -99,7 +99,7 @@ def _run_jsonl(file: str, *, top: int, lang: str | None, country: str | None, st
     return failed
 
 
-def _run_fast_csv(file: str, *, top: int, strict: bool, out: Path | None) -> int:
+def _run_fast_csv(file: str, *, top: int, country: str | None, strict: bool, out: Path | None) -> int:
     """CSV out at numpy speed (see :mod:`batchcsv` and :mod:`fastscore`): a large plain file
     in slices on several processes (:mod:`batchsplit`), anything else on worker threads."""
     from .batchcsv import ClassFile, ResultWriter
@@ -110,7 +110,7 @@ def _run_fast_csv(file: str, *, top: int, strict: bool, out: Path | None) -> int
     bank = api.load_bank()
     catalogue = api.load_catalogue()
     with ClassFile(file, bank) as source, _output(out, binary=True) as target:
-        scorer = FastScorer(source.layout, bank, catalogue, top)
+        scorer = FastScorer(source.layout, bank, catalogue, top, country)
         writer = ResultWriter(catalogue.columns.ids, top, RIASEC, CONFIDENCE_NAMES, FLAG_NAMES)
         target.write(writer.header())
         slices = None if strict else source.plain_slices(process_count())

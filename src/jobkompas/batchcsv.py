@@ -614,7 +614,8 @@ class ResultWriter:
         index = np.empty((n, 11 + 2 * top), dtype=np.int64)
         index[:, 0] = len(self.cells) + np.arange(n)  # the ids, appended to the table below
         code = ranked.code
-        index[:, 1] = self.code_at + code[:, 0] * 36 + code[:, 1] * 6 + code[:, 2]
+        # no variation in the answers: no code (its letters would only be R-I-A-S-E-C order)
+        index[:, 1] = np.where(ranked.flags & 1, self.empty_at, self.code_at + code[:, 0] * 36 + code[:, 1] * 6 + code[:, 2])
         index[:, 2:8] = self.score_at + np.clip(ranked.tenths, 0, 1000)
         index[:, 8] = self.confidence_at + ranked.confidence.astype(np.int64)
         index[:, 9] = self.flags_at + ranked.flags.astype(np.int64)

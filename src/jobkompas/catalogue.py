@@ -29,7 +29,10 @@ LOWEST_LEVEL = 2  # a path with no required programme: compulsory school and wha
 TEMPLATE_FILE = "_path-templates.yaml"
 ONET_CODE = re.compile(r"^\d{2}-\d{4}\.\d{2}$")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
+# why an occupation is left out of recommendations (it stays browsable)
+NOT_RECOMMENDED_WHY = ("elected_office", "us_only", "not_in_country", "not_a_career_start")
+ESTIMATED_PREFIX = "estimated from "
 
 
 TYPE_CHECKING = False  # typing is left to type checkers: importing the API alone does not load it
@@ -44,8 +47,8 @@ Step = namedtuple("Step", "kind years text programme isced optional note subject
                   defaults=(None, None, False, None, None, None))
 
 
-DETAIL_FIELDS = ("codes", "work_styles", "related", "source", "alt_titles", "summary", "tasks",
-                 "workplaces", "key_traits", "next_steps", "explicit_paths")
+DETAIL_FIELDS = ("codes", "work_styles", "work_styles_source", "related", "source", "alt_titles", "summary",
+                 "tasks", "workplaces", "key_traits", "next_steps", "explicit_paths")
 
 
 class Occupation:
@@ -55,7 +58,8 @@ class Occupation:
 
     def __init__(self, id: str, onet: str, titles: dict[str, str], interests: tuple[float, ...],
                  high_point: str, job_zone: int | None, isced: int, template: str | None,
-                 *, curated: bool, details: dict[str, Any] | None = None,
+                 *, curated: bool, not_recommended: tuple[str, tuple[str, ...]] | None = None,
+                 details: dict[str, Any] | None = None,
                  details_blob: bytes | None = None, path_levels: dict[str, int] | None = None,
                  written: tuple[str, ...] = (), review: dict[str, str] | None = None) -> None:
         self.id = id
@@ -67,6 +71,8 @@ class Occupation:
         self.isced = isced
         self.template = template
         self.curated = curated  # has hand-written text in all three languages
+        # (why, countries): not a training goal there (elected offices, jobs that barely exist)
+        self.not_recommended = not_recommended
         self.path_levels = path_levels or {}  # country -> level of the path shown (see Catalogue.path_level)
         self.written = written  # countries whose path is written in the file (the rest: template-built)
         self.review = review or {}  # {"text": written|checked|None, "paths": template|written|checked}
@@ -82,6 +88,8 @@ class Occupation:
 
     codes = property(lambda self: self._get("codes") or {})
     work_styles = property(lambda self: self._get("work_styles") or {})
+    # "" for O*NET's own figures; "estimated from a, b, c" where O*NET has none
+    work_styles_source = property(lambda self: self._get("work_styles_source") or "")
     related = property(lambda self: self._get("related") or [])
     source = property(lambda self: self._get("source") or "")
     alt_titles = property(lambda self: self._get("alt_titles") or {})
@@ -109,6 +117,15 @@ class Occupation:
 
     def title(self, lang: str) -> str:
         return self.titles.get(lang) or self.titles["en"]
+
+    def left_out_in(self, country: str) -> bool:
+        """True where this occupation is not recommended (it can still be looked up)."""
+        return self.not_recommended is not None and country in self.not_recommended[1]
+
+    @property
+    def estimated_figures(self) -> bool:
+        """Work styles estimated from other occupations, or none at all."""
+        return not self.work_styles or bool(self.work_styles_source)
 
 
 class PathTemplates:
@@ -201,7 +218,7 @@ class Catalogue:
         plain = getattr(self, "_columns_plain", None)
         if plain is not None:
             return CatalogueColumns.from_plain(plain)
-        return CatalogueColumns.build(list(self.occupations.values()))
+        return CatalogueColumns.build(self)
 
 
 def _level_of(occ: Occupation, country: str, templates: PathTemplates) -> int:
@@ -417,6 +434,14 @@ def parse_occupation(path: Path, data: Any, template_fields: set[str],
     if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
         c.add(figures, "related", "figures.related must be a list of occupation ids")
         related = []
+    styles_source = figures.get("work_styles_source", "")
+    if "work_styles_source" in figures and not (
+            isinstance(styles_source, str) and styles_source.startswith(ESTIMATED_PREFIX)
+            and _estimated_ids(styles_source) and work_styles):
+        c.add(figures, "work_styles_source",
+              "figures.work_styles_source must be 'estimated from <ids>' next to the estimated work_styles")
+        styles_source = ""
+    not_recommended = _parse_not_recommended(c, data)
 
     paths_node = c.mapping(data, "paths", "paths") or {}
     template = paths_node.get("template")
@@ -467,14 +492,46 @@ def parse_occupation(path: Path, data: Any, template_fields: set[str],
         return None, c.problems
     occ = Occupation(
         occ_id, onet, titles, tuple(interests), high_point, job_zone, isced, template,
-        curated=summary is not None, written=tuple(k for k in COUNTRIES if k in explicit), review=review,
-        details={"codes": dict(codes), "work_styles": work_styles, "related": list(related),
+        curated=summary is not None, not_recommended=not_recommended,
+        written=tuple(k for k in COUNTRIES if k in explicit), review=review,
+        details={"codes": dict(codes), "work_styles": work_styles, "work_styles_source": styles_source,
+                 "related": list(related),
                  "source": str(path), "explicit_paths": explicit, "alt_titles": alt,
                  "summary": summary, "tasks": tasks, "workplaces": workplaces,
                  "key_traits": [t for t in key_traits if t in TRAIT_WORK_STYLES],
                  "next_steps": list(next_steps)},
     )
     return occ, []
+
+
+def _estimated_ids(source: str) -> list[str]:
+    """The occupation ids in 'estimated from a, b, c'."""
+    return [part.strip() for part in source[len(ESTIMATED_PREFIX):].split(",") if part.strip()]
+
+
+def _parse_not_recommended(c: Checker, data: dict) -> tuple[str, tuple[str, ...]] | None:
+    """``not_recommended: {why: <reason>, countries: [...]}``; no countries = everywhere."""
+    if "not_recommended" not in data:
+        return None
+    node = data["not_recommended"]
+    if not isinstance(node, dict):
+        c.add(data, "not_recommended", "not_recommended must be a mapping with 'why' and optional 'countries'")
+        return None
+    problems = len(c.problems)
+    why = node.get("why")
+    if why not in NOT_RECOMMENDED_WHY:
+        c.add(node, "why" if "why" in node else None,
+              f"not_recommended.why must be one of {', '.join(NOT_RECOMMENDED_WHY)}")
+    countries = node.get("countries", list(COUNTRIES))
+    if (not isinstance(countries, list) or not countries
+            or not all(isinstance(k, str) and k in COUNTRIES for k in countries)):
+        c.add(node, "countries", f"not_recommended.countries must list some of {', '.join(COUNTRIES)} (quoted)")
+    for key in node:
+        if key not in ("why", "countries"):
+            c.add(node, key, f"not_recommended: unknown key {key!r} (use why and countries)")
+    if len(c.problems) > problems:
+        return None
+    return why, tuple(k for k in COUNTRIES if k in countries)
 
 
 def _parse_review(c: Checker, data: dict, *, has_summary: bool, template: str | None,
@@ -569,10 +626,13 @@ def parse_catalogue(directory: Path | None = None, programmes: Path | None = Non
         occupations[occ.id] = occ
         figures = data.get("figures") or {}
         ref_lines[occ.id] = {"figures.related": figures.line_of("related") if hasattr(figures, "line_of") else 1,
-                             "next_steps": data.line_of("next_steps")}
+                             "next_steps": data.line_of("next_steps"),
+                             "figures.work_styles_source": figures.line_of("work_styles_source") if hasattr(figures, "line_of") else 1}
     for occ in occupations.values():  # cross-file references
         data_lines = ref_lines.get(occ.id, {})
-        for key, ids in (("figures.related", occ.related), ("next_steps", occ.next_steps)):
+        estimated_from = _estimated_ids(occ.work_styles_source) if occ.work_styles_source else []
+        for key, ids in (("figures.related", occ.related), ("next_steps", occ.next_steps),
+                         ("figures.work_styles_source", estimated_from)):
             for ref in ids:
                 if ref not in known_ids:
                     problems.append(Problem(occ.source, data_lines.get(key, 1), f"{key}: unknown occupation id {ref!r}"))
@@ -586,10 +646,22 @@ def parse_catalogue(directory: Path | None = None, programmes: Path | None = Non
 # ---------------------------------------------------------------- cache
 
 
+# the modules whose code shapes what is cached (levels, columns): a changed one misses
+_CACHE_CODE = ("catalogue.py", "scoring.py", "rules.py")
+
+
 def _signature(directory: Path) -> str:
-    """Changes with any occupation file, the templates or the programme register."""
+    """Changes with any occupation file, the templates, the programme register or the code
+    that shapes the cached columns."""
     programmes = programmes_dir(directory)
     parts = [f"{CACHE_FORMAT}:{__version__}:{directory.resolve()}:{programmes.resolve()}"]
+    here = Path(__file__).parent
+    for name in _CACHE_CODE:
+        try:
+            st = os.stat(here / name)
+            parts.append(f"{name}:{st.st_mtime_ns}:{st.st_size}")
+        except OSError:
+            parts.append(f"{name}:-")
     for folder, tag in ((directory, ""), (programmes, "programmes/")):
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
@@ -617,11 +689,11 @@ def _to_plain(cat: Catalogue) -> dict:
     core, blobs = [], {}
     for o in cat.occupations.values():
         core.append((o.id, o.onet, o.titles, o.interests, o.high_point, o.job_zone, o.isced,
-                     o.template, o.curated, o.path_levels, o.written, o.review))
+                     o.template, o.curated, o.path_levels, o.written, o.review, o.not_recommended))
         details = {k: getattr(o, k) for k in DETAIL_FIELDS if k != "explicit_paths"}
         details["explicit_paths"] = {k: [tuple(s) for s in v] for k, v in o.explicit_paths.items()}
         blobs[o.id] = marshal.dumps(_plain(details))
-    columns = CatalogueColumns.build(list(cat.occupations.values()))
+    columns = CatalogueColumns.build(cat)
     return _plain({"core": core, "details": blobs, "columns": columns.to_plain(),
                    "fields": cat.templates.fields, "recipes": cat.templates.recipes})
 
@@ -630,10 +702,11 @@ def _from_plain(directory: Path, plain: dict, version: str) -> Catalogue:
     blobs = plain["details"]
     occupations = {}
     for (occ_id, onet, titles, interests, high_point, job_zone, isced, template, curated,
-         levels, written, review) in plain["core"]:
+         levels, written, review, left_out) in plain["core"]:
         occupations[occ_id] = Occupation(occ_id, onet, titles, interests, high_point, job_zone, isced,
                                          template, curated=curated, details_blob=blobs.get(occ_id),
-                                         path_levels=levels, written=tuple(written), review=review)
+                                         path_levels=levels, written=tuple(written), review=review,
+                                         not_recommended=None if left_out is None else (left_out[0], tuple(left_out[1])))
     catalogue = Catalogue(directory, occupations, PathTemplates(plain["fields"], plain["recipes"]), [], version)
     catalogue._columns_plain = plain["columns"]  # turned into CatalogueColumns when first scored
     return catalogue

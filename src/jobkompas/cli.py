@@ -37,7 +37,7 @@ app.add_typer(sessions_app, name="sessions")
 app.add_typer(groups_app, name="groups")
 
 LANG_HELP = "Language: en, nb (Norwegian Bokmål) or da (Danish). Default: from the locale."
-COUNTRY_HELP = "Country for education paths: norway, denmark or other."
+COUNTRY_HELP = "Country for education paths and levels (and which jobs can be recommended there): norway, denmark or other."
 
 
 def _version(value: bool) -> None:

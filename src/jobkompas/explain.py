@@ -23,10 +23,40 @@ def flag_text(flag: str, lang: str) -> str:
         "no_variation": tr("Your answers give all six interest types the same score, so they cannot tell which work suits you. No matches are shown; try again and use the whole scale."),
         "too_few_answers": tr("Too few interest questions were answered for a dependable profile; treat the results as a first hint."),
         "flat_profile": tr("Your interests are fairly even across all six types. That is fine, but the ranking of occupations is less certain."),
-        "uncertain_code": tr("Your third and fourth interest types are nearly tied, so the last letter of your Holland code could go either way."),
+        "uncertain_code": tr("Some of your top interest types are nearly tied, so the letters of your Holland code, or their order, could easily change."),
         "many_unsure": tr("You answered \"not sure\" to many questions; the result rests on fewer answers."),
     }
     return texts.get(flag, flag)
+
+
+def certainty_text(level: str, firm: int, lang: str) -> str:
+    """A plain word on how sure a top list is (see rules.certainty)."""
+    tr = translator(lang)
+    if level == "clear":
+        return tr("How sure is this list? Fairly sure: the first {n} jobs are clearly ahead of the rest. "
+                  "Jobs marked = are too close to tell apart.").format(n=firm)
+    if level == "partly" and firm == 1:
+        return tr("How sure is this list? Partly: the first job is clearly ahead; the others are close "
+                  "together and could swap places if you took the quiz again.")
+    if level == "partly":
+        return tr("How sure is this list? Partly: the first {n} jobs are clearly ahead; the others are close "
+                  "together and could swap places if you took the quiz again.").format(n=firm)
+    return tr("How sure is this list? Not very: these jobs are close together, and many of them could "
+              "change if you took the quiz again. See them as ideas to explore.")
+
+
+def not_recommended_text(why: str, lang: str) -> str:
+    """Why an occupation is left out of the match lists (it can still be looked up)."""
+    tr = translator(lang)
+    texts = {
+        "elected_office": tr("This is an elected office, not a job you train for, so it is never in your match list. "
+                             "People get there through politics and voluntary work, often next to another job."),
+        "us_only": tr("This job is found mainly in the United States, so it is not in your match list."),
+        "not_in_country": tr("This job hardly exists in the country you chose, so it is not in your match list there."),
+        "not_a_career_start": tr("People reach this job after many years in other work, not by training for it, "
+                                 "so it is not in your match list."),
+    }
+    return texts.get(why, why)
 
 
 def confidence_text(confidence: str, lang: str) -> str:
@@ -83,11 +113,8 @@ def reason_text(reason: "Reason", lang: str, bank: QuestionBank, country: str | 
     if reason.kind == "answer":
         q = bank.questions.get(d["question"])
         text = q.text.get(lang, q.text["en"]) if q else d["question"]
-        answer = value_label(d["value"], q.scale if q else "like5", lang)
-        points = number(d["points"], lang)  # 2,3 in Norwegian and Danish
-        if isinstance(d["value"], int) and d["value"] <= 2:  # a dislike helps where the job has little of it
-            return tr("You answered \"{answer}\" to \"{question}\", and this job has little of that, "
-                      "which raised this match by {points} points.").format(question=text, answer=answer, points=points)
-        return tr("Your answer to \"{question}\" ({answer}) raised this match by {points} points.").format(
-            question=text, answer=answer, points=points)
+        text = text[:1].lower() + text[1:]  # an activity inside a sentence: "… like to "repair a bicycle""
+        if d.get("kind") == "dislike":
+            return tr("You said you would rather not \"{question}\". In this job you will not have to do much of that.").format(question=text)
+        return tr("You said you would like to \"{question}\". This job has a lot of that kind of work.").format(question=text)
     return reason.kind

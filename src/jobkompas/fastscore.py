@@ -3,6 +3,11 @@
 Only the batch CSV output uses this (it needs no reason texts); tests check that it ranks
 and rounds exactly as the one-respondent path does.
 
+Every rule is :mod:`rules`' own: the flags and confidence are its functions applied to whole
+columns, the exact re-scoring calls its match score on arrays, and the matrix below is built
+from coefficients read off its rules (which must stay affine for that; a rule that does not
+is refused, not approximated).
+
 Speed comes from folding the whole match score into one matrix product. For a respondent
 whose trait answers cover every trait, each occupation's score is linear in a short
 feature vector: the unit RIASEC profile, a constant and the unit trait profile. The
@@ -24,17 +29,19 @@ import threading
 
 import numpy as np
 
+from . import rules
 from .batchcsv import EMPTY, MISSING, NOT_SURE, Layout
 from .catalogue import Catalogue
 from .questions import RIASEC, QuestionBank
+from .resources import COUNTRIES
+from .rules import CONFIDENCE_NAMES, FLAG_NAMES
 from .scoring import TRAITS, config, education_fit
 
 BLOCK = 10  # occupations per block when looking for the best scores
 ROWS_PER_PRODUCT = 1024  # respondents per matrix product: the scores stay in cache
 NEAR = 2e-4  # float32 scores closer than this (0–100 scale) are settled in float64
 
-FLAG_NAMES = ("no_variation", "too_few_answers", "flat_profile", "uncertain_code", "many_unsure")
-CONFIDENCE_NAMES = ("none", "low", "medium", "high")
+LEFT_OUT = -1e9  # the constant of an occupation not recommended in a country: never ranked
 
 
 class Ranked:
@@ -51,10 +58,18 @@ class Ranked:
 
 
 class FastScorer:
-    def __init__(self, layout: Layout, bank: QuestionBank, catalogue: Catalogue, top: int) -> None:
+    def __init__(self, layout: Layout, bank: QuestionBank, catalogue: Catalogue, top: int,
+                 country: str | None = None) -> None:
         cols = catalogue.columns
         self.m = len(cols.ids)
-        self.top = min(top, self.m)
+        # per row: the --country given, else the row's EDU-country, else "other"
+        self.country_override = COUNTRIES.index(cols.country(country)) if country else None
+        self.country_col = layout.choice_column("EDU-country")
+        self.country_of_value = np.array([COUNTRIES.index(cols.country(v)) for v in layout.choice_values[self.country_col]]
+                                         if self.country_col is not None else [], dtype=np.int64)
+        self.left_out = np.array([cols.left_out[k] for k in COUNTRIES], dtype=bool)  # (country, occupation)
+        recommended = int((~self.left_out).sum(axis=1).min())
+        self.top = min(top, recommended)
         self.id_rank = np.argsort(np.argsort(np.array(cols.ids)))  # ties are broken by id
         kinds = [bank.questions[layout.questions[c].id] for c in layout.scale_columns]
         self.interest_pos = np.array([k for k, q in enumerate(kinds) if q.block == "interest"], dtype=np.int64)
@@ -78,31 +93,34 @@ class FastScorer:
         self.pref_of_option = np.array([("", "practical", "school").index(r) if r in ("practical", "school") else 0
                                         for r in route_values], dtype=np.int64)
         prefs = (None, "practical", "school")
-        kinds = sorted(set(zip(cols.isced, cols.route)))  # a dozen (required level, route) pairs
-        kind_of = np.array([kinds.index(k) for k in zip(cols.isced, cols.route)], dtype=np.int64)
-        fits = np.array([[education_fit(req, level, route, pref) for req, route in kinds]
-                         for level in levels for pref in prefs], dtype=np.float64).reshape(-1, len(kinds))
-        self.edu = fits[:, kind_of]  # (education code, occupation)
-
+        # (country, education code, occupation): the path level and route differ by country
+        edu = []
+        for country in COUNTRIES:
+            kinds = sorted(set(zip(cols.levels[country], cols.routes[country])))  # a dozen (level, route) pairs
+            kind_of = np.array([kinds.index(k) for k in zip(cols.levels[country], cols.routes[country])], dtype=np.int64)
+            fits = np.array([[education_fit(req, level, route, pref) for req, route in kinds]
+                             for level in levels for pref in prefs], dtype=np.float64).reshape(-1, len(kinds))
+            edu.append(fits[:, kind_of])
+        self.edu = np.array(edu)
         cfg = config()
         self.flag_cfg = cfg["flags"]
-        w = cfg["weights"]
-        self.wi, self.wt, self.we = w["interest"], w["traits"], w["education"]
         self.U = np.array(cols.interest_unit, dtype=np.float64)  # (m, 6)
-        self.Z = np.array([[z.get(t, 0.0) for t in TRAITS] for z in cols.trait_z], dtype=np.float64)
+        self.Z = np.array([[z.get(t, 0.0) for t in TRAITS] for z in cols.trait_shape], dtype=np.float64)
         self.Z2 = self.Z ** 2
         self.z_norm = np.sqrt(self.Z2.sum(axis=1))
         self.has_z = self.z_norm > 0
         self.blocks = -(-self.m // BLOCK)
         self.width = self.blocks * BLOCK
         self._buffers = threading.local()
-        self.groups = [(u, code) for u in (False, True) for code in (None, *range(len(self.edu)))]
+        self.groups = [(u, code, k) for k in range(len(COUNTRIES)) for u in (False, True)
+                       for code in (None, *range(self.edu.shape[1]))]
         self._products: dict = {}  # built on first use, on the worker threads
 
     # ------------------------------------------------------------ the folded matrices
 
-    def _product_matrix(self, traits: bool, education: int | None) -> tuple[list[np.ndarray], np.ndarray]:
-        """Occupation side of the product for respondents with (traits usable, education code):
+    def _product_matrix(self, traits: bool, education: int | None, country: int) -> tuple[list[np.ndarray], np.ndarray]:
+        """Occupation side of the product for respondents with (traits usable, education code,
+        country):
         float32 in ``BLOCK`` slices for ranking, and float64 by occupation for exact scores.
 
         The education part is a constant per occupation once the code (highest level,
@@ -114,14 +132,20 @@ class FastScorer:
         block maxima take it in, one elementwise max per slice.
         """
         present_t = self.has_z if traits else np.zeros(self.m, dtype=bool)
-        denominator = self.wi + self.wt * present_t + (self.we if education is not None else 0.0)
-        scale = 100.0 / denominator
+        has_edu = education is not None
+        weights = config()["weights"]
+        # the rules themselves, read off as coefficients (each must be affine to fold)
+        ia, ib = _affine(rules.interest_fit)
+        ta, tb = _affine(lambda x: rules.trait_fit(x, 1.0))
+        with_t, without_t = _score_coefficients(True, has_edu, weights), _score_coefficients(False, has_edu, weights)
+        k0, ki, kt, ke = (np.where(present_t, a, b) for a, b in zip(with_t, without_t))
         z_unit = np.divide(self.Z, self.z_norm[:, None], out=np.zeros_like(self.Z), where=self.has_z[:, None])
-        constant = self.wi / 2 + present_t * (self.wt / 2)
-        if education is not None:
-            constant = constant + self.edu[education] * self.we
-        rows = [self.U.T * (self.wi / 2), constant[None, :], (z_unit * present_t[:, None]).T * (self.wt / 2)]
-        matrix = np.concatenate(rows, axis=0) * scale[None, :]
+        constant = k0 + ki * ia + kt * ta
+        if has_edu:
+            constant = constant + ke * self.edu[country, education]
+        constant = np.where(self.left_out[country], LEFT_OUT, constant)
+        rows = [self.U.T * (ki * ib)[None, :], constant[None, :], z_unit.T * (kt * tb)[None, :]]
+        matrix = np.concatenate(rows, axis=0)
         padded = np.zeros((matrix.shape[0], self.width))
         padded[:, :self.m] = matrix
         slices = [np.ascontiguousarray(padded[:, k * self.blocks:(k + 1) * self.blocks], dtype=np.float32)
@@ -142,13 +166,14 @@ class FastScorer:
         if scores is None:  # one per thread, kept: a fresh 4 MB block each time costs page faults
             scores = self._buffers.scores = np.empty((BLOCK, ROWS_PER_PRODUCT, self.blocks), dtype=np.float32)
         code = np.where(p.has_edu, p.edu_code, -1)
-        for u, e in self.groups:
-            group = np.flatnonzero(p.scorable & ~exact & (p.usable == u) & (code == (-1 if e is None else e)))
+        for u, e, k in self.groups:
+            group = np.flatnonzero(p.scorable & ~exact & (p.usable == u) & (code == (-1 if e is None else e))
+                                   & (p.country == k))
             if not len(group):
                 continue
-            if (u, e) not in self._products:  # two threads may both build it: same result
-                self._products[u, e] = self._product_matrix(u, e)
-            slices, matrix64 = self._products[u, e]
+            if (u, e, k) not in self._products:  # two threads may both build it: same result
+                self._products[u, e, k] = self._product_matrix(u, e, k)
+            slices, matrix64 = self._products[u, e, k]
             for start in range(0, len(group), ROWS_PER_PRODUCT):
                 rows = group[start:start + ROWS_PER_PRODUCT]
                 block = features32[rows]
@@ -205,27 +230,46 @@ class FastScorer:
         return best[:, :top], exact_values[:, :top], np.flatnonzero(unsure)
 
     def _best_exact(self, p: "_Profiles", rows: np.ndarray):
-        """The scalar path's arithmetic, in float64, for a few rows."""
-        interest = (1 + p.unit[rows] @ self.U.T) / 2
-        numerator = self.wi * interest
-        weight = np.full(interest.shape, self.wi)
+        """The scalar path's rules (:mod:`rules`), in float64, for a few rows."""
+        interest = rules.interest_fit(p.unit[rows] @ self.U.T)
         usable = p.usable[rows]
+        trait = np.zeros(interest.shape)
+        present = np.zeros(interest.shape, dtype=bool)
         if usable.any():
             mask = p.trait_mask[rows].astype(np.float64)
             z_norm = np.sqrt(mask @ self.Z2.T)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                cosine = np.where(z_norm > 0, (p.trait_unit[rows] @ self.Z.T) / z_norm, 0.0)
             present = usable[:, None] & (z_norm > 0)
-            numerator += np.where(present, self.wt * ((1 + cosine) / 2), 0.0)
-            weight += np.where(present, self.wt, 0.0)
-        has_edu = p.has_edu[rows]
-        if has_edu.any():
-            edu = self.edu[p.edu_code[rows]]
-            numerator += np.where(has_edu[:, None], self.we * edu, 0.0)
-            weight += np.where(has_edu[:, None], self.we, 0.0)
-        total = 100.0 * numerator / weight
+            with np.errstate(invalid="ignore", divide="ignore"):
+                trait = np.where(present, rules.trait_fit(p.trait_unit[rows] @ self.Z.T, z_norm), 0.0)
+        country = p.country[rows]
+        has_edu = p.has_edu[rows][:, None]
+        edu = np.where(has_edu, self.edu[country, p.edu_code[rows]], 0.0)
+        total = rules.match_score(interest, trait, present, edu, has_edu, config()["weights"], where=np.where)
+        total = np.where(self.left_out[country], -np.inf, total)
         order = np.lexsort((np.broadcast_to(self.id_rank, total.shape), -total))[:, :self.top]
         return order, np.take_along_axis(total, order, axis=1)
+
+
+def _affine(rule) -> tuple[float, float]:
+    """A one-argument rule as (value at 0, slope). The matrix product can only fold rules of
+    that form; one that is not (a changed rule) is refused rather than ranked differently."""
+    at0, slope = rule(0.0), rule(1.0) - rule(0.0)
+    if abs(rule(0.37) - (at0 + 0.37 * slope)) > 1e-12:
+        raise ValueError("a scoring rule is no longer affine: the batch product cannot fold it")
+    return at0, slope
+
+
+def _score_coefficients(has_trait: bool, has_education: bool, weights: dict) -> tuple[float, float, float, float]:
+    """:func:`rules.match_score` for the parts present, as k0 + ki·interest + kt·traits +
+    ke·education, read off the rule itself (and checked at another point)."""
+    def score(i: float, t: float, e: float) -> float:
+        return rules.match_score(i, t, has_trait, e, has_education, weights)
+
+    k0 = score(0.0, 0.0, 0.0)
+    ki, kt, ke = score(1.0, 0.0, 0.0) - k0, score(0.0, 1.0, 0.0) - k0, score(0.0, 0.0, 1.0) - k0
+    if abs(score(0.3, 0.6, 0.9) - (k0 + 0.3 * ki + 0.6 * kt + 0.9 * ke)) > 1e-9:
+        raise ValueError("the match score rule is no longer a weighted sum: the batch product cannot fold it")
+    return k0, ki, kt, ke
 
 
 def _as_slice(positions: np.ndarray) -> slice | np.ndarray:
@@ -270,17 +314,13 @@ class _Profiles:
         value_sum = sums.sum(axis=1)
         same_values = squares.astype(np.float64) * total == value_sum.astype(np.float64) ** 2  # no spread at all
         spread = scores.max(axis=1) - scores.min(axis=1)
-        no_variation = (total == 0) | same_values | (spread < 1e-9)
-        too_few = (total < cfg["min_interest_answers"]) | (counts.min(axis=1) < cfg["min_per_type"])
-        flat = ~no_variation & (spread < cfg["flat_range"])
         order = np.argsort(-scores, axis=1, kind="stable")
         ranked = np.take_along_axis(scores, order, axis=1)
-        uncertain = ~no_variation & (ranked[:, 2] - ranked[:, 3] < cfg["tie_margin"])
-        asked = total + unsure
-        many_unsure = (asked > 0) & (unsure / np.maximum(asked, 1) > cfg["many_unsure_share"])
-        none = no_variation | (total < 6)
-        self.confidence = np.where(none, 0, np.where(too_few | flat, 1, np.where(uncertain | many_unsure, 2, 3))).astype(np.int8)
-        self.flags = (no_variation * 1 | too_few * 2 | flat * 4 | uncertain * 8 | many_unsure * 16).astype(np.int8)
+        gaps = (ranked[:, 0] - ranked[:, 1], ranked[:, 1] - ranked[:, 2], ranked[:, 2] - ranked[:, 3])
+        found = rules.flags(total, counts.min(axis=1), spread, same_values, gaps, unsure, cfg)
+        self.confidence = rules.confidence(found, total, where=np.where).astype(np.int8)
+        self.flags = sum(found[name].astype(np.int8) << k for k, name in enumerate(FLAG_NAMES)).astype(np.int8)
+        none = self.confidence == 0
         self.code = order[:, :3]
         centred = scores - scores.mean(axis=1, keepdims=True)
         norm = np.sqrt((centred ** 2).sum(axis=1, keepdims=True))
@@ -313,6 +353,12 @@ class _Profiles:
                 route = choice[:, scorer.route_col].astype(np.int64)
                 pref = np.where(route != EMPTY, scorer.pref_of_option[np.maximum(route, 0)], 0)
             self.edu_code = level * 3 + pref
+        self.country = np.full(n, COUNTRIES.index("other"), dtype=np.int64)
+        if scorer.country_override is not None:
+            self.country[:] = scorer.country_override
+        elif scorer.country_col is not None and len(scorer.country_of_value):
+            value = choice[:, scorer.country_col].astype(np.int64)
+            self.country = np.where(value >= 0, scorer.country_of_value[np.maximum(value, 0)], self.country)
 
     def features(self) -> np.ndarray:
         n = len(self.unit)

@@ -50,11 +50,14 @@ def occupation_dict(occ: "Occupation", catalogue: "Catalogue", lang: str, full: 
         "paths": {c: [step_dict(s) for s in catalogue.path(occ, c)] for c in countries},
         "path_outline": {c: catalogue.path_is_outline(occ, c) for c in countries},
         "path_level": {c: catalogue.path_level(occ, c) for c in countries},
+        "not_recommended": None if occ.not_recommended is None else {
+            "why": occ.not_recommended[0], "countries": list(occ.not_recommended[1]),
+            "text": not_recommended_text(occ, occ.not_recommended[1][0], lang)},
         "review": {"text": occ.review.get("text"), "paths": occ.review.get("paths", "template")},
     }
     if full:
         data.update({
-            "work_styles": occ.work_styles, "traits": {k: round(v, 2) for k, v in occ.traits.items()},
+            "work_styles": occ.work_styles, "work_styles_source": occ.work_styles_source or None, "traits": {k: round(v, 2) for k, v in occ.traits.items()},
             "related": occ.related, "alt_titles": occ.alt_titles, "summary": occ.summary,
             "tasks": occ.tasks, "workplaces": occ.workplaces, "key_traits": occ.key_traits,
             "next_steps": occ.next_steps,
@@ -138,7 +141,9 @@ def print_result(console: Any, r: "Result", ascii_only: bool, detail: bool = Tru
         console.print(Text(f"  {t} {name:<14} {bar(p.scores[t], width, ascii_only)} {number(p.scores[t], lang, 1):>5}"))
     console.print(Text(tr("Holland code: {code}   Confidence: {confidence}").format(
         code=shown_code(p) or "–", confidence=_confidence(p.confidence, lang)), style="bold"))
-    for t in shown_code(p):
+    from .rules import liked_types
+
+    for t in liked_types(shown_code(p), p.scores):  # described as a liking only above their own middle
         if t in r.bank.types:
             tt = r.bank.types[t]
             console.print(Text(f"  {t} – {tt.name.get(lang)}: {tt.description.get(lang)}"))
@@ -147,10 +152,14 @@ def print_result(console: Any, r: "Result", ascii_only: bool, detail: bool = Tru
     if not r.matches:
         console.print(Text(tr("No matches to show."), style="bold"))
         return
+    if r.max_isced is not None:
+        console.print(Text(level_filter_text(r)))
     if not detail:  # narrow terminal: a list keeps the reasons readable
         console.print(Text(tr("Your top matches"), style="bold"))
+        if r.matches[0].rank == 1:
+            console.print(Text(r.certainty_text()))
         for m in r.matches:
-            console.print(Text(f"{m.rank:2}. {m.occupation.title(lang)} — {m.score:.0f}", style="bold"))
+            console.print(Text(f"{m.label:>3}. {m.occupation.title(lang)} — {m.score:.0f}", style="bold"))
             for reason, text in zip(m.match.reasons, m.reasons):
                 console.print(Text(("   + " if reason.positive else "   – ") + text))
             console.print(Text("   " + path_line(m, lang, tr)))
@@ -164,8 +173,10 @@ def print_result(console: Any, r: "Result", ascii_only: bool, detail: bool = Tru
         why = "\n".join(("+ " if reason.positive else "– ") + text
                         for reason, text in zip(m.match.reasons, m.reasons))
         why += "\n" + path_line(m, lang, tr)
-        table.add_row(Text(str(m.rank)), Text(m.occupation.title(lang)), Text(f"{m.score:.0f}"), Text(why))
+        table.add_row(Text(m.label), Text(m.occupation.title(lang)), Text(f"{m.score:.0f}"), Text(why))
     console.print(table)
+    if r.matches[0].rank == 1:
+        console.print(Text(r.certainty_text()))
 
 
 def path_line(m: Any, lang: str, tr: Any) -> str:
@@ -216,9 +227,22 @@ def shown_code(profile: Any) -> str:
     return "" if "no_variation" in profile.flags else profile.holland
 
 
+def level_filter_text(r: "Result") -> str:
+    """'Only jobs up to: Fagbrev' when the matches were chosen with the level filter."""
+    if r.max_isced is None:
+        return ""
+    from .explain import isced_name
+
+    tr = translator(r.language)
+    return tr("Only jobs up to: {level}").format(level=isced_name(r.max_isced, r.country, r.bank, r.language))
+
+
 def _context(r: "Result") -> dict[str, Any]:
     tr = translator(r.language)
+    from .rules import liked_types
+
     return {"r": r, "tr": tr, "RIASEC": RIASEC, "lang": r.language, "code": shown_code(r.profile),
+            "liked": liked_types(shown_code(r.profile), r.profile.scores), "level_filter": level_filter_text(r),
             "types": r.bank.types, "flags": r.flag_texts(), "confidence": _confidence(r.profile.confidence, r.language)}
 
 
@@ -297,6 +321,13 @@ def hexagon_points(scores: dict[str, float], radius: float = 90.0, cx: float = 1
     return out
 
 
+def not_recommended_text(occ: "Occupation", country: str, lang: str) -> str:
+    """Why this occupation is never in the match list for ``country`` ("" when it can be)."""
+    from .explain import not_recommended_text as text
+
+    return text(occ.not_recommended[0], lang) if occ.left_out_in(country) else ""
+
+
 def print_occupation(occ: "Occupation", catalogue: "Catalogue", bank: "QuestionBank", lang: str, country: str,
                      console: Any = None) -> None:
     from rich.console import Console
@@ -309,8 +340,13 @@ def print_occupation(occ: "Occupation", catalogue: "Catalogue", bank: "QuestionB
     console.print(Text(occ.title(lang), style="bold"))
     others = [occ.titles[l] for l in ("en", "nb", "da") if l != lang]
     console.print(Text(" / ".join(others)))
+    why = not_recommended_text(occ, country, lang)
+    if why:
+        console.print(Text("! " + why, style="yellow"))
     if occ.summary:
         console.print(Text(occ.summary[lang]))
+    if occ.work_styles_source:
+        console.print(Text(tr("O*NET has no work-style figures for this job; they are estimated from similar jobs.")))
     if occ.tasks:
         console.print(Text(tr("Typical tasks"), style="bold"))
         for task in occ.tasks[lang]:

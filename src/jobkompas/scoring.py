@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
+from . import rules
 from .questions import RIASEC, TRAIT_WORK_STYLES, UNSURE, QuestionBank
 
 if TYPE_CHECKING:
@@ -94,30 +95,17 @@ def build_profile(values: Mapping[str, Any], bank: QuestionBank) -> Profile:
     fill = sum(known) / len(known) if known else 50.0
     scores = {t: round(raw[t] if raw[t] is not None else fill, 1) for t in RIASEC}
     total = sum(counts.values())
-    flags: list[str] = []
     interest_values = [v for q, v in values.items()
                        if q in bank.questions and bank.questions[q].block == "interest" and v != UNSURE]
-    spread = max(scores.values()) - min(scores.values())
-    if total == 0 or len(set(interest_values)) <= 1 or spread < 1e-9:
-        flags.append("no_variation")
-    if total < cfg["min_interest_answers"] or min(counts.values()) < cfg["min_per_type"]:
-        flags.append("too_few_answers")
-    if "no_variation" not in flags and spread < cfg["flat_range"]:
-        flags.append("flat_profile")
     order = sorted(RIASEC, key=lambda t: (-scores[t], RIASEC.index(t)))
-    if scores[order[2]] - scores[order[3]] < cfg["tie_margin"] and "no_variation" not in flags:
-        flags.append("uncertain_code")
-    if (total + unsure) and unsure / (total + unsure) > cfg["many_unsure_share"]:
-        flags.append("many_unsure")
-    if "no_variation" in flags or total < 6:
-        confidence = "none"
-    elif "too_few_answers" in flags or "flat_profile" in flags:
-        confidence = "low"
-    elif "uncertain_code" in flags or "many_unsure" in flags:
-        confidence = "medium"
-    else:
-        confidence = "high"
-    return Profile(scores, counts, unsure, "".join(order[:3]), flags, confidence,
+    ranked = [scores[t] for t in order]
+    found = rules.flags(total, min(counts.values()), ranked[0] - ranked[-1], len(set(interest_values)) <= 1,
+                        (ranked[0] - ranked[1], ranked[1] - ranked[2], ranked[2] - ranked[3]), unsure, cfg)
+    flags = [name for name in rules.FLAG_NAMES if found[name]]
+    confidence = rules.CONFIDENCE_NAMES[rules.confidence(found, total)]
+    # no answers, or all the same: the letters would only be R-I-A-S-E-C order, not the student's
+    holland = "" if found["no_variation"] else "".join(order[:3])
+    return Profile(scores, counts, unsure, holland, flags, confidence,
                    trait_scores(values, bank), education_answers(values, bank))
 
 
@@ -156,9 +144,11 @@ class CatalogueColumns:
     ids: list[str]
     interest_unit: list[tuple[float, ...]]  # centred, unit-length interest vectors
     interest_cols: list[list[float]]  # the same, one list per type
-    trait_z: list[dict[str, float]]  # catalogue z-score of each trait importance
-    isced: list[int]
-    route: list[str]
+    trait_z: list[dict[str, float]]  # catalogue z-score of each trait importance (for reasons)
+    trait_shape: list[dict[str, float]]  # the same centred on the job's own mean (for the score)
+    levels: dict[str, list[int]]  # per country: the ISCED level of the path shown there
+    routes: dict[str, list[str]]  # per country: practical or school (see route_of)
+    left_out: dict[str, list[bool]]  # per country: not recommended there
     _trait_vectors: dict = field(default_factory=dict, repr=False, compare=False)
 
     def trait_vectors(self, names: tuple[str, ...]) -> list[tuple[list[float], float]]:
@@ -167,7 +157,7 @@ class CatalogueColumns:
         worked out once per set of names."""
         if names not in self._trait_vectors:
             vectors = []
-            for z in self.trait_z:
+            for z in self.trait_shape:
                 zs = [z.get(t, 0.0) for t in names]
                 vectors.append((zs, math.sqrt(sum(v * v for v in zs))))
             self._trait_vectors[names] = vectors
@@ -184,13 +174,11 @@ class CatalogueColumns:
         return self._trait_vectors[key]
 
     @classmethod
-    def build(cls, occupations: list["Occupation"]) -> "CatalogueColumns":
-        units = []
-        for occ in occupations:
-            mean = sum(occ.interests) / 6
-            centred = [x - mean for x in occ.interests]
-            norm = math.sqrt(sum(c * c for c in centred)) or 1.0
-            units.append(tuple(c / norm for c in centred))
+    def build(cls, catalogue: "Catalogue") -> "CatalogueColumns":
+        from .resources import COUNTRIES
+
+        occupations = list(catalogue.occupations.values())
+        units = [interest_unit(o.interests) for o in occupations]
         stats = {}
         for trait in TRAITS:
             vals = [o.traits[trait] for o in occupations if trait in o.traits]
@@ -199,11 +187,18 @@ class CatalogueColumns:
             stats[trait] = (mean, sd or 1.0)
         trait_z = [{t: (o.traits[t] - stats[t][0]) / stats[t][1] for t in TRAITS if t in o.traits}
                    for o in occupations]
+        levels = {k: [rules.comparable_level(catalogue.path_level(o, k)) for o in occupations] for k in COUNTRIES}
         return cls(
             ids=[o.id for o in occupations], interest_unit=units,
             interest_cols=[[u[k] for u in units] for k in range(6)], trait_z=trait_z,
-            isced=[_required_isced(o) for o in occupations], route=[o.route for o in occupations],
+            trait_shape=[rules.trait_shape(z) for z in trait_z], levels=levels,
+            routes={k: [route_of(level, o.job_zone) for level, o in zip(levels[k], occupations)] for k in COUNTRIES},
+            left_out={k: [o.left_out_in(k) for o in occupations] for k in COUNTRIES},
         )
+
+    def country(self, country: str | None) -> str:
+        """The country whose levels and exclusions apply ("other" for anything unknown)."""
+        return country if country in self.levels else "other"
 
     def to_plain(self) -> dict:
         """Packed doubles for the cache (marshal reads bytes far faster than float lists)."""
@@ -211,7 +206,7 @@ class CatalogueColumns:
 
         nan = float("nan")
         return {
-            "ids": self.ids, "isced": self.isced, "route": self.route,
+            "ids": self.ids, "levels": self.levels, "routes": self.routes, "left_out": self.left_out,
             "units": array("d", [x for u in self.interest_unit for x in u]).tobytes(),
             "trait_z": array("d", [z.get(t, nan) for z in self.trait_z for t in TRAITS]).tobytes(),
         }
@@ -229,13 +224,25 @@ class CatalogueColumns:
         trait_z = [{t: v for t, v in zip(TRAITS, z_flat[i * k:(i + 1) * k]) if v == v} for i in range(n)]
         return cls(ids=list(plain["ids"]), interest_unit=units,
                    interest_cols=[[u[c] for u in units] for c in range(6)], trait_z=trait_z,
-                   isced=list(plain["isced"]), route=list(plain["route"]))
+                   trait_shape=[rules.trait_shape(z) for z in trait_z],
+                   levels={k: list(v) for k, v in plain["levels"].items()},
+                   routes={k: list(v) for k, v in plain["routes"].items()},
+                   left_out={k: list(v) for k, v in plain["left_out"].items()})
 
 
-def _required_isced(occ: "Occupation") -> int:
-    # O*NET's "post-secondary certificate" (ISCED 4) is, in Norway and Denmark, the level of
-    # a fagbrev/svendebrev: treat it as upper secondary vocational (3).
-    return 3 if occ.isced == 4 else occ.isced
+def route_of(level: int, job_zone: int | None) -> str:
+    """practical (apprenticeship/vocational) or school (academic), for education fit: a path
+    up to a fagskole/erhvervsakademi level for a job O*NET puts in job zone 1–3 is practical."""
+    return "practical" if level <= 5 and (job_zone or 3) <= 3 else "school"
+
+
+def interest_unit(interests: Iterable[float]) -> tuple[float, ...]:
+    """An occupation's six interest scores centred and scaled to length 1."""
+    values = list(interests)
+    mean = sum(values) / 6
+    centred = [x - mean for x in values]
+    norm = math.sqrt(sum(c * c for c in centred)) or 1.0
+    return tuple(c / norm for c in centred)
 
 
 def _unit(vector: list[float]) -> list[float] | None:
@@ -248,19 +255,8 @@ def _unit(vector: list[float]) -> list[float] | None:
 
 
 def education_fit(required: int, highest: int | None, route: str, preferred: str | None) -> float | None:
-    if highest is None:
-        return None
-    cfg = config()["education_fit"]
-    gap = required - highest
-    if gap <= -3:
-        fit = cfg["far_below"]
-    elif gap <= 0:
-        fit = 1.0
-    else:
-        fit = cfg["gap"].get(min(gap, 3), 0.0)
-    if preferred in ("practical", "school") and preferred != route:
-        fit = max(0.0, fit - cfg["route_mismatch"])
-    return fit
+    """:func:`rules.education_fit` with the configured values."""
+    return rules.education_fit(required, highest, route, preferred, config()["education_fit"])
 
 
 # ---------------------------------------------------------------- matching
@@ -273,11 +269,8 @@ class Components:
     education: float | None
 
     def total(self) -> float:
-        weights = config()["weights"]
-        parts = [(weights[k], v) for k, v in (("interest", self.interest), ("traits", self.traits),
-                                               ("education", self.education)) if v is not None]
-        weight = sum(w for w, _ in parts)
-        return 100.0 * sum(w * v for w, v in parts) / weight if weight else 0.0
+        return rules.match_score(self.interest, self.traits or 0.0, self.traits is not None,
+                                 self.education or 0.0, self.education is not None, config()["weights"])
 
 
 @dataclass
@@ -304,26 +297,32 @@ def _trait_vector(profile: Profile) -> tuple[list[str], list[float]] | None:
     return (traits, unit) if unit else None
 
 
-def rank(profile: Profile, columns: CatalogueColumns, *, max_isced: int | None = None) -> list[tuple[float, int, Components]]:
-    """Every occupation's score, best first: (score, index, components)."""
-    return best_ranked(profile, columns, None, max_isced=max_isced)[0]
+def rank(profile: Profile, columns: CatalogueColumns, *, country: str | None = None,
+         max_isced: int | None = None) -> list[tuple[float, int, Components]]:
+    """Every recommended occupation's score, best first: (score, index, components)."""
+    return best_ranked(profile, columns, None, country=country, max_isced=max_isced)[0]
+
+
+def person_unit(scores: Mapping[str, float]) -> list[float] | None:
+    """The student's six type scores centred on their own mean, length 1 (None if flat)."""
+    return _unit([scores[t] for t in RIASEC])
 
 
 def best_ranked(profile: Profile, columns: CatalogueColumns, count: int | None, *,
+                country: str | None = None,
                 max_isced: int | None = None) -> tuple[list[tuple[float, int, Components]], int]:
     """The best ``count`` (all if ``None``) as (score, index, components), best first, and how
-    many occupations were ranked. Ties go by occupation id.
-
-    Scores are worked out as plain floats, with the arithmetic of ``Components.total`` (same
-    order of operations, so the very same numbers); the components are built only for the
-    ones returned, which keeps one respondent's ranking of ~900 occupations cheap."""
-    person = _unit([profile.scores[t] for t in RIASEC]) if profile.scorable else None
+    many occupations were ranked. Occupations not recommended in ``country`` (default: the
+    student's) and, with ``max_isced``, those whose path there goes further are left out.
+    Every rule is one of :mod:`rules`."""
+    person = person_unit(profile.scores) if profile.scorable else None
     if person is None:
         return [], 0
+    country = columns.country(country or profile.education.country)
+    levels, routes, left_out = columns.levels[country], columns.routes[country], columns.left_out[country]
     a, b, c, d, e, f = person
-    cols = columns.interest_cols
-    interest = [(1 + a * x0 + b * x1 + c * x2 + d * x3 + e * x4 + f * x5) / 2
-                for x0, x1, x2, x3, x4, x5 in zip(*cols)]
+    interest = [rules.interest_fit(a * x0 + b * x1 + c * x2 + d * x3 + e * x4 + f * x5)
+                for x0, x1, x2, x3, x4, x5 in zip(*columns.interest_cols)]
     tv = _trait_vector(profile)
     if tv:
         names, vec = tv
@@ -333,50 +332,46 @@ def best_ranked(profile: Profile, columns: CatalogueColumns, count: int | None, 
         dots: list[float] = [0] * len(norms)
         for p, col in zip(vec, z_columns):
             dots = [d + p * z for d, z in zip(dots, col)]
-        traits: list[float | None] = [(1 + dot / norm) / 2 if norm else None for dot, norm in zip(dots, norms)]
+        traits: list[float | None] = [rules.trait_fit(dot, norm) if norm else None for dot, norm in zip(dots, norms)]
     else:
         traits = [None] * len(interest)
     edu = profile.education
     fits: dict[tuple[int, str], float | None] = {}
     weights = config()["weights"]
-    wi, wt, we = weights["interest"], weights["traits"], weights["education"]
     scored = []
     for i, inter in enumerate(interest):
-        required = columns.isced[i]
-        if max_isced is not None and required > max_isced:
+        required = levels[i]
+        if left_out[i] or (max_isced is not None and required > max_isced):
             continue
-        key = (required, columns.route[i])
+        key = (required, routes[i])
         if key not in fits:
-            fits[key] = education_fit(required, edu.highest_isced, columns.route[i], edu.route)
+            fits[key] = education_fit(required, edu.highest_isced, routes[i], edu.route)
         fit, trait = fits[key], traits[i]
-        # Components.total: sum() from 0 over the parts present, in this order
-        numerator, weight = 0 + wi * inter, 0 + wi
-        if trait is not None:
-            numerator, weight = numerator + wt * trait, weight + wt
-        if fit is not None:
-            numerator, weight = numerator + we * fit, weight + we
-        scored.append((100.0 * numerator / weight if weight else 0.0, i))
+        scored.append((rules.match_score(inter, trait or 0.0, trait is not None, fit or 0.0, fit is not None,
+                                         weights), i))
     ids = columns.ids
-    key_of = lambda item: (-item[0], ids[item[1]])  # noqa: E731
+    key_of = lambda item: rules.ranking_key(item[0], ids[item[1]])  # noqa: E731
     chosen = sorted(scored, key=key_of) if count is None or count >= len(scored) else heapq.nsmallest(count, scored, key=key_of)
-    return [(score, i, Components(interest[i], traits[i], fits[(columns.isced[i], columns.route[i])]))
+    return [(score, i, Components(interest[i], traits[i], fits[(levels[i], routes[i])]))
             for score, i in chosen], len(scored)
 
 
 def top_matches(profile: Profile, values: Mapping[str, Any], bank: QuestionBank,
-                catalogue: "Catalogue", top: int = 10, *, max_isced: int | None = None,
-                offset: int = 0) -> tuple[list[Match], int]:
+                catalogue: "Catalogue", top: int = 10, *, country: str | None = None,
+                max_isced: int | None = None, offset: int = 0) -> tuple[list[Match], int]:
     """The best ``top`` matches (after ``offset``) with reasons, and how many were ranked."""
     columns = catalogue.columns
-    best, ranked = best_ranked(profile, columns, offset + top, max_isced=max_isced)
+    country = columns.country(country or profile.education.country)
+    best, ranked = best_ranked(profile, columns, offset + top, country=country, max_isced=max_isced)
     chosen = best[offset:]
     answers = interest_answers_by_type(values, bank)  # the same for every match: sorted once
     matches = []
     for score, index, comp in chosen:
         occ = catalogue.occupations[columns.ids[index]]
+        required = columns.levels[country][index]
         matches.append(Match(occ.id, round(score, 1), comp,
-                             explain(profile, values, bank, occ, columns, index, comp, answers),
-                             columns.isced[index]))
+                             explain(profile, values, bank, occ, columns, index, comp, answers, required=required),
+                             required))
     return matches, ranked
 
 
@@ -385,37 +380,39 @@ def top_matches(profile: Profile, values: Mapping[str, Any], bank: QuestionBank,
 
 def explain(profile: Profile, values: Mapping[str, Any], bank: QuestionBank, occ: "Occupation",
             columns: CatalogueColumns, index: int, comp: Components,
-            answers: dict[str, list[tuple[str, int]]] | None = None) -> list[Reason]:
+            answers: dict[str, list[tuple[str, int]]] | None = None, *, required: int) -> list[Reason]:
+    """The reasons for one match, each given by its rule in :mod:`rules`. ``required`` is the
+    occupation's level in the student's country (the path shown there)."""
     cfg = config()["reasons"]
     reasons: list[Reason] = []
     occ_scores = dict(zip(RIASEC, occ.interests))
     occ_order = sorted(RIASEC, key=lambda t: -occ_scores[t])
+    middle = rules.own_middle(profile.scores)
     for t in profile.holland:
-        if occ_scores[t] >= cfg["high_occupation"] or t in occ.high_point[:2]:
+        if rules.interest_fit_reason(profile.scores[t], middle, occ_scores[t], occ.high_point, t, cfg):
             reasons.append(Reason("interest_fit", True, {"type": t, "person": profile.scores[t], "occupation": occ_scores[t]}))
     for t in occ_order[:2]:
-        if occ_scores[t] >= cfg["high_occupation"] and profile.scores[t] <= cfg["low_person"]:
+        if rules.job_type_clash(profile.scores[t], middle, occ_scores[t], cfg):
             reasons.append(Reason("interest_clash", False, {"type": t, "person": profile.scores[t], "occupation": occ_scores[t], "side": "job"}))
-    top_type = profile.holland[0]
-    if profile.scores[top_type] >= cfg["high_person"] and occ_scores[top_type] <= cfg["low_occupation"]:
-        reasons.append(Reason("interest_clash", False, {"type": top_type, "person": profile.scores[top_type], "occupation": occ_scores[top_type], "side": "you"}))
+    if profile.holland:
+        top_type = profile.holland[0]
+        if rules.own_type_clash(profile.scores[top_type], middle, occ_scores[top_type], cfg):
+            reasons.append(Reason("interest_clash", False, {"type": top_type, "person": profile.scores[top_type], "occupation": occ_scores[top_type], "side": "you"}))
     z = columns.trait_z[index]
-    own_mean = sum(profile.traits.values()) / len(profile.traits) if profile.traits else 0.0
-    # only traits that stand out in the student's own answers, not a uniform "agree" to all
-    fits = sorted((t for t in profile.traits if profile.traits[t] >= max(70, own_mean + 5) and z.get(t, 0) > 0.3),
+    trait_mean = sum(profile.traits.values()) / len(profile.traits) if profile.traits else 0.0
+    fits = sorted((t for t in profile.traits if t in z and rules.trait_fit_reason(profile.traits[t], trait_mean, z[t])),
                   key=lambda t: -z[t])
     for t in fits[:2]:
         reasons.append(Reason("trait_fit", True, {"trait": t, "person": profile.traits[t], "z": round(z[t], 2)}))
-    clashes = sorted((t for t in profile.traits if profile.traits[t] <= min(35, own_mean - 5) and z.get(t, 0) > 0.8),
+    clashes = sorted((t for t in profile.traits if t in z and rules.trait_clash_reason(profile.traits[t], trait_mean, z[t])),
                      key=lambda t: -z[t])
     for t in clashes[:1]:
         reasons.append(Reason("trait_clash", False, {"trait": t, "person": profile.traits[t], "z": round(z[t], 2)}))
-    required = columns.isced[index]
     highest = profile.education.highest_isced
     if highest is not None:
-        gap = required - highest
-        kind = "education_ok" if gap <= 0 else ("education_stretch" if gap == 1 else "education_gap")
-        reasons.append(Reason(kind, gap <= 0, {"required": required, "highest": highest, "gap": max(gap, 0)}))
+        kind = rules.education_kind(required, highest)
+        reasons.append(Reason(kind, kind == "education_ok", {"required": required, "highest": highest,
+                                                             "gap": max(required - highest, 0)}))
     reasons.extend(answer_influence(profile, values, bank, occ, comp, answers=answers))
     return reasons
 
@@ -441,31 +438,37 @@ def interest_answers_by_type(values: Mapping[str, Any], bank: QuestionBank) -> d
 def answer_influence(profile: Profile, values: Mapping[str, Any], bank: QuestionBank,
                      occ: "Occupation", comp: Components, limit: int = 2,
                      answers: dict[str, list[tuple[str, int]]] | None = None) -> list[Reason]:
-    """The answers that raised this match most: drop each one and see how far it falls.
-    ``answers`` is :func:`interest_answers_by_type` of ``values``, if already worked out."""
+    """Up to ``limit`` answers that speak for this match (:func:`rules.answer_reason`): a like
+    of an activity of a type that makes the job, or a dislike of a type the job has little
+    of. Among those, the ones that count most: drop each answer and see how far the interest
+    fit falls. ``answers`` is :func:`interest_answers_by_type` of ``values``, if already
+    worked out."""
     if comp.interest is None:
         return []
-    weights = config()["weights"]
+    cfg = config()["reasons"]
     occ_unit = _unit(list(occ.interests))
     if occ_unit is None:
         return []
     by_type = answers if answers is not None else interest_answers_by_type(values, bank)
     effects = []
     scores = tuple(profile.scores[k] for k in RIASEC)
-    for k, items in enumerate(by_type.values()):  # in RIASEC order
+    for k, (t, items) in enumerate(by_type.items()):  # in RIASEC order
         if len(items) < 2:
             continue
         total = sum(v for _, v in items)
+        job = occ.interests[k]
         # answers of one type with the same value have the same effect: at most five fits
         fits: dict[int, float | None] = {}
         for qid, value in items:
+            kind = rules.answer_reason(value, job, occ.high_point, t, cfg)
+            if kind is None:
+                continue
             if value not in fits:
                 unit = _unit_without(scores, k, _scale((total - value) / (len(items) - 1)))
-                fits[value] = None if unit is None else (1 + sum(p * q for p, q in zip(unit, occ_unit))) / 2
+                fits[value] = None if unit is None else rules.interest_fit(sum(p * q for p, q in zip(unit, occ_unit)))
             fit = fits[value]
             if fit is not None:
-                effects.append((comp.interest - fit, qid, value))
+                effects.append((comp.interest - fit, qid, value, kind))
     effects.sort(key=lambda e: (-e[0], e[1]))
-    share = weights["interest"] / sum(weights.values())
-    return [Reason("answer", True, {"question": qid, "value": value, "points": round(100 * delta * share, 1)})
-            for delta, qid, value in effects[:limit] if delta > 0.001]
+    return [Reason("answer", True, {"question": qid, "value": value, "kind": kind})
+            for delta, qid, value, kind in effects[:limit] if delta > 0.001]

@@ -265,16 +265,18 @@ def _results_menu(prompter: Prompter, console, result: api.Result) -> None:
             if occ_id != BACK:
                 occ = result.catalogue.occupations[occ_id]
                 print_occupation(occ, result.catalogue, result.bank, lang, result.country, console)
-        elif choice == "more":
+        elif choice == "more":  # the next ten, with the level filter (if any) still on
             more = api.score(result.answers, top=10, offset=len(shown.matches) + shown.matches[0].rank - 1
-                             if shown.matches else 0, bank=result.bank, catalogue=result.catalogue)
+                             if shown.matches else 0, max_isced=shown.max_isced,
+                             bank=result.bank, catalogue=result.catalogue)
             if more.matches:
                 shown = more
                 print_result(console, shown, ascii_only, detail=detail)
         elif choice == "filter":
             levels = sorted({o.isced for o in result.bank.education("highest_level").options_for(result.country)})
             isced = prompter.select(tr("Show jobs that need at most:"),
-                                    [(isced_name(i, result.country, result.bank, lang), i) for i in levels])
+                                    [(isced_name(i, result.country, result.bank, lang), i) for i in levels]
+                                    + [(tr("Any level (no filter)"), None)])
             shown = api.score(result.answers, top=10, max_isced=isced, bank=result.bank, catalogue=result.catalogue)
             print_result(console, shown, ascii_only, detail=detail)
         elif choice == "save_answers":
@@ -286,10 +288,15 @@ def _results_menu(prompter: Prompter, console, result: api.Result) -> None:
             path = Path(prompter.text(tr("File name for the report:"), default)).expanduser()
             from ..render import render_results
 
+            # the report shows the top ten as chosen now: with the level filter, if one is on
+            report = result if shown.max_isced is None else api.score(
+                result.answers, top=10, max_isced=shown.max_isced, bank=result.bank, catalogue=result.catalogue)
+            report.meta = result.meta
+
             def write() -> None:
                 from ..outfile import write_text
 
-                write_text(path, render_results([result], fmt))
+                write_text(path, render_results([report], fmt))
             _save(console, tr, write, path)
 
 

@@ -1,0 +1,220 @@
+"""Every scoring rule, written once.
+
+The one-respondent scorer (:mod:`scoring`), the batch scorer (:mod:`fastscore`) and the
+adaptive form's ranking (:mod:`adaptive`) all call these functions. Each takes plain
+numbers or numpy arrays alike: only arithmetic, comparisons, ``&``, ``|`` and the ``pick``
+passed in are used, so one definition serves both, with the very same arithmetic (and
+so the very same numbers). The thresholds and weights live in ``data/weights.yaml``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+FLAG_NAMES = ("no_variation", "too_few_answers", "flat_profile", "uncertain_code", "many_unsure")
+CONFIDENCE_NAMES = ("none", "low", "medium", "high")
+MIN_SCORABLE = 6  # fewer answered interest items than this: no ranking at all
+
+
+def pick(condition: Any, yes: Any, no: Any) -> Any:
+    """``numpy.where`` for plain values."""
+    return yes if condition else no
+
+
+def flags(total: Any, fewest: Any, spread: Any, same_values: Any, gaps: tuple[Any, Any, Any],
+          unsure: Any, cfg: dict[str, Any]) -> dict[str, Any]:
+    """The profile flags (docs/method.md), from: ``total`` answered interest items (not
+    "not sure"), ``fewest`` answered for any one type, ``spread`` (highest − lowest type
+    score), ``same_values`` (every answer the same), ``gaps`` between the 1st/2nd, 2nd/3rd
+    and 3rd/4th type scores, and the number of ``unsure`` answers."""
+    no_variation = (total == 0) | same_values | (spread < 1e-9)
+    varied = no_variation == False  # noqa: E712 (``not`` does not work on arrays)
+    near_tie = (gaps[0] < cfg["tie_margin"]) | (gaps[1] < cfg["tie_margin"]) | (gaps[2] < cfg["tie_margin"])
+    asked = total + unsure
+    return {
+        "no_variation": no_variation,
+        "too_few_answers": (total < cfg["min_interest_answers"]) | (fewest < cfg["min_per_type"]),
+        "flat_profile": varied & (spread < cfg["flat_range"]),
+        # a near-tie anywhere in the first four changes the code (its letters or their order)
+        "uncertain_code": varied & near_tie,
+        "many_unsure": (asked > 0) & (unsure / (asked + (asked == 0)) > cfg["many_unsure_share"]),
+    }
+
+
+def confidence(flag: dict[str, Any], total: Any, where: Callable = pick) -> Any:
+    """Index into ``CONFIDENCE_NAMES``: none (no variation or under 6 answers), low (too few,
+    flat), medium (uncertain code, many unsure), high."""
+    none = flag["no_variation"] | (total < MIN_SCORABLE)
+    low = flag["too_few_answers"] | flag["flat_profile"]
+    medium = flag["uncertain_code"] | flag["many_unsure"]
+    return where(none, 0, where(low, 1, where(medium, 2, 3)))
+
+
+def interest_fit(dot: Any) -> Any:
+    """Interest fit from the dot product of the unit profiles (their correlation): 0–1."""
+    return (1 + dot) / 2
+
+
+def trait_shape(z: dict[str, float]) -> dict[str, float]:
+    """What stands out among a job's own traits: its catalogue z-scores centred on their mean.
+    The student's side is centred on their own mean too, so the trait fit compares two
+    shapes (a correlation), as the interest fit does; a job rated low on every work style
+    is then not a poor fit for everyone."""
+    if not z:
+        return {}
+    mean = sum(z.values()) / len(z)
+    return {t: v - mean for t, v in z.items()}
+
+
+def trait_fit(dot: Any, norm: Any) -> Any:
+    """Trait fit from the dot product of the student's unit trait profile with the job's
+    trait z-scores and the length of those z-scores: the cosine, put on 0–1."""
+    return (1 + dot / norm) / 2
+
+
+def match_score(interest: Any, trait: Any, has_trait: Any, education: Any, has_education: Any,
+                weights: dict[str, float], where: Callable = pick) -> Any:
+    """100 × the weighted mean of the components present. A missing component (``has_…``
+    false) leaves its weight out; its value is then not used."""
+    wi, wt, we = weights["interest"], weights["traits"], weights["education"]
+    numerator, weight = 0 + wi * interest, 0 + wi
+    numerator = where(has_trait, numerator + wt * trait, numerator)
+    weight = where(has_trait, weight + wt, weight)
+    numerator = where(has_education, numerator + we * education, numerator)
+    weight = where(has_education, weight + we, weight)
+    return 100.0 * numerator / weight
+
+
+def comparable_level(path_level: int) -> int:
+    """An occupation's path level as the student's level question sees it. That question has
+    no ISCED 4 (post-secondary, non-tertiary): in Norway and Denmark what sits there is the
+    level of a fagbrev/svendebrev, so a path at 4 counts as upper secondary (3)."""
+    return 3 if path_level == 4 else path_level
+
+
+def education_fit(required: int, highest: int | None, route: str, preferred: str | None,
+                  cfg: dict[str, Any]) -> float | None:
+    """The occupation's level in the student's country against the highest level the student
+    is willing to reach; less when the preferred route (practical/school) differs. ``None``
+    when the student gave no level. The batch scorer tabulates this for every pair."""
+    if highest is None:
+        return None
+    gap = required - highest
+    if gap <= -3:
+        fit = cfg["far_below"]
+    elif gap <= 0:
+        fit = 1.0
+    else:
+        fit = cfg["gap"].get(min(gap, 3), 0.0)
+    if preferred in ("practical", "school") and preferred != route:
+        fit = max(0.0, fit - cfg["route_mismatch"])
+    return fit
+
+
+def education_kind(required: int, highest: int) -> str:
+    """The education reason: within reach, one level beyond (a stretch), or further."""
+    gap = required - highest
+    return "education_ok" if gap <= 0 else ("education_stretch" if gap == 1 else "education_gap")
+
+
+def ranking_key(score: float, occupation_id: str) -> tuple[float, str]:
+    """Best score first; equal scores by occupation id (every path orders ties this way)."""
+    return (-score, occupation_id)
+
+
+# ---------------------------------------------------------------- reasons
+# Each reason kind is one rule: when it is given. ``cfg`` is the ``reasons`` table of
+# weights.yaml; type scores are 0–100 for the student and O*NET's 1–7 for the job.
+
+
+def own_middle(scores: dict[str, float]) -> float:
+    """The middle of the student's own six type scores (their mean): a type above it is one
+    the student likes more than their other types."""
+    return sum(scores.values()) / len(scores)
+
+
+def liked_types(code: str, scores: dict[str, float]) -> list[str]:
+    """The letters of the Holland code that may be described as likings: those above the
+    student's own middle (a code letter can be a low score when all six are low)."""
+    middle = own_middle(scores)
+    return [t for t in code if scores[t] > middle]
+
+
+def central_to_job(job: float, high_point: str, t: str, cfg: dict[str, Any]) -> bool:
+    """A type that makes the job: O*NET interest at or above ``high_occupation``, or one of
+    the job's first two high points."""
+    return job >= cfg["high_occupation"] or t in high_point[:2]
+
+
+def interest_fit_reason(person: float, middle: float, job: float, high_point: str, t: str,
+                        cfg: dict[str, Any]) -> bool:
+    """"Your interest in X fits": X is in the code, above the student's middle, central to the job."""
+    return person > middle and central_to_job(job, high_point, t, cfg)
+
+
+def job_type_clash(person: float, middle: float, job: float, cfg: dict[str, Any]) -> bool:
+    """"This job is largely X, an interest you rated low": one of the job's two main types
+    is clearly central and the student rated it low and below their own middle."""
+    return job >= cfg["high_occupation"] and person <= cfg["low_person"] and person < middle
+
+
+def own_type_clash(person: float, middle: float, job: float, cfg: dict[str, Any]) -> bool:
+    """"Your strongest interest, X, plays little part": the student's first type is strong
+    and the job has little of it."""
+    return person >= cfg["high_person"] and person > middle and job <= cfg["low_occupation"]
+
+
+def trait_fit_reason(person: float, trait_mean: float, z: float) -> bool:
+    """A trait that stands out in the student's own answers and matters more in this job than
+    in most (not a uniform "agree" to everything)."""
+    return person >= max(70, trait_mean + 5) and z > 0.3
+
+
+def trait_clash_reason(person: float, trait_mean: float, z: float) -> bool:
+    """A trait the job leans on clearly that the student rated low for themselves."""
+    return person <= min(35, trait_mean - 5) and z > 0.8
+
+
+def answer_reason(value: Any, job: float, high_point: str, t: str, cfg: dict[str, Any]) -> str | None:
+    """Which answer-based reason an interest answer may give: ``like`` for a like (4–5) of an
+    activity of a type that makes the job; ``dislike`` ("you will not have to do much of
+    it") for a dislike (1–2) of a type that plays little part in the job; otherwise none (a
+    neutral or "not sure" answer says nothing)."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        return None
+    if value >= 4 and central_to_job(job, high_point, t, cfg):
+        return "like"
+    if value <= 2 and job <= cfg["low_occupation"]:
+        return "dislike"
+    return None
+
+
+# ---------------------------------------------------------------- how results are shown
+
+
+def places(scores: list[float], first: int, tie_points: float) -> list[int]:
+    """The place shown for each of ``scores`` (best first, the first at place ``first``): a
+    score within ``tie_points`` of the first of its group shares that one's place."""
+    out: list[int] = []
+    start = None
+    for k, score in enumerate(scores):
+        if start is None or scores[start] - score >= tie_points:
+            start = k
+        out.append(first + start)
+    return out
+
+
+CERTAINTY_NAMES = ("open", "partly", "clear")
+
+
+def certainty(scores: list[float], confidence: str, cfg: dict[str, Any]) -> tuple[str, int]:
+    """How sure a top list is, in a word, and how many of it are clearly ahead (at least
+    ``firm_points`` above the last one shown). A profile of low or no confidence is never
+    called more than partly sure."""
+    if not scores:
+        return "open", 0
+    firm = sum(1 for s in scores if s - scores[-1] >= cfg["firm_points"])
+    level = "clear" if firm >= cfg["firm_for_clear"] else ("partly" if firm else "open")
+    if confidence in ("low", "none") and level == "clear":
+        level = "partly"
+    return level, firm

@@ -1,0 +1,266 @@
+"""Every scoring rule in jobkompas.rules, one table each, and the paths that must use them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from jobkompas import api, rules
+from jobkompas.scoring import config
+
+FLAGS = config()["flags"]
+REASONS = config()["reasons"]
+EDU = config()["education_fit"]
+DISPLAY = config()["display"]
+
+
+def _flags(total=60, fewest=10, spread=40.0, same=False, gaps=(10.0, 10.0, 10.0), unsure=0):
+    found = rules.flags(total, fewest, spread, same, gaps, unsure, FLAGS)
+    return {name for name in rules.FLAG_NAMES if found[name]}
+
+
+@pytest.mark.parametrize("case, kwargs, expected", [
+    ("clear profile", {}, set()),
+    ("no answers", {"total": 0, "fewest": 0, "spread": 0.0}, {"no_variation", "too_few_answers"}),
+    ("every answer the same", {"same": True, "spread": 0.0}, {"no_variation"}),
+    ("11 answers", {"total": 11}, {"too_few_answers"}),
+    ("one type with 1 answer", {"fewest": 1}, {"too_few_answers"}),
+    ("spread 14.9", {"spread": 14.9}, {"flat_profile"}),
+    ("spread 15", {"spread": 15.0}, set()),
+    ("1st and 2nd within 3", {"gaps": (2.9, 10.0, 10.0)}, {"uncertain_code"}),
+    ("2nd and 3rd within 3", {"gaps": (10.0, 2.9, 10.0)}, {"uncertain_code"}),
+    ("3rd and 4th within 3", {"gaps": (10.0, 10.0, 2.9)}, {"uncertain_code"}),
+    ("gaps of exactly 3", {"gaps": (3.0, 3.0, 3.0)}, set()),
+    ("31 % not sure", {"total": 69, "unsure": 31}, {"many_unsure"}),
+    ("30 % not sure", {"total": 70, "unsure": 30}, set()),
+])
+def test_flag_rules(case, kwargs, expected):
+    assert _flags(**kwargs) == expected, case
+
+
+def test_flag_rules_give_the_same_on_arrays():
+    """The batch scorer calls the very same function on whole columns."""
+    cases = [(60, 10, 40.0, False, (10.0, 10.0, 10.0), 0), (0, 0, 0.0, False, (0.0, 0.0, 0.0), 0),
+             (11, 1, 14.0, False, (2.0, 5.0, 1.0), 0), (69, 10, 40.0, True, (10.0, 2.0, 10.0), 31)]
+    columns = [np.array(values) for values in zip(*cases)]
+    found = rules.flags(*columns[:4], tuple(np.array(g) for g in zip(*columns[4])), columns[5], FLAGS)
+    for k, case in enumerate(cases):
+        one = rules.flags(*case, FLAGS)
+        assert {n: bool(found[n][k]) for n in rules.FLAG_NAMES} == {n: bool(one[n]) for n in rules.FLAG_NAMES}
+
+
+@pytest.mark.parametrize("flags, total, expected", [
+    ({}, 60, "high"),
+    ({"no_variation"}, 60, "none"),
+    ({}, 5, "none"),
+    ({"too_few_answers"}, 11, "low"),
+    ({"flat_profile"}, 60, "low"),
+    ({"uncertain_code"}, 60, "medium"),
+    ({"many_unsure"}, 60, "medium"),
+    ({"flat_profile", "uncertain_code"}, 60, "low"),
+])
+def test_confidence_rule(flags, total, expected):
+    found = {name: name in flags for name in rules.FLAG_NAMES}
+    assert rules.CONFIDENCE_NAMES[rules.confidence(found, total)] == expected
+
+
+@pytest.mark.parametrize("required, highest, route, preferred, expected", [
+    (3, 3, "practical", None, 1.0),  # within reach
+    (3, 5, "practical", None, 1.0),  # two levels less than planned
+    (3, 6, "practical", None, EDU["far_below"]),  # three or more less
+    (2, 6, "practical", None, EDU["far_below"]),
+    (6, 5, "school", None, EDU["gap"][1]),  # a stretch
+    (7, 5, "school", None, EDU["gap"][2]),
+    (8, 5, "school", None, EDU["gap"][3]),
+    (8, 3, "school", None, EDU["gap"][3]),  # more than 3 levels counts as 3
+    (3, 3, "practical", "school", 1.0 - EDU["route_mismatch"]),
+    (6, 6, "school", "practical", 1.0 - EDU["route_mismatch"]),
+    (6, 6, "school", "either", 1.0),
+    (3, 3, "practical", "practical", 1.0),
+    (3, None, "practical", "practical", None),  # no level given: no education part
+])
+def test_education_fit_per_gap_and_route(required, highest, route, preferred, expected):
+    fit = rules.education_fit(required, highest, route, preferred, EDU)
+    assert fit == (None if expected is None else pytest.approx(max(0.0, expected)))
+
+
+@pytest.mark.parametrize("required, highest, kind", [
+    (3, 3, "education_ok"), (3, 6, "education_ok"), (6, 5, "education_stretch"),
+    (6, 3, "education_gap"), (8, 5, "education_gap"),
+])
+def test_education_reason_kind(required, highest, kind):
+    assert rules.education_kind(required, highest) == kind
+
+
+@pytest.mark.parametrize("level, comparable", [(2, 2), (3, 3), (4, 3), (5, 5), (6, 6), (8, 8)])
+def test_a_path_level_the_level_question_lacks_counts_as_the_one_below(level, comparable):
+    assert rules.comparable_level(level) == comparable
+
+
+@pytest.mark.parametrize("interest, trait, has_trait, edu, has_edu, expected", [
+    (0.9, 0.0, False, 0.0, False, 90.0),  # interest only
+    (0.9, 0.5, True, 0.0, False, 100 * (0.6 * 0.9 + 0.25 * 0.5) / 0.85),
+    (0.9, 0.5, True, 1.0, True, 100 * (0.6 * 0.9 + 0.25 * 0.5 + 0.15 * 1.0)),
+    (0.9, 0.0, False, 0.7, True, 100 * (0.6 * 0.9 + 0.15 * 0.7) / 0.75),
+])
+def test_match_score_is_the_weighted_mean_of_the_parts_present(interest, trait, has_trait, edu, has_edu, expected):
+    weights = {"interest": 0.6, "traits": 0.25, "education": 0.15}
+    assert rules.match_score(interest, trait, has_trait, edu, has_edu, weights) == pytest.approx(expected)
+    arrays = rules.match_score(np.array([interest]), np.array([trait]), np.array([has_trait]),
+                               np.array([edu]), np.array([has_edu]), weights, where=np.where)
+    assert float(arrays[0]) == rules.match_score(interest, trait, has_trait, edu, has_edu, weights)
+
+
+# ------------------------------------------------------------ reasons, one rule each
+
+MIDDLE = 50.0
+
+
+@pytest.mark.parametrize("person, job, high_point, given", [
+    (80, 6.0, "RI", True),
+    (80, 3.0, "RI", True),  # one of the job's two high points
+    (80, 3.0, "IA", False),  # neither central nor a high point
+    (45, 6.0, "RI", False),  # in the code but below the student's own middle: not a liking
+])
+def test_interest_fit_reason(person, job, high_point, given):
+    assert rules.interest_fit_reason(person, MIDDLE, job, high_point, "R", REASONS) is given
+
+
+@pytest.mark.parametrize("person, job, given", [
+    (20, 6.0, True), (20, 4.0, False), (40, 6.0, False), (30, 6.0, True),
+])
+def test_job_type_clash_reason(person, job, given):
+    assert rules.job_type_clash(person, MIDDLE, job, REASONS) is given
+
+
+def test_a_low_score_above_a_lower_middle_is_no_clash():
+    assert rules.job_type_clash(30, 20.0, 6.0, REASONS) is False
+
+
+@pytest.mark.parametrize("person, job, given", [(80, 2.0, True), (80, 3.0, False), (55, 2.0, False)])
+def test_own_type_clash_reason(person, job, given):
+    assert rules.own_type_clash(person, MIDDLE, job, REASONS) is given
+
+
+@pytest.mark.parametrize("person, mean, z, given", [
+    (80, 60, 0.5, True), (80, 60, 0.2, False), (65, 55, 0.5, False), (80, 78, 0.5, False),
+])
+def test_trait_fit_reason(person, mean, z, given):
+    assert rules.trait_fit_reason(person, mean, z) is given
+
+
+@pytest.mark.parametrize("person, mean, z, given", [
+    (25, 60, 1.0, True), (25, 60, 0.5, False), (40, 60, 1.0, False), (25, 28, 1.0, False),
+])
+def test_trait_clash_reason(person, mean, z, given):
+    assert rules.trait_clash_reason(person, mean, z) is given
+
+
+@pytest.mark.parametrize("value, job, high_point, kind", [
+    (5, 6.0, "RC", "like"),
+    (4, 6.0, "RC", "like"),
+    (3, 6.0, "RC", None),  # neutral says nothing
+    ("unsure", 6.0, "RC", None),
+    (5, 2.0, "IC", None),  # a like of a type that is not in the job
+    (1, 2.0, "IC", "dislike"),  # "you will not have to do much of that": true here
+    (2, 2.5, "IC", "dislike"),
+    (1, 4.0, "IC", None),  # the job has some of it: the dislike is not told
+    (1, 6.0, "RC", None),
+])
+def test_answer_reason(value, job, high_point, kind):
+    assert rules.answer_reason(value, job, high_point, "R", REASONS) == kind
+
+
+@pytest.mark.parametrize("code, scores, liked", [
+    ("RIA", {"R": 80, "I": 70, "A": 60, "S": 10, "E": 10, "C": 10}, ["R", "I", "A"]),
+    ("RIA", {"R": 60, "I": 42, "A": 40, "S": 40, "E": 40, "C": 38}, ["R"]),  # middle 43.3
+    ("", {t: 50 for t in "RIASEC"}, []),
+])
+def test_a_type_is_a_liking_only_above_the_students_middle(code, scores, liked):
+    assert rules.liked_types(code, scores) == liked
+
+
+# ------------------------------------------------------------ display
+
+
+@pytest.mark.parametrize("scores, first, places", [
+    ([90.0, 85.0, 80.0], 1, [1, 2, 3]),
+    ([90.0, 89.5, 89.1, 85.0], 1, [1, 1, 1, 4]),
+    ([90.0, 89.5, 89.0, 88.6], 1, [1, 1, 3, 3]),  # 1.0 apart from the first of the group: a new place
+    ([70.0, 69.9], 11, [11, 11]),
+])
+def test_near_ties_share_a_place(scores, first, places):
+    assert rules.places(scores, first, 1.0) == places
+
+
+@pytest.mark.parametrize("scores, confidence, level, firm", [
+    ([95, 94, 93, 92, 91, 85, 85, 84, 84, 84], "high", "clear", 5),
+    ([95, 94, 93, 92, 91, 85, 85, 84, 84, 84], "low", "partly", 5),
+    ([95, 86, 86, 85, 85, 85, 85, 84, 84, 84], "high", "partly", 1),
+    ([86, 86, 85, 85, 85, 85, 85, 84, 84, 84], "high", "open", 0),
+    ([], "high", "open", 0),
+])
+def test_how_sure_a_list_is(scores, confidence, level, firm):
+    assert rules.certainty(scores, confidence, DISPLAY) == (level, firm)
+
+
+def test_the_result_shows_ties_and_how_sure_it_is(bank, catalogue):
+    from conftest import pattern_answers
+
+    values = pattern_answers(bank, {"R": 5, "C": 4}, default=2)
+    result = api.score(api.new_answers(values, bank=bank), bank=bank, catalogue=catalogue)
+    doc = result.to_dict()
+    assert doc["certainty"]["level"] in ("clear", "partly", "open") and doc["certainty"]["text"]
+    for m, shown in zip(result.matches, doc["matches"]):
+        assert shown["tied"] == (m.place != m.rank) and m.label == (f"={m.place}" if m.tied else str(m.rank))
+    text = __import__("jobkompas.render", fromlist=["render_results"]).render_results([result], "markdown")
+    assert result.certainty_text() in text
+
+
+# ------------------------------------------------------------ missing data
+
+
+def test_no_occupation_lacks_work_styles_and_estimates_say_where_from(catalogue):
+    estimated = [o for o in catalogue.occupations.values() if o.work_styles_source]
+    assert not [o.id for o in catalogue.occupations.values() if not o.work_styles]
+    assert len(estimated) >= 40
+    for occ in estimated:
+        ids = occ.work_styles_source.removeprefix("estimated from ").split(", ")
+        assert len(ids) == 5 and all(i in catalogue.occupations and not catalogue.occupations[i].work_styles_source
+                                     for i in ids)
+
+
+def test_an_occupation_with_estimated_work_styles_gets_a_trait_part(bank, catalogue):
+    from conftest import pattern_answers
+
+    values = pattern_answers(bank, {"S": 5, "R": 4, "I": 4}, default=1, traits=None)
+    values.update({q.id: (5 if q.dimension in ("caring", "steady") else 2) for q in bank.by_block("trait")})
+    result = api.score(api.new_answers(values, bank=bank), top=len(catalogue), bank=bank, catalogue=catalogue)
+    assert all(m.match.components.traits is not None for m in result.matches)
+
+
+def test_estimated_figures_do_not_win_more_than_their_share(bank, catalogue):
+    """The rule that fills in missing work styles keeps those occupations from winning just
+    because a part of the score is missing (benchmarks/quality.py measures it at full size)."""
+    rng = np.random.default_rng(5)
+    occupations = list(catalogue.occupations.values())
+    share = sum(o.estimated_figures for o in occupations) / len(occupations)
+    places = held = 0
+    for _ in range(40):
+        occ = occupations[rng.integers(len(occupations))]
+        level = {t: 1 + (occ.interests[k] - 1) * 4 / 6 for k, t in enumerate("RIASEC")}
+        values = {q.id: int(min(5, max(1, round(level[q.dimension] + rng.normal(0, 0.8)))))
+                  for q in bank.by_block("interest")}
+        values.update({q.id: int(rng.integers(1, 6)) for q in bank.by_block("trait")})
+        result = api.score(api.new_answers(values, bank=bank), bank=bank, catalogue=catalogue)
+        places += len(result.matches)
+        held += sum(m.occupation.estimated_figures for m in result.matches)
+    assert held / places <= 3 * share
+
+
+def test_empty_answers_have_no_holland_code(bank, catalogue):
+    result = api.score(api.new_answers({}, bank=bank), bank=bank, catalogue=catalogue)
+    assert result.profile.holland == "" and result.to_dict()["profile"]["holland_code"] == ""
+    same = api.score(api.new_answers({q.id: 4 for q in bank.by_block("interest")}, bank=bank),
+                     bank=bank, catalogue=catalogue)
+    assert same.profile.holland == "" and not same.matches
