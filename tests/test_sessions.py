@@ -43,9 +43,9 @@ def answer_file(tmp_path, bank, likes, name="a.yaml", respondent=None):
 def test_database_uses_wal_and_records_migrations(tmp_path):
     with Store(tmp_path / "db.sqlite3") as store:
         assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert store.migrations() == [(1, "sessions"), (2, "notes")]
+        assert store.migrations() == [(1, "sessions"), (2, "notes"), (3, "names only as display name")]
     with Store(tmp_path / "db.sqlite3") as again:  # re-opening applies nothing twice
-        assert again.migrations() == [(1, "sessions"), (2, "notes")]
+        assert again.migrations() == [(1, "sessions"), (2, "notes"), (3, "names only as display name")]
 
 
 def test_import_list_note_show_rescore_export(capsys, tmp_path, bank):
@@ -58,7 +58,7 @@ def test_import_list_note_show_rescore_export(capsys, tmp_path, bank):
     listed = json.loads(out)
     assert [r["holland_code"][0] for r in listed] == ["R", "S"] and "name" not in listed[0]
     assert run(capsys, "sessions", "note", ids[0], "Talk about apprenticeships")[0] == 0
-    code, out, _ = run(capsys, "sessions", "show", ids[0], "--json")
+    code, out, _ = run(capsys, "sessions", "show", ids[0], "--json", "--names")
     shown = json.loads(out)
     assert shown["notes"][0]["text"] == "Talk about apprenticeships" and shown["name"] == "Kari Nordmann"
     code, out, _ = run(capsys, "sessions", "rescore", ids[1])

@@ -66,7 +66,7 @@ def root(
             os.environ[env] = str(value)
     if ctx.invoked_subcommand is None:
         quiz(lang=lang, form=form, country=None, answers=None, resume=resume, fresh=fresh, plain=plain,
-             session=False, name=None, group=None)
+             session=False, name=None, group=None, unfinished=None)
 
 
 def _check_choice(option: str, value: Optional[str], allowed) -> None:
@@ -110,6 +110,7 @@ def quiz(
     session: bool = typer.Option(False, "--session", help="Keep the finished quiz as a counsellor session on this machine."),
     name: Optional[str] = typer.Option(None, "--name", help="Optional display name for the session (left out of exports)."),
     group: Optional[str] = typer.Option(None, "--group", help="Optional group (class), e.g. 10B."),
+    unfinished: Optional[str] = typer.Option(None, "--unfinished", metavar="ID", help="Continue this unfinished session quiz (u-…, see 'sessions list'), keeping its name and group."),
 ) -> None:
     """Take the quiz in the terminal (the default command)."""
     from .wizard.flow import run_wizard
@@ -117,18 +118,22 @@ def quiz(
     if resume and fresh:
         raise UsageError("--resume and --fresh cannot be used together")
     _check_choice("--form", form, ("mini", "standard", "full", "adaptive"))
+    if unfinished is not None and (name or group or fresh or answers):
+        raise UsageError("--unfinished keeps the quiz's own name and group: leave out --name, --group, --fresh and --answers")
     if (name or group) and not session:
         raise UsageError("--name and --group need --session")
-    on_finish = None
-    if session:
-        def on_finish(result) -> str:
+    on_finish = identity = None
+    if session or unfinished is not None:
+        identity = {"unfinished": unfinished} if unfinished is not None else {"name": name, "group": group}
+
+        def on_finish(result, name: Optional[str], group: Optional[str]) -> str:
             from .counsellor import save_result
             from .store import Store
 
             with Store() as store:
                 return save_result(store, result, name=name, group=group)
     run_wizard(lang=_lang(lang) if lang else None, form=form, country=_country(country),
-               prefill=answers, resume=resume, fresh=fresh, plain=plain, on_finish=on_finish)
+               prefill=answers, resume=resume, fresh=fresh, plain=plain, on_finish=on_finish, session=identity)
 
 
 # ---------------------------------------------------------------- scripted
@@ -382,27 +387,66 @@ def sessions_list(
     group: Optional[str] = typer.Option(None, "--group", help="Only this group."),
     as_json: bool = typer.Option(False, "--json", help="JSON on stdout."),
     names: bool = typer.Option(False, "--names", help="Show display names."),
+    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
-    """Sessions, oldest first: id, group, date, Holland code, top match."""
+    """Sessions, oldest first: id, group, date, Holland code, top match; then unfinished quizzes
+    with the command that continues each."""
+    from . import api
+    from .counsellor import local_time, stored_code, unfinished, unfinished_row
+    from .i18n import translator
     from .store import Store
 
     with Store() as store:
         sessions = store.list(group)
-    rows = [{"session": s.id, "group": s.group, "created_at": s.created_at, "holland_code": s.holland,
+    rows = [{"session": s.id, "status": "finished", "group": s.group, "created_at": s.created_at,
+             "holland_code": stored_code(s.result) or None,
              "top_match": ((s.result or {}).get("matches") or [{}])[0].get("id"),
              **({"name": s.display_name} if names else {})} for s in sessions]
+    waiting = [unfinished_row(state, names) for state in unfinished(group)]
     if as_json:
-        _emit_json(rows)
+        _emit_json(rows + waiting)
         return
+    language = _lang(lang)
+    tr = translator(language)
+    catalogue = api.load_catalogue() if rows else None
+    table = [[tr("Session"), tr("Group"), tr("Date"), tr("Code"), tr("Top match")] + ([tr("Name")] if names else [])]
     for r in rows:
-        extra = f"  {r.get('name') or ''}" if names else ""
-        print(f"{r['session']}  {r['group'] or '-':<8} {r['created_at'][:16]}  {r['holland_code'] or '-':<4} {r['top_match'] or '-'}{extra}")
+        occ = catalogue.occupations.get(r["top_match"]) if r["top_match"] else None
+        table.append([r["session"], r["group"] or "–", local_time(r["created_at"]), r["holland_code"] or "–",
+                      occ.title(language) if occ else (r["top_match"] or "–")] + ([r.get("name") or ""] if names else []))
+    for r in waiting:
+        done = tr("unfinished: {n} of {m} answered").format(n=r["answered"], m=r["questions"]) if r["questions"] \
+            else tr("unfinished: {n} answered").format(n=r["answered"])
+        table.append([r["session"], r["group"] or "–", local_time(r["created_at"]), "–", done]
+                     + ([r.get("name") or ""] if names else []))
+    if len(table) == 1:
+        print(tr("No sessions yet."))
+        return
+    print(_columns(table))
+    if waiting:
+        print("\n" + tr("To continue an unfinished quiz:"))
+        for r in waiting:
+            print(f"  {r['session']}  {r['resume']}")
+
+
+def _columns(table: list[list[str]]) -> str:
+    """Rows of text cells in aligned columns, the first row as the header."""
+    import unicodedata
+
+    def width(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in text)
+
+    widths = [max(width(row[i]) for row in table) for i in range(len(table[0]))]
+    lines = ["  ".join(cell + " " * (w - width(cell)) for cell, w in zip(row, widths)).rstrip() for row in table]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
 
 
 @sessions_app.command("show")
 def sessions_show(
     session_id: str = typer.Argument(..., metavar="ID"),
     as_json: bool = typer.Option(False, "--json", help="JSON on stdout."),
+    names: bool = typer.Option(False, "--names", help="Show the display name."),
 ) -> None:
     """One session: profile, matches and notes."""
     from .counsellor import export_json
@@ -411,9 +455,9 @@ def sessions_show(
     with Store() as store:
         session = store.get(session_id)
         if as_json:
-            _emit_json(export_json([session], include_names=True, include_notes=True, store=store)[0])
+            _emit_json(export_json([session], include_names=names, include_notes=True, store=store)[0])
             return
-    result = _session_result(session)
+    result = _session_result(session, include_name=names)
     from rich.console import Console
     from rich.text import Text
 
@@ -421,7 +465,7 @@ def sessions_show(
 
     console = Console()
     header = f"{session.id}  {session.group or ''}  {session.created_at}"
-    console.print(Text(header + (f"  {session.display_name}" if session.display_name else ""), style="bold"))
+    console.print(Text(header + (f"  {session.display_name}" if names and session.display_name else ""), style="bold"))
     print_result(console, result, ascii_only=not shows_unicode(sys.stdout, unknown=True))
     for when, text in session.notes:
         console.print(Text(f"• {when[:16]}  {text}"))
@@ -482,9 +526,17 @@ def sessions_export(
 
 @sessions_app.command("delete")
 def sessions_delete(session_id: str = typer.Argument(..., metavar="ID")) -> None:
-    """Delete one session and its notes for good."""
+    """Delete one session and its notes (or an unfinished quiz, u-…) for good."""
     from .store import Store
 
+    if session_id.startswith("u-"):
+        from .counsellor import delete_unfinished
+        from .errors import NotFoundError
+
+        if not delete_unfinished(session_id):
+            raise NotFoundError(f"no unfinished quiz {session_id!r} (see 'jobkompas sessions list')")
+        print(f"jobkompas: deleted {session_id}", file=sys.stderr)
+        return
     with Store() as store:
         store.delete(session_id)
     print(f"jobkompas: deleted {session_id}", file=sys.stderr)
@@ -505,8 +557,11 @@ def sessions_purge(
         age = parse_age(older_than) if older_than else None
     except ValueError as exc:
         raise UsageError(f"--older-than: {exc}") from None
+    from .counsellor import purge_unfinished
+
     with Store() as store:
         count = store.purge(group, age)
+    count += purge_unfinished(group, age)
     print(f"jobkompas: deleted {count} session(s)", file=sys.stderr)
 
 
@@ -546,7 +601,7 @@ def groups_summary(
     _emit(render_group_summary(group, group_summary(sessions, language), fmt, language), out)
 
 
-def _session_result(session, language: str | None = None):
+def _session_result(session, language: str | None = None, include_name: bool = False):
     """A stored session scored from its answers (what reports and ``sessions show`` render).
 
     The stored result is the record (``--json``, exports, group summaries). When the catalogue
@@ -556,7 +611,7 @@ def _session_result(session, language: str | None = None):
     from . import api
     from .counsellor import answers_of, differs_from_stored
 
-    result = api.score(answers_of(session), language=language)
+    result = api.score(answers_of(session, include_name), language=language)
     result.meta = {"session": session.id, "group": session.group, "date": session.created_at[:10],
                    "notes": session.notes}
     if differs_from_stored(session, result):
@@ -572,6 +627,7 @@ def report(
     fmt: str = typer.Option("html", "--format", "-f", help="html or markdown."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of standard output."),
     lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
+    include_names: bool = typer.Option(False, "--include-names", help="Name the student (a session's display name, an answer file's respondent); left out by default."),
 ) -> None:
     """A printable report (self-contained HTML or Markdown) for a session or an answer file."""
     import datetime
@@ -586,9 +642,11 @@ def report(
 
         with Store() as store:
             session = store.get(source)
-        result = _session_result(session, _lang(lang) if lang else None)
+        result = _session_result(session, _lang(lang) if lang else None, include_names)
     else:
         answers = api.read_answers(source)
+        if not include_names:
+            answers.respondent = None
         result = api.score(answers, language=_lang(lang) if lang else None)
         result.meta = {"date": datetime.date.today().isoformat(), "notes": []}
     _emit(render_results([result], fmt), out)

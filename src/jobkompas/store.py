@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from .errors import NotFoundError, StorageError
+from .outfile import private_dir, private_file
 from .resources import user_data_dir
 
 DB_NAME = "jobkompas.sqlite3"
@@ -53,10 +54,21 @@ def _m2_notes(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX notes_session ON notes (session_id)")
 
 
+def _m3_names_only_as_display_name(db: sqlite3.Connection) -> None:
+    """Results stored by older versions kept an imported answer file's ``respondent`` even when
+    no display name was asked for: keep the display name there, or nothing."""
+    for row in db.execute("SELECT id, display_name, result FROM sessions WHERE result IS NOT NULL").fetchall():
+        doc = json.loads(row[2])
+        if doc.get("respondent") != row[1]:
+            doc["respondent"] = row[1]
+            db.execute("UPDATE sessions SET result = ? WHERE id = ?", (json.dumps(doc, ensure_ascii=False), row[0]))
+
+
 # Small named steps, applied in order and recorded in the database; never edit a released one.
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (1, "sessions", _m1_sessions),
     (2, "notes", _m2_notes),
+    (3, "names only as display name", _m3_names_only_as_display_name),
 ]
 
 
@@ -88,7 +100,9 @@ class Store:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or (user_data_dir() / DB_NAME)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(self.path.parent)
+            private_file(self.path)  # SQLite gives its -wal and -shm files the database's mode
+            _tighten(self.path)
             self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA journal_mode=WAL")
@@ -129,10 +143,14 @@ class Store:
         with self.transaction() as db:
             db.execute("CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
             done = {row[0] for row in db.execute("SELECT version FROM migrations")}
+            applied = False
             for version, name, step in MIGRATIONS:
                 if version not in done:
                     step(db)
                     db.execute("INSERT INTO migrations VALUES (?, ?, ?)", (version, name, now()))
+                    applied = True
+        if applied and done:
+            self._compact()  # a migration may have rewritten personal data: leave no old copy
 
     def migrations(self) -> list[tuple[int, str]]:
         return [(r[0], r[1]) for r in self.db.execute("SELECT version, name FROM migrations ORDER BY version")]
@@ -214,6 +232,20 @@ class Store:
         """Leave no copy of deleted rows behind: rebuild the file and empty the WAL."""
         self.db.execute("VACUUM")
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _tighten(db_path: Path) -> None:
+    """A database made by an older version may be readable by others: it holds students' data
+    and is jobkompas's own file (not one the user named), so it becomes private (0600)."""
+    import os
+    import stat
+
+    for path in (db_path, db_path.with_name(db_path.name + "-wal"), db_path.with_name(db_path.name + "-shm")):
+        try:
+            if stat.S_IMODE(path.stat().st_mode) & 0o077:
+                os.chmod(path, 0o600)
+        except OSError:
+            pass  # absent, or not ours to change: SQLite will say if it cannot be used
 
 
 def _session(row: sqlite3.Row, notes: list[tuple[str, str]]) -> Session:
