@@ -119,13 +119,14 @@ def test_report_escapes_hostile_names_and_notes(capsys, tmp_path, bank):
     session = out.strip()
     run(capsys, "sessions", "note", session, "<script>steal()</script> & more")
     report = tmp_path / "report.html"
-    code, _, _ = run(capsys, "report", session, "--format", "html", "--out", str(report))
+    code, _, _ = run(capsys, "report", session, "--format", "html", "--out", str(report), "--counsellor",
+                     "--include-names")
     html = report.read_text(encoding="utf-8")
     assert code == 0
     assert "<script>" not in html and "&lt;script&gt;steal()&lt;/script&gt; &amp; more" in html
     assert "<img" not in html
     assert "<svg" in html and "@page" in html and "http" not in html.replace("http-equiv", "").split("<footer>")[0]
-    code, out, _ = run(capsys, "report", session, "--format", "markdown")
+    code, out, _ = run(capsys, "report", session, "--format", "markdown", "--counsellor")
     assert "## Counsellor notes" in out and "O*NET 29.0" in out
 
 

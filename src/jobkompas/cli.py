@@ -38,6 +38,7 @@ app.add_typer(groups_app, name="groups")
 
 LANG_HELP = "Language: en, nb (Norwegian Bokmål) or da (Danish). Default: from the locale."
 COUNTRY_HELP = "Country for education paths: norway, denmark or other."
+BOM_HELP = "CSV: start with a UTF-8 byte order mark, so that Excel shows æ, ø and å correctly."
 
 
 def _version(value: bool) -> None:
@@ -147,6 +148,7 @@ def score(
     lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP + " Default: the answer file's language."),
     country: Optional[str] = typer.Option(None, "--country", help=COUNTRY_HELP),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of standard output."),
+    bom: bool = typer.Option(False, "--bom", help=BOM_HELP),
 ) -> None:
     """Score answer files and print the results (stdout only; messages on stderr)."""
     from . import api
@@ -163,7 +165,7 @@ def score(
             print(f"jobkompas: warning: {warning}", file=sys.stderr)
         results.append(api.score(answers, top=top, country=_country(country),
                                  language=_lang(lang) if lang else None, bank=bank))
-    _emit(render_results(results, fmt), out)
+    _emit(render_results(results, fmt, bom=bom), out)
 
 
 @app.command()
@@ -175,13 +177,14 @@ def batch(
     country: Optional[str] = typer.Option(None, "--country", help=COUNTRY_HELP),
     strict: bool = typer.Option(False, "--strict", help="Stop at the first bad row."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of standard output."),
+    bom: bool = typer.Option(False, "--bom", help=BOM_HELP),
 ) -> None:
     """Score a whole class from one CSV, streaming; bad rows are reported and skipped."""
     from .batch import run_batch
 
     _check_choice("--format", fmt, ("csv", "jsonl"))
     failed = run_batch(file, fmt=fmt, top=top, lang=_lang(lang) if lang else None,
-                       country=_country(country), strict=strict, out=out)
+                       country=_country(country), strict=strict, out=out, bom=bom)
     if failed:
         raise typer.Exit(int(ExitCode.PARTIAL))
 
@@ -461,21 +464,30 @@ def sessions_show(
     from rich.console import Console
     from rich.text import Text
 
+    from .counsellor import local_time
     from .render import print_result
 
     console = Console()
-    header = f"{session.id}  {session.group or ''}  {session.created_at}"
+    header = f"{session.id}  {session.group or ''}  {local_time(session.created_at)}"
     console.print(Text(header + (f"  {session.display_name}" if names and session.display_name else ""), style="bold"))
     print_result(console, result, ascii_only=not shows_unicode(sys.stdout, unknown=True))
-    for when, text in session.notes:
-        console.print(Text(f"• {when[:16]}  {text}"))
+    for when, text in result.meta["notes"]:
+        console.print(Text(f"• {when}  " + text.replace("\n", "\n    ")))
 
 
 @sessions_app.command("note")
-def sessions_note(session_id: str = typer.Argument(..., metavar="ID"), text: str = typer.Argument(...)) -> None:
-    """Add a counsellor note to a session."""
+def sessions_note(
+    session_id: str = typer.Argument(..., metavar="ID"),
+    text: str = typer.Argument(..., help="The note; line breaks are kept. '-' reads it from standard input."),
+) -> None:
+    """Add a counsellor note to a session (it may hold sensitive data: see docs/privacy.md)."""
     from .store import Store
 
+    if text == "-":
+        text = sys.stdin.read()
+    text = text.replace("\r\n", "\n").strip("\n").rstrip()
+    if not text.strip():
+        raise UsageError("the note is empty; write something, or leave the session as it is")
     with Store() as store:
         store.add_note(session_id, text)
     print(f"jobkompas: note added to {session_id}", file=sys.stderr)
@@ -500,13 +512,13 @@ def sessions_export(
     include_names: bool = typer.Option(False, "--include-names", help="Include display names (left out by default)."),
     include_notes: bool = typer.Option(False, "--include-notes", help="Include counsellor notes (json only)."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of standard output."),
+    bom: bool = typer.Option(False, "--bom", help=BOM_HELP),
 ) -> None:
     """Export sessions; names and notes stay out unless asked for."""
-    import csv
-    import io
     import json
 
     from .counsellor import export_json, export_rows
+    from .csvout import csv_text
     from .store import Store
 
     _check_choice("--format", fmt, ("csv", "json"))
@@ -515,12 +527,7 @@ def sessions_export(
         if fmt == "json":
             text = json.dumps(export_json(sessions, include_names, include_notes, store), ensure_ascii=False, indent=2) + "\n"
         else:
-            header, rows = export_rows(sessions, include_names)
-            buffer = io.StringIO()
-            writer = csv.writer(buffer, lineterminator="\n")
-            writer.writerow(header)
-            writer.writerows(rows)
-            text = buffer.getvalue()
+            text = csv_text(*export_rows(sessions, include_names), bom=bom)
     _emit(text, out)
 
 
@@ -609,11 +616,11 @@ def _session_result(session, language: str | None = None, include_name: bool = F
     silently, with the command that keeps the new ranking.
     """
     from . import api
-    from .counsellor import answers_of, differs_from_stored
+    from .counsellor import answers_of, differs_from_stored, local_date, local_time
 
     result = api.score(answers_of(session, include_name), language=language)
-    result.meta = {"session": session.id, "group": session.group, "date": session.created_at[:10],
-                   "notes": session.notes}
+    result.meta = {"session": session.id, "group": session.group, "date": local_date(session.created_at),
+                   "notes": [(local_time(when), text) for when, text in session.notes]}
     if differs_from_stored(session, result):
         print(f"jobkompas: note: {session.id} was stored with catalogue {session.catalogue_version}; shown "
               f"here scored with catalogue {result.catalogue.version}, which ranks it differently "
@@ -628,8 +635,10 @@ def report(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of standard output."),
     lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
     include_names: bool = typer.Option(False, "--include-names", help="Name the student (a session's display name, an answer file's respondent); left out by default."),
+    counsellor: bool = typer.Option(False, "--counsellor", help="The counsellor's copy: with notes, education answers, work-style traits and how complete the answers are. Without it: the student's copy."),
 ) -> None:
-    """A printable report (self-contained HTML or Markdown) for a session or an answer file."""
+    """A printable report (self-contained HTML or Markdown) for a session or an answer file:
+    the student's copy, or with --counsellor the counsellor's."""
     import datetime
     import re
 
@@ -649,6 +658,7 @@ def report(
             answers.respondent = None
         result = api.score(answers, language=_lang(lang) if lang else None)
         result.meta = {"date": datetime.date.today().isoformat(), "notes": []}
+    result.meta["counsellor"] = counsellor
     _emit(render_results([result], fmt), out)
 
 

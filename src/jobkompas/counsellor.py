@@ -77,7 +77,7 @@ def export_rows(sessions: list[Session], include_names: bool) -> tuple[list[str]
         scores = profile.get("scores", {})
         matches = [m["id"] for m in (s.result or {}).get("matches", [])][:10]
         row = [s.id] + ([s.display_name or ""] if include_names else []) + [
-            s.group or "", s.created_at, s.language, s.country or "", profile.get("holland_code", ""),
+            s.group or "", local_iso(s.created_at), s.language, s.country or "", profile.get("holland_code", ""),
             *[scores.get(t, "") for t in RIASEC], profile.get("confidence", ""), s.catalogue_version or "",
             *matches, *[""] * (10 - len(matches))]
         rows.append(row)
@@ -87,15 +87,15 @@ def export_rows(sessions: list[Session], include_names: bool) -> tuple[list[str]
 def export_json(sessions: list[Session], include_names: bool, include_notes: bool, store: Store) -> list[dict]:
     out = []
     for s in sessions:
-        doc: dict[str, Any] = {"session": s.id, "group": s.group, "created_at": s.created_at,
-                               "updated_at": s.updated_at, "language": s.language, "country": s.country,
+        doc: dict[str, Any] = {"session": s.id, "group": s.group, "created_at": local_iso(s.created_at),
+                               "updated_at": local_iso(s.updated_at), "language": s.language, "country": s.country,
                                "form": s.form, "answers": s.answers,
                                "result": without_name(s.result, s, include_names),
                                "catalogue_version": s.catalogue_version}
         if include_names:
             doc["name"] = s.display_name
         if include_notes:
-            doc["notes"] = [{"created_at": t, "text": x} for t, x in store.get(s.id).notes]
+            doc["notes"] = [{"created_at": local_iso(t), "text": x} for t, x in store.get(s.id).notes]
         out.append(doc)
     return out
 
@@ -171,6 +171,16 @@ def local_time(stamp: str, seconds: bool = False) -> str:
     if moment.tzinfo is None:
         return moment.isoformat(sep=" ", timespec="seconds" if seconds else "minutes")
     return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def local_iso(stamp: str) -> str:
+    """A stored UTC time as local time in ISO 8601 with its offset (for exports)."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(stamp).astimezone().isoformat(timespec="seconds")
+    except (TypeError, ValueError):
+        return stamp or ""
 
 
 def local_date(stamp: str) -> str:

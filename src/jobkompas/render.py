@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import TYPE_CHECKING, Any
@@ -35,18 +34,16 @@ def occupation_dict(occ: "Occupation", catalogue: "Catalogue", lang: str, full: 
     return data
 
 
-def render_results(results: list["Result"], fmt: str) -> str:
+def render_results(results: list["Result"], fmt: str, bom: bool = False) -> str:
     if fmt == "json":
         docs = [r.to_dict() for r in results]
         return json.dumps(docs[0] if len(docs) == 1 else docs, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        from .csvout import csv_text
+
         top = max((len(r.matches) for r in results), default=0)
-        writer.writerow(batch_header(top))
-        for r in results:
-            writer.writerow(batch_row(r, r.answers.respondent or r.answers.source, top))
-        return buffer.getvalue()
+        return csv_text(batch_header(top), (batch_row(r, r.answers.respondent or r.answers.source, top)
+                                            for r in results), bom=bom)
     if fmt == "markdown":
         return "\n\n".join(render_markdown(r) for r in results)
     if fmt == "html":
@@ -155,6 +152,33 @@ def _confidence(value: str, lang: str) -> str:
     return confidence_text(value, lang)
 
 
+_MD_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+_MD_PUNCTUATION = set("\\`*_{}[]()#+-.!|~:\"'=$^")
+
+
+def md_escape(text: object) -> str:
+    """User text (a name, a group, a note) as literal Markdown text on one line: no HTML, no
+    links, no emphasis or list markers. ``<``, ``>`` and ``&`` become entities, other ASCII
+    punctuation is backslash-escaped (CommonMark shows both as the character itself), and
+    line breaks become spaces."""
+    out = []
+    for ch in " ".join(str(text if text is not None else "").split()):
+        if ch in _MD_ENTITIES:
+            out.append(_MD_ENTITIES[ch])
+        elif ch in _MD_PUNCTUATION:
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def md_lines(text: object, indent: str = "  ") -> str:
+    """Multi-line user text (a note) for a Markdown list item: each line escaped, kept as a
+    line of its own (a hard break), indented to stay inside the item; blank lines kept."""
+    lines = str(text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return ("  \n" + indent).join(md_escape(line) for line in lines)
+
+
 def _jinja():
     from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -165,6 +189,8 @@ def _jinja():
 
     env.filters["years"] = number
     env.filters["number"] = number  # number(value, lang[, decimals]): the decimal comma in nb/da
+    env.filters["md"] = md_escape
+    env.filters["md_lines"] = md_lines
     return env
 
 
