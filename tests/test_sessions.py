@@ -143,7 +143,7 @@ def test_delete_and_purge_really_remove_data(capsys, tmp_path, bank):
         assert db.execute("SELECT COUNT(*) FROM notes").fetchone()[0] == 0
     assert run(capsys, "sessions", "delete", session)[0] == ExitCode.NOT_FOUND
     assert run(capsys, "sessions", "purge")[0] == ExitCode.USAGE  # would delete everything
-    code, _, err = run(capsys, "sessions", "purge", "--older-than", "0d")
+    code, _, err = run(capsys, "sessions", "purge", "--older-than", "0d", "--yes")
     assert code == 0 and "deleted 1" in err
     assert run(capsys, "sessions", "purge", "--older-than", "soon")[0] == ExitCode.USAGE
 

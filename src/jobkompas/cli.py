@@ -553,9 +553,10 @@ def sessions_delete(session_id: str = typer.Argument(..., metavar="ID")) -> None
 def sessions_purge(
     group: Optional[str] = typer.Option(None, "--group", help="Only this group."),
     older_than: Optional[str] = typer.Option(None, "--older-than", help="Only sessions older than this, e.g. 90d, 12w, 6m, 1y."),
-    yes: bool = typer.Option(False, "--yes", help="Required when neither --group nor --older-than narrows the purge."),
+    yes: bool = typer.Option(False, "--yes", help="Delete without asking (for scripts); needed too when neither --group nor --older-than narrows the purge."),
 ) -> None:
-    """Delete many sessions for good (and compact the database)."""
+    """Delete many sessions (and unfinished quizzes) for good, after showing which and asking."""
+    from .counsellor import local_time, purge_unfinished, unfinished_to_purge
     from .store import Store, parse_age
 
     if group is None and older_than is None and not yes:
@@ -564,11 +565,27 @@ def sessions_purge(
         age = parse_age(older_than) if older_than else None
     except ValueError as exc:
         raise UsageError(f"--older-than: {exc}") from None
-    from .counsellor import purge_unfinished
-
     with Store() as store:
-        count = store.purge(group, age)
-    count += purge_unfinished(group, age)
+        doomed = store.purge_preview(group, age)
+        waiting = unfinished_to_purge(group, age)
+        if not doomed and not waiting:
+            print("jobkompas: nothing to delete", file=sys.stderr)
+            return
+        print(f"jobkompas: this deletes {len(doomed)} session(s) and {len(waiting)} unfinished quiz(zes) for good:",
+              file=sys.stderr)
+        for s in doomed:
+            print(f"  {s.id}  {s.group or '-'}  {local_time(s.created_at)}", file=sys.stderr)
+        for w in waiting:
+            print(f"  {w.owner['id']}  {w.owner.get('group') or '-'}  {local_time(w.owner.get('created_at', ''))}",
+                  file=sys.stderr)
+        if not yes:
+            if not (sys.stdin and sys.stdin.isatty()):
+                raise UsageError("nothing deleted: add --yes to delete without asking")
+            if not typer.confirm("Delete them?", default=False, err=True):
+                print("jobkompas: nothing deleted", file=sys.stderr)
+                return
+        count = store.delete_many([s.id for s in doomed])  # what was shown, nothing added since
+    count += purge_unfinished(waiting)
     print(f"jobkompas: deleted {count} session(s)", file=sys.stderr)
 
 
@@ -589,23 +606,85 @@ def groups_list(as_json: bool = typer.Option(False, "--json", help="JSON on stdo
 @groups_app.command("summary")
 def groups_summary(
     group: str = typer.Argument(..., help="The group (class), e.g. 10B."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table, json or html."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, json, html, markdown or csv (the roster)."),
     lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
+    include_names: bool = typer.Option(False, "--include-names", help="Show display names (left out by default)."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of standard output."),
+    bom: bool = typer.Option(False, "--bom", help=BOM_HELP),
 ) -> None:
-    """A class at a glance: Holland codes, spread of each type, common matches, ambitions."""
-    from .counsellor import group_summary
+    """A class roster: every student with code, confidence, flags, top 3 and first education
+    step; who has not finished; who to talk to first; codes, types and common matches."""
+    from .counsellor import group_summary, unfinished
     from .errors import NotFoundError
     from .render import render_group_summary
     from .store import Store
 
-    _check_choice("--format", fmt, ("table", "json", "html"))
+    _check_choice("--format", fmt, ("table", "json", "html", "markdown", "csv"))
     language = _lang(lang)
     with Store() as store:
         sessions = store.list(group)
+    waiting = unfinished(group)
+    if not sessions and not waiting:
+        raise NotFoundError(f"no sessions in group {group!r} (see 'jobkompas sessions list')")
+    summary = group_summary(sessions, language, include_names, waiting)
+    _emit(render_group_summary(group, summary, fmt, language, include_names, bom), out)
+
+
+@groups_app.command("report")
+def groups_report(
+    group: str = typer.Argument(..., help="The group (class), e.g. 10B."),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for the reports (created private to you if missing); one file per student, named by session id."),
+    fmt: str = typer.Option("html", "--format", "-f", help="html or markdown."),
+    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
+    include_names: bool = typer.Option(False, "--include-names", help="Name each student in their report."),
+    counsellor: bool = typer.Option(False, "--counsellor", help="Counsellor's copies (with notes); without it, the students' copies."),
+) -> None:
+    """One report per student of a group, written into a folder."""
+    from .errors import NotFoundError, OutputError
+    from .outfile import private_dir, write_text
+    from .render import render_results
+    from .store import Store
+
+    _check_choice("--format", fmt, ("html", "markdown"))
+    language = _lang(lang) if lang else None
+    with Store() as store:
+        sessions = [store.get(s.id) for s in store.list(group)]
     if not sessions:
         raise NotFoundError(f"no sessions in group {group!r} (see 'jobkompas sessions list')")
-    _emit(render_group_summary(group, group_summary(sessions, language), fmt, language), out)
+    try:
+        private_dir(out)
+    except OSError as exc:
+        raise OutputError(out, exc.strerror or str(exc)) from None
+    suffix = ".html" if fmt == "html" else ".md"
+    for session in sessions:
+        result = _session_result(session, language, include_names)
+        result.meta["counsellor"] = counsellor
+        write_text(out / f"{session.id}{suffix}", render_results([result], fmt))
+    print(f"jobkompas: wrote {len(sessions)} report(s) to {out}", file=sys.stderr)
+
+
+@groups_app.command("rescore")
+def groups_rescore(group: str = typer.Argument(..., help="The group (class), e.g. 10B.")) -> None:
+    """Score every session of a group again with the current catalogue and keep the new results."""
+    from .counsellor import rescore, stored_code
+    from .errors import NotFoundError
+    from .store import Store
+
+    changed = 0
+    with Store() as store:
+        sessions = store.list(group)
+        if not sessions:
+            raise NotFoundError(f"no sessions in group {group!r} (see 'jobkompas sessions list')")
+        for session in sessions:
+            before = stored_code(session.result)
+            top_before = ((session.result or {}).get("matches") or [{}])[0].get("id")
+            result = rescore(store, session.id)
+            after = stored_code(store.get(session.id).result)
+            top_after = result.matches[0].occupation.id if result.matches else None
+            mark = "" if (before, top_before) == (after, top_after) else "  *"
+            changed += bool(mark)
+            print(f"{session.id}  {before or '–'} -> {after or '–'}  {top_after or '–'}{mark}")
+    print(f"jobkompas: rescored {len(sessions)} session(s), {changed} changed (*)", file=sys.stderr)
 
 
 def _session_result(session, language: str | None = None, include_name: bool = False):

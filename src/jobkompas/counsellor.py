@@ -111,38 +111,146 @@ def _quartiles(values: list[float]) -> dict[str, float]:
             "median": round(median, 1), "q3": round(q3, 1), "max": max(values)}
 
 
-def group_summary(sessions: list[Session], lang: str) -> dict[str, Any]:
-    """What a class looks like: codes, spread of each type, common matches, ambitions."""
+# who to talk to first: the flags that make a result less dependable, most serious first
+ATTENTION_FLAGS = ("no_variation", "too_few_answers", "flat_profile", "many_unsure", "uncertain_code")
+
+
+def flag_label(flag: str, lang: str) -> str:
+    """A few words for a flag, for a counsellor's list (the student sees the full sentence)."""
+    from .i18n import translator
+
+    tr = translator(lang)
+    return {
+        "no_variation": tr("identical answers"), "too_few_answers": tr("too few answers"),
+        "flat_profile": tr("flat profile"), "uncertain_code": tr("uncertain code"),
+        "many_unsure": tr("many \"not sure\""),
+    }.get(flag, flag)
+
+
+def _country_of(session: Session) -> str:
+    return session.country or session.answers.get("EDU-country") or (session.result or {}).get("country") or "other"
+
+
+def first_step(session: Session, lang: str, catalogue: Any) -> str:
+    """The first education step towards the student's top match, in their country (the Vg1
+    programme, EUD or gymnasium, …), or '' when there is no match."""
+    from .explain import number
+
+    matches = (session.result or {}).get("matches") or []
+    occ = catalogue.occupations.get(matches[0]["id"]) if matches else None
+    steps = catalogue.path(occ, _country_of(session)) if occ else []
+    if not steps:
+        return ""
+    step = steps[0]
+    text = step.text.get(lang, step.text["en"])
+    return text + (f" ({number(step.years, lang)})" if step.years else "")
+
+
+def completeness(session: Session, bank: Any) -> dict[str, int]:
+    """How much of the quiz was answered: questions of the session's form answered, answered
+    "not sure", and the form's size."""
+    from .questions import UNSURE
+
+    form = session.form if session.form in bank.forms else "standard"
+    ids = [q.id for q in bank.form(form)] if session.form != "adaptive" else list(session.answers)
+    given = [session.answers[i] for i in ids if i in session.answers]
+    return {"answered": len(given), "unsure": sum(v == UNSURE for v in given), "questions": len(ids)}
+
+
+def group_summary(sessions: list[Session], lang: str, include_names: bool = False,
+                  waiting: list[Any] | None = None) -> dict[str, Any]:
+    """A class roster and what the class looks like: every student (named only with
+    ``include_names``) with code, confidence, flags, top 3 and first education step; who has
+    not finished; who to talk to first; the spread of all codes and each type; common matches
+    and ambitions. Profiles that cannot be read (identical answers, too few) are listed apart
+    and left out of the figures."""
+    from datetime import datetime
+
+    from .explain import confidence_text
+
     bank = api.load_bank()
     catalogue = api.load_catalogue()
-    scored = [s for s in sessions if s.result]
-    profiles = [s.result["profile"] for s in scored]
-    codes = Counter(p["holland_code"] for p in profiles if p.get("confidence") != "none")
-    first = Counter(code[0] for code in codes.elements())
+    roster, invalid, talk_first = [], [], []
+    valid_profiles = []
     occupations: Counter[str] = Counter()
-    for s in scored:
-        occupations.update(m["id"] for m in s.result.get("matches", [])[:10])
+    for s in sessions:
+        result = s.result or {}
+        profile = result.get("profile", {})
+        flags = stored_flags(result)
+        valid = bool(profile) and profile.get("confidence", "none") != "none"
+        top3 = [{"id": m["id"], "title": catalogue.occupations[m["id"]].title(lang)
+                 if m["id"] in catalogue.occupations else m["id"]} for m in (result.get("matches") or [])[:3]]
+        row: dict[str, Any] = {
+            "session": s.id, **({"name": s.display_name} if include_names else {}),
+            "date": local_date(s.created_at), "code": stored_code(result) if valid else "",
+            "confidence": profile.get("confidence", "none"),
+            "confidence_text": confidence_text(profile.get("confidence", "none"), lang),
+            "flags": flags, "flag_labels": [flag_label(f, lang) for f in flags],
+            "top3": top3, "first_step": first_step(s, lang, catalogue) if valid else "",
+            **completeness(s, bank), "valid": valid,
+        }
+        roster.append(row)
+        reasons = [f for f in ATTENTION_FLAGS if f in flags]
+        if reasons:
+            talk_first.append({"session": s.id, **({"name": s.display_name} if include_names else {}),
+                               "reasons": [flag_label(f, lang) for f in reasons],
+                               "rank": min(ATTENTION_FLAGS.index(f) for f in reasons)})
+        if not valid:
+            invalid.append({"session": s.id, **({"name": s.display_name} if include_names else {}),
+                            "reasons": [flag_label(f, lang) for f in flags if f in ("no_variation", "too_few_answers")]
+                            or [confidence_text("none", lang)]})
+            continue
+        valid_profiles.append(profile)
+        occupations.update(m["id"] for m in (result.get("matches") or [])[:10])
+    talk_first.sort(key=lambda t: t.pop("rank"))
+    codes = Counter(p["holland_code"] for p in valid_profiles)
+    first = Counter(p["holland_code"][0] for p in valid_profiles)
     ambitions: Counter[str] = Counter()
     routes: Counter[str] = Counter()
     highest_q, route_q = bank.education("highest_level"), bank.education("route")
     for s in sessions:
         level = bank.level(s.answers.get(highest_q.id)) if highest_q else None
-        ambitions[level.text.get(lang, level.text["en"]) if level else "—"] += 1
+        ambitions[level.text.get(lang, level.text["en"]) if level else "–"] += 1
         option = next((o for o in (route_q.options if route_q else ()) if o.id == s.answers.get(route_q.id)), None)
-        routes[option.text.get(lang, option.text["en"]) if option else "—"] += 1
+        routes[option.text.get(lang, option.text["en"]) if option else "–"] += 1
     return {
+        "generated_at": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M"),
         "students": len(sessions),
-        "scored": len(scored),
-        "confidence": dict(Counter(p.get("confidence", "none") for p in profiles)),
+        "scored": len(valid_profiles),
+        "unfinished": [unfinished_row(w, include_names) for w in (waiting or [])],
+        "roster": roster,
+        "invalid": invalid,
+        "talk_first": talk_first,
+        "confidence": dict(Counter(p.get("confidence", "none") for p in valid_profiles)),
         "first_letter": {t: first.get(t, 0) for t in RIASEC},
-        "holland_codes": codes.most_common(10),
-        "types": {t: _quartiles([p["scores"][t] for p in profiles]) for t in RIASEC},
+        "holland_codes": sorted(codes.items(), key=lambda kv: (-kv[1], kv[0])),
+        "types": {t: _quartiles([p["scores"][t] for p in valid_profiles]) for t in RIASEC},
         "type_names": {t: bank.types[t].name.get(lang, t) for t in RIASEC if t in bank.types},
         "occupations": [{"id": occ_id, "title": catalogue.occupations[occ_id].title(lang) if occ_id in catalogue.occupations else occ_id,
                          "students": n} for occ_id, n in occupations.most_common(15)],
         "ambitions": ambitions.most_common(),
         "routes": routes.most_common(),
     }
+
+
+ROSTER_COLUMNS = ["session", "status", "date", "holland_code", "confidence", "flags", "answered", "unsure",
+                  "questions", "top_1", "top_2", "top_3", "first_step", "resume"]
+
+
+def roster_rows(summary: dict[str, Any], include_names: bool) -> tuple[list[str], list[list[Any]]]:
+    """The roster as CSV rows: finished students, then unfinished quizzes."""
+    header = ROSTER_COLUMNS[:1] + (["name"] if include_names else []) + ROSTER_COLUMNS[1:]
+    rows = []
+    for r in summary["roster"]:
+        tops = [t["title"] for t in r["top3"]] + [""] * (3 - len(r["top3"]))
+        rows.append([r["session"]] + ([r.get("name") or ""] if include_names else []) + [
+            "finished" if r["valid"] else "invalid", r["date"], r["code"], r["confidence"], " ".join(r["flags"]),
+            r["answered"], r["unsure"], r["questions"], *tops, r["first_step"], ""])
+    for u in summary["unfinished"]:
+        rows.append([u["session"]] + ([u.get("name") or ""] if include_names else []) + [
+            "unfinished", local_date(u["created_at"] or ""), "", "", "", u["answered"], "", u["questions"] or "",
+            "", "", "", "", u["resume"]])
+    return header, rows
 
 
 def stored_flags(result: dict[str, Any] | None) -> list[str]:
@@ -203,7 +311,7 @@ def unfinished_row(state: Any, include_names: bool) -> dict[str, Any]:
     form = state.form if state.form in bank.forms else "standard"
     total = len(bank.form(form)) if state.form != "adaptive" else None
     row = {"session": owner.get("id"), "status": "unfinished", "group": owner.get("group"),
-           "created_at": owner.get("created_at"), "language": state.language, "form": state.form or None,
+           "created_at": owner.get("created_at"), "date": local_date(owner.get("created_at") or ""), "language": state.language, "form": state.form or None,
            "answered": len(state.answers), "questions": total,
            "resume": resume_command(owner, include_name=include_names)}
     if include_names:
@@ -221,13 +329,11 @@ def delete_unfinished(unfinished_id: str) -> bool:
     return True
 
 
-def purge_unfinished(group: str | None, older_than: Any) -> int:
-    """Delete unfinished session quizzes as ``Store.purge`` deletes sessions."""
+def unfinished_to_purge(group: str | None, older_than: Any) -> list[Any]:
+    """The unfinished session quizzes ``sessions purge`` with these filters deletes."""
     from datetime import datetime, timezone
 
-    from .wizard.state import clear_state
-
-    count = 0
+    chosen = []
     for state in unfinished(group):
         created = (state.owner or {}).get("created_at", "")
         if older_than is not None:
@@ -236,6 +342,13 @@ def purge_unfinished(group: str | None, older_than: Any) -> int:
                     continue
             except ValueError:
                 pass
+        chosen.append(state)
+    return chosen
+
+
+def purge_unfinished(states: list[Any]) -> int:
+    from .wizard.state import clear_state
+
+    for state in states:
         clear_state(state)
-        count += 1
-    return count
+    return len(states)

@@ -223,34 +223,76 @@ def render_html(results: list["Result"]) -> str:
         lang=language, hexagon=hexagon_points)
 
 
-def render_group_summary(group: str, summary: dict[str, Any], fmt: str, lang: str) -> str:
-    """A group summary (:func:`counsellor.group_summary`) as ``table``, ``json`` or ``html``."""
+def render_group_summary(group: str, summary: dict[str, Any], fmt: str, lang: str, names: bool = False,
+                         bom: bool = False) -> str:
+    """A group summary (:func:`counsellor.group_summary`) as ``table``, ``json``, ``html``,
+    ``markdown`` or ``csv`` (the roster, one row per student)."""
     if fmt == "json":
         return json.dumps({"group": group, **summary}, ensure_ascii=False, indent=2) + "\n"
-    if fmt == "html":
+    if fmt == "csv":
+        from .counsellor import roster_rows
+        from .csvout import csv_text
+
+        return csv_text(*roster_rows(summary, names), bom=bom)
+    if fmt in ("html", "markdown"):
         from .sources import sources_text
 
-        return _jinja().get_template("group.html.j2").render(group=group, s=summary, tr=translator(lang),
-                                                             lang=lang, about=sources_text(lang))
-    return _group_table(group, summary, lang)
+        env = _jinja()
+        if fmt == "markdown":
+            env.autoescape = False  # user text goes through the md filter instead
+        name = "group.html.j2" if fmt == "html" else "group.md.j2"
+        return env.get_template(name).render(group=group, s=summary, tr=translator(lang), lang=lang, names=names,
+                                             about=sources_text(lang))
+    return _group_table(group, summary, lang, names)
 
 
-def _group_table(group: str, s: dict[str, Any], lang: str) -> str:
+def _group_table(group: str, s: dict[str, Any], lang: str, names: bool = False) -> str:
     import sys
 
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from .explain import number
 
     tr = translator(lang)
     buffer = _TextBuffer()
     buffer.encoding = "utf-8" if shows_unicode(sys.stdout, unknown=True) else "ascii"  # ASCII boxes then
-    console = Console(file=buffer, width=100, color_system=None)
-    console.print(f"{tr('Group summary')}: {group} — {tr('Students')}: {s['students']}, {tr('Scored')}: {s['scored']}",
-                  markup=False)
+    console = Console(file=buffer, width=120, color_system=None)
+    line = (f"{tr('Group summary')}: {group} — {tr('Date')}: {s['generated_at']} — {tr('Students')}: {s['students']}, "
+            f"{tr('Scored')}: {s['scored']}")
+    if s["unfinished"]:
+        line += f", {tr('Not finished')}: {len(s['unfinished'])}"
+    console.print(Text(line, style="bold"))
+    roster = Table(title=tr("Students"))
+    for column in [tr("Session")] + ([tr("Name")] if names else []) + [tr("Code"), tr("Confidence"), tr("Flags"),
+                                                                         tr("Top 3"), tr("First education step"), tr("Answered")]:
+        roster.add_column(column)
+    for r in s["roster"]:
+        roster.add_row(*[Text(c) for c in [r["session"]] + ([r.get("name") or ""] if names else []) + [
+            r["code"] or "–", r["confidence_text"], ", ".join(r["flag_labels"]),
+            "\n".join(f"{i}. {t['title']}" for i, t in enumerate(r["top3"], 1)), r["first_step"],
+            f"{r['answered']}/{r['questions']}"]])
+    console.print(roster)
+    console.print(Text(tr("Not finished"), style="bold"))
+    for u in s["unfinished"]:
+        who = f" {u.get('name') or ''}" if names else ""
+        console.print(Text(f"  {u['session']}{who}  {u['date']}  {u['answered']}  {u['resume']}"))
+    if not s["unfinished"]:
+        console.print(Text("  " + tr("Everyone has finished.")))
+    console.print(Text(tr("Talk to first"), style="bold"))
+    for t in s["talk_first"]:
+        who = f" ({t['name']})" if names and t.get("name") else ""
+        console.print(Text(f"  {t['session']}{who}: {', '.join(t['reasons'])}"))
+    if not s["talk_first"]:
+        console.print(Text("  " + tr("No profile stands out as uncertain.")))
+    if s["invalid"]:
+        console.print(Text(tr("Profiles that cannot be read") + " (" + tr("Left out of the figures below.") + ")", style="bold"))
+        for t in s["invalid"]:
+            who = f" ({t['name']})" if names and t.get("name") else ""
+            console.print(Text(f"  {t['session']}{who}: {', '.join(t['reasons'])}"))
     table = Table(title=tr("Interest types"))
-    for column in ("", tr("Top letter"), tr("Mean"), tr("Median"), "Q1–Q3", tr("Range")):
+    for column in (tr("Type"), tr("Top letter"), tr("Mean"), tr("Median"), "Q1–Q3", tr("Range")):
         table.add_column(column)
     for t, q in s["types"].items():
         cells = [f"{t} {s['type_names'].get(t, '')}", str(s["first_letter"][t])]
@@ -258,11 +300,11 @@ def _group_table(group: str, s: dict[str, Any], lang: str) -> str:
         cells += [n(q["mean"]), n(q["median"]), f"{n(q['q1'])}–{n(q['q3'])}", f"{n(q['min'])}–{n(q['max'])}"] if q else ["", "", "", ""]
         table.add_row(*cells)
     console.print(table)
-    console.print(tr("Holland codes") + ": " + ", ".join(f"{c} ({n})" for c, n in s["holland_codes"]), markup=False)
-    console.print(tr("Occupations most often in a top 10") + ":", markup=False)
+    console.print(Text(tr("Holland codes") + ": " + ", ".join(f"{c} ({n})" for c, n in s["holland_codes"])))
+    console.print(Text(tr("Occupations most often in a top 10") + ":"))
     for o in s["occupations"]:
-        console.print(f"  {o['students']:3}  {o['title']}", markup=False)
-    console.print(tr("Education ambitions") + ": " + ", ".join(f"{lvl} ({n})" for lvl, n in s["ambitions"]), markup=False)
+        console.print(Text(f"  {o['students']:3}  {o['title']}"))
+    console.print(Text(tr("Education ambitions") + ": " + ", ".join(f"{lvl} ({n})" for lvl, n in s["ambitions"])))
     return console.file.getvalue()  # type: ignore[attr-defined]
 
 

@@ -214,7 +214,8 @@ class Store:
                 raise NotFoundError(f"no session {session_id!r}")
         self._compact()
 
-    def purge(self, group: str | None = None, older_than: timedelta | None = None) -> int:
+    @staticmethod
+    def _purge_where(group: str | None, older_than: timedelta | None) -> tuple[str, list[str]]:
         clauses, params = [], []
         if group is not None:
             clauses.append("grp = ?")
@@ -222,7 +223,22 @@ class Store:
         if older_than is not None:
             clauses.append("created_at <= ?")
             params.append((datetime.now(timezone.utc) - older_than).isoformat(timespec="seconds"))
-        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+    def purge_preview(self, group: str | None = None, older_than: timedelta | None = None) -> list[Session]:
+        """The sessions :meth:`purge` with the same arguments would delete."""
+        where, params = self._purge_where(group, older_than)
+        return [_session(r, []) for r in self.db.execute(f"SELECT * FROM sessions{where} ORDER BY created_at, rowid", params)]
+
+    def delete_many(self, session_ids: list[str]) -> int:
+        """Delete exactly these sessions (those a preview showed), in one transaction."""
+        with self.transaction() as db:
+            count = sum(db.execute("DELETE FROM sessions WHERE id = ?", (i,)).rowcount for i in session_ids)
+        self._compact()
+        return count
+
+    def purge(self, group: str | None = None, older_than: timedelta | None = None) -> int:
+        where, params = self._purge_where(group, older_than)
         with self.transaction() as db:
             count = db.execute(f"DELETE FROM sessions{where}", params).rowcount
         self._compact()
