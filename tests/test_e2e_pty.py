@@ -146,3 +146,97 @@ def test_batch_shows_a_progress_bar_on_a_terminal_and_none_when_piped(tmp_path):
                            capture_output=True, text=True, env={**os.environ, "JOBKOMPAS_HOME": str(tmp_path)})
     assert piped.stderr == "jobkompas: scored 60000 row(s), 0 failed\n"
     assert (tmp_path / "out.csv").read_bytes() == (tmp_path / "out2.csv").read_bytes()
+
+
+def answer_with(child, keys, stop: int | None = None) -> str:
+    """Answer every prompt with ``keys(number)``; Ctrl-C at question ``stop``. Returns what
+    was shown between the last question and the results."""
+    while True:
+        if child.expect([PROMPT, r"Your top matches"]) == 1:
+            return child.before
+        number = int(child.match.group(1))
+        settle(child)
+        if number == stop:
+            child.sendcontrol("c")
+            return
+        child.send(keys(number) + "\r")
+
+
+def social_key(number: int) -> str:
+    if 2 <= number <= 31:
+        return "5" if RIASEC[(number - 2) % 6] == "S" else "2"
+    return "3"
+
+
+@pytest.mark.slow
+def test_two_named_students_on_one_machine_interrupted_and_resumed(tmp_path):
+    """A presses Ctrl-C mid-quiz; B starts on the same machine and is not offered A's answers;
+    A continues later and finishes; each session holds its own student's answers."""
+    import json
+    import subprocess
+
+    home = tmp_path / "home"
+    ada = spawn(home, "quiz", "--session", "--name", "Ada", "--group", "10B", "--lang", "en", "--form", "mini")
+    ada.expect("kept by your counsellor")
+    ada.expect("Which country")
+    settle(ada)
+    ada.send("\r")
+    answer_with(ada, key_for, stop=12)
+    ada.expect("answers are saved")
+    ada.expect("jobkompas quiz --session --name Ada --group 10B --resume")
+    ada.expect(pexpect.EOF)
+    ada.close()
+    assert ada.exitstatus == 130
+
+    bo = spawn(home, "quiz", "--session", "--name", "Bo", "--group", "10B", "--lang", "en", "--form", "mini")
+    index = bo.expect(["unfinished quiz", "Which country"])
+    assert index == 1, "Bo was offered another student's unfinished quiz"
+    settle(bo)
+    bo.send("\r")
+    bo.expect(PROMPT)
+    assert bo.match.group(1) == "2"  # from the first question, nothing prefilled
+    settle(bo)
+    bo.send(social_key(2) + "\r")
+    assert "Saved as session" in answer_with(bo, social_key)
+    bo.expect("What next")
+    settle(bo)
+    bo.send("6\r")
+    bo.expect(pexpect.EOF)
+    bo.close()
+    assert bo.exitstatus == 0
+
+    listed = subprocess.run([jobkompas_command(), "sessions", "list", "--lang", "en"], capture_output=True,
+                            text=True, env={**os.environ, "JOBKOMPAS_HOME": str(home)})
+    assert "unfinished: 11 of 44 answered" in listed.stdout and "Ada" not in listed.stdout
+
+    ada = spawn(home, "quiz", "--session", "--name", "Ada", "--group", "10B", "--lang", "en")
+    ada.expect(r"unfinished quiz \(11 answered")
+    settle(ada)
+    ada.send("\r")  # yes, continue
+    ada.expect(PROMPT)
+    assert ada.match.group(1) == "12"
+    settle(ada)
+    ada.send(key_for(12) + "\r")
+    assert "Saved as session" in answer_with(ada, key_for)
+    ada.expect("What next")
+    settle(ada)
+    ada.send("6\r")
+    ada.expect(pexpect.EOF)
+    ada.close()
+    assert ada.exitstatus == 0
+
+    exported = subprocess.run([jobkompas_command(), "sessions", "list", "--json", "--names"], capture_output=True,
+                              text=True, env={**os.environ, "JOBKOMPAS_HOME": str(home)})
+    rows = json.loads(exported.stdout)
+    assert [(r["name"], r["status"]) for r in rows] == [("Bo", "finished"), ("Ada", "finished")]
+    codes = {r["name"]: r["holland_code"] for r in rows}
+    assert codes["Ada"].startswith("R") and codes["Bo"].startswith("S")
+    assert not list((home / "unfinished").glob("u-*.json"))
+    from jobkompas import api
+
+    asked = [q.id for q in api.load_bank().form("mini") if q.id != "EDU-country"]
+    exported = subprocess.run([jobkompas_command(), "sessions", "export", "--format", "json", "--include-names"],
+                              capture_output=True, text=True, env={**os.environ, "JOBKOMPAS_HOME": str(home)})
+    answers = {d["name"]: d["answers"] for d in json.loads(exported.stdout)}
+    for name, keys in (("Ada", key_for), ("Bo", social_key)):  # each as that student typed, all of them
+        assert [answers[name][qid] for qid in asked[:30]] == [int(keys(n)) for n in range(2, 32)], name

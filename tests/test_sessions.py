@@ -43,9 +43,9 @@ def answer_file(tmp_path, bank, likes, name="a.yaml", respondent=None):
 def test_database_uses_wal_and_records_migrations(tmp_path):
     with Store(tmp_path / "db.sqlite3") as store:
         assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert store.migrations() == [(1, "sessions"), (2, "notes")]
+        assert store.migrations() == [(1, "sessions"), (2, "notes"), (3, "names only as display name")]
     with Store(tmp_path / "db.sqlite3") as again:  # re-opening applies nothing twice
-        assert again.migrations() == [(1, "sessions"), (2, "notes")]
+        assert again.migrations() == [(1, "sessions"), (2, "notes"), (3, "names only as display name")]
 
 
 def test_import_list_note_show_rescore_export(capsys, tmp_path, bank):
@@ -58,7 +58,7 @@ def test_import_list_note_show_rescore_export(capsys, tmp_path, bank):
     listed = json.loads(out)
     assert [r["holland_code"][0] for r in listed] == ["R", "S"] and "name" not in listed[0]
     assert run(capsys, "sessions", "note", ids[0], "Talk about apprenticeships")[0] == 0
-    code, out, _ = run(capsys, "sessions", "show", ids[0], "--json")
+    code, out, _ = run(capsys, "sessions", "show", ids[0], "--json", "--names")
     shown = json.loads(out)
     assert shown["notes"][0]["text"] == "Talk about apprenticeships" and shown["name"] == "Kari Nordmann"
     code, out, _ = run(capsys, "sessions", "rescore", ids[1])
@@ -119,13 +119,14 @@ def test_report_escapes_hostile_names_and_notes(capsys, tmp_path, bank):
     session = out.strip()
     run(capsys, "sessions", "note", session, "<script>steal()</script> & more")
     report = tmp_path / "report.html"
-    code, _, _ = run(capsys, "report", session, "--format", "html", "--out", str(report))
+    code, _, _ = run(capsys, "report", session, "--format", "html", "--out", str(report), "--counsellor",
+                     "--include-names")
     html = report.read_text(encoding="utf-8")
     assert code == 0
     assert "<script>" not in html and "&lt;script&gt;steal()&lt;/script&gt; &amp; more" in html
     assert "<img" not in html
     assert "<svg" in html and "@page" in html and "http" not in html.replace("http-equiv", "").split("<footer>")[0]
-    code, out, _ = run(capsys, "report", session, "--format", "markdown")
+    code, out, _ = run(capsys, "report", session, "--format", "markdown", "--counsellor")
     assert "## Counsellor notes" in out and "O*NET 29.0" in out
 
 
@@ -142,7 +143,7 @@ def test_delete_and_purge_really_remove_data(capsys, tmp_path, bank):
         assert db.execute("SELECT COUNT(*) FROM notes").fetchone()[0] == 0
     assert run(capsys, "sessions", "delete", session)[0] == ExitCode.NOT_FOUND
     assert run(capsys, "sessions", "purge")[0] == ExitCode.USAGE  # would delete everything
-    code, _, err = run(capsys, "sessions", "purge", "--older-than", "0d")
+    code, _, err = run(capsys, "sessions", "purge", "--older-than", "0d", "--yes")
     assert code == 0 and "deleted 1" in err
     assert run(capsys, "sessions", "purge", "--older-than", "soon")[0] == ExitCode.USAGE
 

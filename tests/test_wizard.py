@@ -189,13 +189,14 @@ def test_quiz_with_session_is_kept_for_the_counsellor():
     from jobkompas.counsellor import save_result
     from jobkompas.store import Store
 
-    def keep(result):
+    def keep(result, name, group):
         with Store() as store:
-            return save_result(store, result, name="Test Student", group="10B")
+            return save_result(store, result, name=name, group=group)
 
     out = console()
     result = run_wizard(lang="en", form="mini", country=None, prefill=None, resume=False, fresh=True,
-                        plain=False, prompter=PipedQuestionary(realistic_keys), console=out, on_finish=keep)
+                        plain=False, prompter=PipedQuestionary(realistic_keys), console=out, on_finish=keep,
+                        session={"name": "Test Student", "group": "10B"})
     with Store() as store:
         [session] = store.list("10B")
     assert session.display_name == "Test Student" and session.holland == result.profile.holland

@@ -16,8 +16,9 @@ COMMANDS = [
     [], ["quiz"], ["score"], ["batch"], ["template"], ["questions", "list"],
     ["occupations", "list"], ["occupations", "search"], ["occupations", "show"],
     ["validate"], ["about"], ["import"], ["sessions", "list"], ["sessions", "show"],
-    ["sessions", "note"], ["sessions", "rescore"], ["sessions", "export"],
-    ["sessions", "delete"], ["sessions", "purge"], ["groups", "list"], ["groups", "summary"], ["report"],
+    ["sessions", "note"], ["sessions", "delete-note"], ["sessions", "rescore"], ["sessions", "export"],
+    ["sessions", "delete"], ["sessions", "purge"], ["groups", "list"], ["groups", "summary"], ["groups", "report"],
+    ["groups", "rescore"], ["report"],
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import sys
@@ -47,10 +48,12 @@ def _report(error: InputError, strict: bool) -> None:
 
 
 def run_batch(file: str, *, fmt: str, top: int, lang: str | None, country: str | None,
-              strict: bool, out: Path | None) -> int:
-    """Score every row; return the number of rows that failed (reported on stderr)."""
+              strict: bool, out: Path | None, bom: bool = False) -> int:
+    """Score every row; return the number of rows that failed (reported on stderr). CSV ids
+    that a spreadsheet would run as formulas are neutralised (:mod:`csvout`); ``bom`` puts a
+    UTF-8 byte order mark first, for Excel."""
     if fmt == "csv":  # the language changes only reasons and paths, not in CSV rows
-        return _run_fast_csv(file, top=top, country=country, strict=strict, out=out)
+        return _run_fast_csv(file, top=top, country=country, strict=strict, out=out, bom=bom)
     return _run_jsonl(file, top=top, lang=lang, country=country, strict=strict, out=out)
 
 
@@ -99,7 +102,8 @@ def _run_jsonl(file: str, *, top: int, lang: str | None, country: str | None, st
     return failed
 
 
-def _run_fast_csv(file: str, *, top: int, country: str | None, strict: bool, out: Path | None) -> int:
+def _run_fast_csv(file: str, *, top: int, country: str | None, strict: bool, out: Path | None,
+                  bom: bool = False) -> int:
     """CSV out at numpy speed (see :mod:`batchcsv` and :mod:`fastscore`): a large plain file
     in slices on several processes (:mod:`batchsplit`), anything else on worker threads."""
     from .batchcsv import ClassFile, ResultWriter
@@ -112,6 +116,8 @@ def _run_fast_csv(file: str, *, top: int, country: str | None, strict: bool, out
     with ClassFile(file, bank) as source, _output(out, binary=True) as target:
         scorer = FastScorer(source.layout, bank, catalogue, top, country)
         writer = ResultWriter(catalogue.columns.ids, top, RIASEC, CONFIDENCE_NAMES, FLAG_NAMES)
+        if bom:
+            target.write(codecs.BOM_UTF8)
         target.write(writer.header())
         slices = None if strict else source.plain_slices(process_count())
         if slices:

@@ -29,6 +29,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from .answers import COUNTRY_ALIASES, AnswerSet, Utf8Lines, check_header, csv_rows, line_at, row_answers
+from .csvout import safe_cell, safe_cell_bytes
 from .errors import InputError
 from .questions import UNSURE, QuestionBank
 from .resources import LANGUAGES
@@ -368,7 +369,7 @@ class _RowsBuilder:
             return
         scale, choice = layout.encode(result)
         self.careful_lines.append(line)
-        self.careful_ids.append(quote_cell(result.respondent or str(line)).encode("utf-8"))
+        self.careful_ids.append(quote_cell(safe_cell(result.respondent or str(line))).encode("utf-8"))
         self.careful_scale.append(scale)
         self.careful_choice.append(choice)
         self.count += 1
@@ -535,7 +536,8 @@ def _decode(buf: bytes, padded: np.ndarray, layout: Layout, width: int, rows: np
         country, level = choice[:, country_k], choice[:, level_k]
         named = (country >= 0) & (level >= 0)
         ok[named] &= allowed[country[named], level[named]]
-    ids = [buf[s:s + n] for s, n in zip(id_start.tolist(), id_length.tolist())]  # never need quoting
+    # never need quoting; one that a spreadsheet would run as a formula gets its apostrophe
+    ids = [safe_cell_bytes(buf[s:s + n]) for s, n in zip(id_start.tolist(), id_length.tolist())]
     return rows, ids, scale, choice, ok
 
 

@@ -28,11 +28,10 @@ def load(kind: str, key: str, decode: Callable[[Any], T]) -> T | None:
 
 def store(kind: str, key: str, value: Any) -> None:
     """Cache ``value`` (plain data) under ``key`` and drop the other files of this kind."""
-    from .outfile import atomic_open
+    from .outfile import atomic_open, private_dir
 
     try:
-        folder = user_cache_dir()
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = private_dir(user_cache_dir())  # under JOBKOMPAS_HOME it may create the data dir
         path = folder / f"{kind}-{key}.marshal"
         data = marshal.dumps(value)
         with atomic_open(path, binary=True) as handle:

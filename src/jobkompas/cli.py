@@ -38,6 +38,7 @@ app.add_typer(groups_app, name="groups")
 
 LANG_HELP = "Language: en, nb (Norwegian Bokmål) or da (Danish). Default: from the locale."
 COUNTRY_HELP = "Country for education paths and levels (and which jobs can be recommended there): norway, denmark or other."
+BOM_HELP = "CSV: start with a UTF-8 byte order mark, so that Excel shows æ, ø and å correctly."
 
 
 def _version(value: bool) -> None:
@@ -66,7 +67,7 @@ def root(
             os.environ[env] = str(value)
     if ctx.invoked_subcommand is None:
         quiz(lang=lang, form=form, country=None, answers=None, resume=resume, fresh=fresh, plain=plain,
-             session=False, name=None, group=None)
+             session=False, name=None, group=None, unfinished=None)
 
 
 def _check_choice(option: str, value: Optional[str], allowed) -> None:
@@ -110,6 +111,7 @@ def quiz(
     session: bool = typer.Option(False, "--session", help="Keep the finished quiz as a counsellor session on this machine."),
     name: Optional[str] = typer.Option(None, "--name", help="Optional display name for the session (left out of exports)."),
     group: Optional[str] = typer.Option(None, "--group", help="Optional group (class), e.g. 10B."),
+    unfinished: Optional[str] = typer.Option(None, "--unfinished", metavar="ID", help="Continue this unfinished session quiz (u-…, see 'sessions list'), keeping its name and group."),
 ) -> None:
     """Take the quiz in the terminal (the default command)."""
     from .wizard.flow import run_wizard
@@ -117,18 +119,22 @@ def quiz(
     if resume and fresh:
         raise UsageError("--resume and --fresh cannot be used together")
     _check_choice("--form", form, ("mini", "standard", "full", "adaptive"))
+    if unfinished is not None and (name or group or fresh or answers):
+        raise UsageError("--unfinished keeps the quiz's own name and group: leave out --name, --group, --fresh and --answers")
     if (name or group) and not session:
         raise UsageError("--name and --group need --session")
-    on_finish = None
-    if session:
-        def on_finish(result) -> str:
+    on_finish = identity = None
+    if session or unfinished is not None:
+        identity = {"unfinished": unfinished} if unfinished is not None else {"name": name, "group": group}
+
+        def on_finish(result, name: Optional[str], group: Optional[str]) -> str:
             from .counsellor import save_result
             from .store import Store
 
             with Store() as store:
                 return save_result(store, result, name=name, group=group)
     run_wizard(lang=_lang(lang) if lang else None, form=form, country=_country(country),
-               prefill=answers, resume=resume, fresh=fresh, plain=plain, on_finish=on_finish)
+               prefill=answers, resume=resume, fresh=fresh, plain=plain, on_finish=on_finish, session=identity)
 
 
 # ---------------------------------------------------------------- scripted
@@ -142,6 +148,7 @@ def score(
     lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP + " Default: the answer file's language."),
     country: Optional[str] = typer.Option(None, "--country", help=COUNTRY_HELP),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of standard output."),
+    bom: bool = typer.Option(False, "--bom", help=BOM_HELP),
 ) -> None:
     """Score answer files and print the results (stdout only; messages on stderr)."""
     from . import api
@@ -158,7 +165,7 @@ def score(
             print(f"jobkompas: warning: {warning}", file=sys.stderr)
         results.append(api.score(answers, top=top, country=_country(country),
                                  language=_lang(lang) if lang else None, bank=bank))
-    _emit(render_results(results, fmt), out)
+    _emit(render_results(results, fmt, bom=bom), out)
 
 
 @app.command()
@@ -170,13 +177,14 @@ def batch(
     country: Optional[str] = typer.Option(None, "--country", help=COUNTRY_HELP),
     strict: bool = typer.Option(False, "--strict", help="Stop at the first bad row."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of standard output."),
+    bom: bool = typer.Option(False, "--bom", help=BOM_HELP),
 ) -> None:
     """Score a whole class from one CSV, streaming; bad rows are reported and skipped."""
     from .batch import run_batch
 
     _check_choice("--format", fmt, ("csv", "jsonl"))
     failed = run_batch(file, fmt=fmt, top=top, lang=_lang(lang) if lang else None,
-                       country=_country(country), strict=strict, out=out)
+                       country=_country(country), strict=strict, out=out, bom=bom)
     if failed:
         raise typer.Exit(int(ExitCode.PARTIAL))
 
@@ -392,27 +400,66 @@ def sessions_list(
     group: Optional[str] = typer.Option(None, "--group", help="Only this group."),
     as_json: bool = typer.Option(False, "--json", help="JSON on stdout."),
     names: bool = typer.Option(False, "--names", help="Show display names."),
+    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
-    """Sessions, oldest first: id, group, date, Holland code, top match."""
+    """Sessions, oldest first: id, group, date, Holland code, top match; then unfinished quizzes
+    with the command that continues each."""
+    from . import api
+    from .counsellor import local_time, stored_code, unfinished, unfinished_row
+    from .i18n import translator
     from .store import Store
 
     with Store() as store:
         sessions = store.list(group)
-    rows = [{"session": s.id, "group": s.group, "created_at": s.created_at, "holland_code": s.holland,
+    rows = [{"session": s.id, "status": "finished", "group": s.group, "created_at": s.created_at,
+             "holland_code": stored_code(s.result) or None,
              "top_match": ((s.result or {}).get("matches") or [{}])[0].get("id"),
              **({"name": s.display_name} if names else {})} for s in sessions]
+    waiting = [unfinished_row(state, names) for state in unfinished(group)]
     if as_json:
-        _emit_json(rows)
+        _emit_json(rows + waiting)
         return
+    language = _lang(lang)
+    tr = translator(language)
+    catalogue = api.load_catalogue() if rows else None
+    table = [[tr("Session"), tr("Group"), tr("Date"), tr("Code"), tr("Top match")] + ([tr("Name")] if names else [])]
     for r in rows:
-        extra = f"  {r.get('name') or ''}" if names else ""
-        print(f"{r['session']}  {r['group'] or '-':<8} {r['created_at'][:16]}  {r['holland_code'] or '-':<4} {r['top_match'] or '-'}{extra}")
+        occ = catalogue.occupations.get(r["top_match"]) if r["top_match"] else None
+        table.append([r["session"], r["group"] or "–", local_time(r["created_at"]), r["holland_code"] or "–",
+                      occ.title(language) if occ else (r["top_match"] or "–")] + ([r.get("name") or ""] if names else []))
+    for r in waiting:
+        done = tr("unfinished: {n} of {m} answered").format(n=r["answered"], m=r["questions"]) if r["questions"] \
+            else tr("unfinished: {n} answered").format(n=r["answered"])
+        table.append([r["session"], r["group"] or "–", local_time(r["created_at"]), "–", done]
+                     + ([r.get("name") or ""] if names else []))
+    if len(table) == 1:
+        print(tr("No sessions yet."))
+        return
+    print(_columns(table))
+    if waiting:
+        print("\n" + tr("To continue an unfinished quiz:"))
+        for r in waiting:
+            print(f"  {r['session']}  {r['resume']}")
+
+
+def _columns(table: list[list[str]]) -> str:
+    """Rows of text cells in aligned columns, the first row as the header."""
+    import unicodedata
+
+    def width(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in text)
+
+    widths = [max(width(row[i]) for row in table) for i in range(len(table[0]))]
+    lines = ["  ".join(cell + " " * (w - width(cell)) for cell, w in zip(row, widths)).rstrip() for row in table]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
 
 
 @sessions_app.command("show")
 def sessions_show(
     session_id: str = typer.Argument(..., metavar="ID"),
     as_json: bool = typer.Option(False, "--json", help="JSON on stdout."),
+    names: bool = typer.Option(False, "--names", help="Show the display name."),
 ) -> None:
     """One session: profile, matches and notes."""
     from .counsellor import export_json
@@ -421,30 +468,56 @@ def sessions_show(
     with Store() as store:
         session = store.get(session_id)
         if as_json:
-            _emit_json(export_json([session], include_names=True, include_notes=True, store=store)[0])
+            _emit_json(export_json([session], include_names=names, include_notes=True, store=store)[0])
             return
-    result = _session_result(session)
+    result = _session_result(session, include_name=names)
     from rich.console import Console
     from rich.text import Text
 
+    from .counsellor import local_time
     from .render import print_result
 
     console = Console()
-    header = f"{session.id}  {session.group or ''}  {session.created_at}"
-    console.print(Text(header + (f"  {session.display_name}" if session.display_name else ""), style="bold"))
+    header = f"{session.id}  {session.group or ''}  {local_time(session.created_at)}"
+    console.print(Text(header + (f"  {session.display_name}" if names and session.display_name else ""), style="bold"))
     print_result(console, result, ascii_only=not shows_unicode(sys.stdout, unknown=True))
-    for when, text in session.notes:
-        console.print(Text(f"• {when[:16]}  {text}"))
+    if result.meta["notes"]:
+        from .i18n import translator
+
+        console.print(Text(translator(result.language)("Counsellor notes"), style="bold"))
+    for number, (when, text) in enumerate(result.meta["notes"], start=1):
+        console.print(Text(f"{number}. {when}  " + text.replace("\n", "\n    ")))
 
 
 @sessions_app.command("note")
-def sessions_note(session_id: str = typer.Argument(..., metavar="ID"), text: str = typer.Argument(...)) -> None:
-    """Add a counsellor note to a session."""
+def sessions_note(
+    session_id: str = typer.Argument(..., metavar="ID"),
+    text: str = typer.Argument(..., help="The note; line breaks are kept. '-' reads it from standard input."),
+) -> None:
+    """Add a counsellor note to a session (it may hold sensitive data: see docs/privacy.md)."""
     from .store import Store
 
+    if text == "-":
+        text = sys.stdin.read()
+    text = text.replace("\r\n", "\n").strip("\n").rstrip()
+    if not text.strip():
+        raise UsageError("the note is empty; write something, or leave the session as it is")
     with Store() as store:
         store.add_note(session_id, text)
     print(f"jobkompas: note added to {session_id}", file=sys.stderr)
+
+
+@sessions_app.command("delete-note")
+def sessions_delete_note(
+    session_id: str = typer.Argument(..., metavar="ID"),
+    number: int = typer.Argument(..., metavar="N", help="The note's number, as 'sessions show' lists them (1 = oldest)."),
+) -> None:
+    """Delete one counsellor note for good (to correct a record; see docs/privacy.md)."""
+    from .store import Store
+
+    with Store() as store:
+        store.delete_note(session_id, number)
+    print(f"jobkompas: deleted note {number} of {session_id}", file=sys.stderr)
 
 
 @sessions_app.command("rescore")
@@ -466,13 +539,13 @@ def sessions_export(
     include_names: bool = typer.Option(False, "--include-names", help="Include display names (left out by default)."),
     include_notes: bool = typer.Option(False, "--include-notes", help="Include counsellor notes (json only)."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of standard output."),
+    bom: bool = typer.Option(False, "--bom", help=BOM_HELP),
 ) -> None:
     """Export sessions; names and notes stay out unless asked for."""
-    import csv
-    import io
     import json
 
     from .counsellor import export_json, export_rows
+    from .csvout import csv_text
     from .store import Store
 
     _check_choice("--format", fmt, ("csv", "json"))
@@ -481,20 +554,23 @@ def sessions_export(
         if fmt == "json":
             text = json.dumps(export_json(sessions, include_names, include_notes, store), ensure_ascii=False, indent=2) + "\n"
         else:
-            header, rows = export_rows(sessions, include_names)
-            buffer = io.StringIO()
-            writer = csv.writer(buffer, lineterminator="\n")
-            writer.writerow(header)
-            writer.writerows(rows)
-            text = buffer.getvalue()
+            text = csv_text(*export_rows(sessions, include_names), bom=bom)
     _emit(text, out)
 
 
 @sessions_app.command("delete")
 def sessions_delete(session_id: str = typer.Argument(..., metavar="ID")) -> None:
-    """Delete one session and its notes for good."""
+    """Delete one session and its notes (or an unfinished quiz, u-…) for good."""
     from .store import Store
 
+    if session_id.startswith("u-"):
+        from .counsellor import delete_unfinished
+        from .errors import NotFoundError
+
+        if not delete_unfinished(session_id):
+            raise NotFoundError(f"no unfinished quiz {session_id!r} (see 'jobkompas sessions list')")
+        print(f"jobkompas: deleted {session_id}", file=sys.stderr)
+        return
     with Store() as store:
         store.delete(session_id)
     print(f"jobkompas: deleted {session_id}", file=sys.stderr)
@@ -504,9 +580,10 @@ def sessions_delete(session_id: str = typer.Argument(..., metavar="ID")) -> None
 def sessions_purge(
     group: Optional[str] = typer.Option(None, "--group", help="Only this group."),
     older_than: Optional[str] = typer.Option(None, "--older-than", help="Only sessions older than this, e.g. 90d, 12w, 6m, 1y."),
-    yes: bool = typer.Option(False, "--yes", help="Required when neither --group nor --older-than narrows the purge."),
+    yes: bool = typer.Option(False, "--yes", help="Delete without asking (for scripts); needed too when neither --group nor --older-than narrows the purge."),
 ) -> None:
-    """Delete many sessions for good (and compact the database)."""
+    """Delete many sessions (and unfinished quizzes) for good, after showing which and asking."""
+    from .counsellor import local_time, purge_unfinished, unfinished_to_purge
     from .store import Store, parse_age
 
     if group is None and older_than is None and not yes:
@@ -516,7 +593,26 @@ def sessions_purge(
     except ValueError as exc:
         raise UsageError(f"--older-than: {exc}") from None
     with Store() as store:
-        count = store.purge(group, age)
+        doomed = store.purge_preview(group, age)
+        waiting = unfinished_to_purge(group, age)
+        if not doomed and not waiting:
+            print("jobkompas: nothing to delete", file=sys.stderr)
+            return
+        print(f"jobkompas: this deletes {len(doomed)} session(s) and {len(waiting)} unfinished quiz(zes) for good:",
+              file=sys.stderr)
+        for s in doomed:
+            print(f"  {s.id}  {s.group or '-'}  {local_time(s.created_at)}", file=sys.stderr)
+        for w in waiting:
+            print(f"  {w.owner['id']}  {w.owner.get('group') or '-'}  {local_time(w.owner.get('created_at', ''))}",
+                  file=sys.stderr)
+        if not yes:
+            if not (sys.stdin and sys.stdin.isatty()):
+                raise UsageError("nothing deleted: add --yes to delete without asking")
+            if not typer.confirm("Delete them?", default=False, err=True):
+                print("jobkompas: nothing deleted", file=sys.stderr)
+                return
+        count = store.delete_many([s.id for s in doomed])  # what was shown, nothing added since
+    count += purge_unfinished(waiting)
     print(f"jobkompas: deleted {count} session(s)", file=sys.stderr)
 
 
@@ -537,26 +633,88 @@ def groups_list(as_json: bool = typer.Option(False, "--json", help="JSON on stdo
 @groups_app.command("summary")
 def groups_summary(
     group: str = typer.Argument(..., help="The group (class), e.g. 10B."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table, json or html."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, json, html, markdown or csv (the roster)."),
     lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
+    include_names: bool = typer.Option(False, "--include-names", help="Show display names (left out by default)."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of standard output."),
+    bom: bool = typer.Option(False, "--bom", help=BOM_HELP),
 ) -> None:
-    """A class at a glance: Holland codes, spread of each type, common matches, ambitions."""
-    from .counsellor import group_summary
+    """A class roster: every student with code, confidence, flags, top 3 and first education
+    step; who has not finished; who to talk to first; codes, types and common matches."""
+    from .counsellor import group_summary, unfinished
     from .errors import NotFoundError
     from .render import render_group_summary
     from .store import Store
 
-    _check_choice("--format", fmt, ("table", "json", "html"))
+    _check_choice("--format", fmt, ("table", "json", "html", "markdown", "csv"))
     language = _lang(lang)
     with Store() as store:
         sessions = store.list(group)
+    waiting = unfinished(group)
+    if not sessions and not waiting:
+        raise NotFoundError(f"no sessions in group {group!r} (see 'jobkompas sessions list')")
+    summary = group_summary(sessions, language, include_names, waiting)
+    _emit(render_group_summary(group, summary, fmt, language, include_names, bom), out)
+
+
+@groups_app.command("report")
+def groups_report(
+    group: str = typer.Argument(..., help="The group (class), e.g. 10B."),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for the reports (created private to you if missing); one file per student, named by session id."),
+    fmt: str = typer.Option("html", "--format", "-f", help="html or markdown."),
+    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
+    include_names: bool = typer.Option(False, "--include-names", help="Name each student in their report."),
+    counsellor: bool = typer.Option(False, "--counsellor", help="Counsellor's copies (with notes); without it, the students' copies."),
+) -> None:
+    """One report per student of a group, written into a folder."""
+    from .errors import NotFoundError, OutputError
+    from .outfile import private_dir, write_text
+    from .render import render_results
+    from .store import Store
+
+    _check_choice("--format", fmt, ("html", "markdown"))
+    language = _lang(lang) if lang else None
+    with Store() as store:
+        sessions = [store.get(s.id) for s in store.list(group)]
     if not sessions:
         raise NotFoundError(f"no sessions in group {group!r} (see 'jobkompas sessions list')")
-    _emit(render_group_summary(group, group_summary(sessions, language), fmt, language), out)
+    try:
+        private_dir(out)
+    except OSError as exc:
+        raise OutputError(out, exc.strerror or str(exc)) from None
+    suffix = ".html" if fmt == "html" else ".md"
+    for session in sessions:
+        result = _session_result(session, language, include_names)
+        result.meta["counsellor"] = counsellor
+        write_text(out / f"{session.id}{suffix}", render_results([result], fmt))
+    print(f"jobkompas: wrote {len(sessions)} report(s) to {out}", file=sys.stderr)
 
 
-def _session_result(session, language: str | None = None):
+@groups_app.command("rescore")
+def groups_rescore(group: str = typer.Argument(..., help="The group (class), e.g. 10B.")) -> None:
+    """Score every session of a group again with the current catalogue and keep the new results."""
+    from .counsellor import rescore, stored_code
+    from .errors import NotFoundError
+    from .store import Store
+
+    changed = 0
+    with Store() as store:
+        sessions = store.list(group)
+        if not sessions:
+            raise NotFoundError(f"no sessions in group {group!r} (see 'jobkompas sessions list')")
+        for session in sessions:
+            before = stored_code(session.result)
+            top_before = ((session.result or {}).get("matches") or [{}])[0].get("id")
+            result = rescore(store, session.id)
+            after = stored_code(store.get(session.id).result)
+            top_after = result.matches[0].occupation.id if result.matches else None
+            mark = "" if (before, top_before) == (after, top_after) else "  *"
+            changed += bool(mark)
+            print(f"{session.id}  {before or '–'} -> {after or '–'}  {top_after or '–'}{mark}")
+    print(f"jobkompas: rescored {len(sessions)} session(s), {changed} changed (*)", file=sys.stderr)
+
+
+def _session_result(session, language: str | None = None, include_name: bool = False):
     """A stored session scored from its answers (what reports and ``sessions show`` render).
 
     The stored result is the record (``--json``, exports, group summaries). When the catalogue
@@ -564,11 +722,11 @@ def _session_result(session, language: str | None = None):
     silently, with the command that keeps the new ranking.
     """
     from . import api
-    from .counsellor import answers_of, differs_from_stored
+    from .counsellor import answers_of, differs_from_stored, local_date, local_time
 
-    result = api.score(answers_of(session), language=language)
-    result.meta = {"session": session.id, "group": session.group, "date": session.created_at[:10],
-                   "notes": session.notes}
+    result = api.score(answers_of(session, include_name), language=language)
+    result.meta = {"session": session.id, "group": session.group, "date": local_date(session.created_at),
+                   "notes": [(local_time(when), text) for when, text in session.notes]}
     if differs_from_stored(session, result):
         print(f"jobkompas: note: {session.id} was stored with catalogue {session.catalogue_version}; shown "
               f"here scored with catalogue {result.catalogue.version}, which ranks it differently "
@@ -582,8 +740,11 @@ def report(
     fmt: str = typer.Option("html", "--format", "-f", help="html or markdown."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of standard output."),
     lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
+    include_names: bool = typer.Option(False, "--include-names", help="Name the student (a session's display name, an answer file's respondent); left out by default."),
+    counsellor: bool = typer.Option(False, "--counsellor", help="The counsellor's copy: with notes, education answers, work-style traits and how complete the answers are. Without it: the student's copy."),
 ) -> None:
-    """A printable report (self-contained HTML or Markdown) for a session or an answer file."""
+    """A printable report (self-contained HTML or Markdown) for a session or an answer file:
+    the student's copy, or with --counsellor the counsellor's."""
     import datetime
     import re
 
@@ -596,11 +757,14 @@ def report(
 
         with Store() as store:
             session = store.get(source)
-        result = _session_result(session, _lang(lang) if lang else None)
+        result = _session_result(session, _lang(lang) if lang else None, include_names)
     else:
         answers = api.read_answers(source)
+        if not include_names:
+            answers.respondent = None
         result = api.score(answers, language=_lang(lang) if lang else None)
         result.meta = {"date": datetime.date.today().isoformat(), "notes": []}
+    result.meta["counsellor"] = counsellor
     _emit(render_results([result], fmt), out)
 
 

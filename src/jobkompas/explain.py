@@ -118,3 +118,19 @@ def reason_text(reason: "Reason", lang: str, bank: QuestionBank, country: str | 
             return tr("You said you would rather not \"{question}\". In this job you will not have to do much of that.").format(question=text)
         return tr("You said you would like to \"{question}\". This job has a lot of that kind of work.").format(question=text)
     return reason.kind
+
+
+def completeness(values, form: str | None, bank) -> dict[str, int]:
+    """How much of the quiz was answered: questions of the form answered, answered "not sure",
+    and the form's size. Without a known form: the smallest form holding every answer."""
+    from .questions import UNSURE
+
+    if form == "adaptive":
+        ids = list(values)
+    else:
+        if form not in bank.forms:
+            forms = sorted(bank.forms, key=lambda name: len(bank.forms[name]))
+            form = next((name for name in forms if set(values) <= {q.id for q in bank.form(name)}), forms[-1])
+        ids = [q.id for q in bank.form(form)]
+    given = [values[i] for i in ids if i in values]
+    return {"answered": len(given), "unsure": sum(v == UNSURE for v in given), "questions": len(ids)}

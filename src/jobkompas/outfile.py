@@ -10,6 +10,35 @@ from typing import IO, Iterator
 
 from .errors import OutputError
 
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
+
+
+def private_dir(path: Path) -> Path:
+    """Create ``path`` (and missing parents) if needed; a folder created here is private to
+    the user (0700, as the XDG base directory rules ask), one that exists is left as it is.
+    Errors are the plain ``OSError``."""
+    path = Path(path)
+    if not path.is_dir():
+        if path.parent != path:
+            private_dir(path.parent)
+        try:
+            path.mkdir(mode=PRIVATE_DIR)
+        except FileExistsError:
+            pass
+        else:
+            os.chmod(path, PRIVATE_DIR)  # whatever the umask
+    return path
+
+
+def private_file(path: Path) -> None:
+    """Create an empty file private to the user (0600) unless it exists already."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+    except FileExistsError:
+        return
+    os.chmod(path, PRIVATE_FILE)
+
 
 @contextmanager
 def atomic_open(path: Path, binary: bool = False, *, fsync: bool = False) -> Iterator[IO]:
@@ -19,16 +48,30 @@ def atomic_open(path: Path, binary: bool = False, *, fsync: bool = False) -> Ite
 
     A path that exists but is not a regular file (``/dev/null``, ``/dev/stdout``, a named
     pipe) is written directly: renaming over it would replace the device itself. A symbolic
-    link is followed, so the link stays and its target gets the new text."""
+    link is followed, so the link stays and its target gets the new text.
+
+    A new file is private to the user (0600): what jobkompas writes can be about a student.
+    A file that exists keeps its mode (whoever made it readable to others chose so)."""
     path = Path(path)
     if path.is_symlink():
         path = path.resolve()
     try:
-        special = not stat.S_ISREG(path.stat().st_mode)
+        st = path.stat()
+        special, mode = not stat.S_ISREG(st.st_mode), stat.S_IMODE(st.st_mode)
     except OSError:
-        special = False
+        special, mode = False, PRIVATE_FILE
     tmp = path if special else path.with_name(f".{path.name}.tmp{os.getpid()}")
-    handle = tmp.open("wb") if binary else tmp.open("w", encoding="utf-8", newline="")
+    if special:
+        handle = tmp.open("wb") if binary else tmp.open("w", encoding="utf-8", newline="")
+    else:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), PRIVATE_FILE)
+        try:
+            if hasattr(os, "fchmod"):  # POSIX; on Windows the user's folders are private already
+                os.fchmod(fd, mode)
+        except BaseException:
+            os.close(fd)
+            raise
+        handle = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
     try:
         with handle:
             yield handle

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import TYPE_CHECKING, Any
@@ -65,18 +64,16 @@ def occupation_dict(occ: "Occupation", catalogue: "Catalogue", lang: str, full: 
     return data
 
 
-def render_results(results: list["Result"], fmt: str) -> str:
+def render_results(results: list["Result"], fmt: str, bom: bool = False) -> str:
     if fmt == "json":
         docs = [r.to_dict() for r in results]
         return json.dumps(docs[0] if len(docs) == 1 else docs, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        from .csvout import csv_text
+
         top = max((len(r.matches) for r in results), default=0)
-        writer.writerow(batch_header(top))
-        for r in results:
-            writer.writerow(batch_row(r, r.answers.respondent or r.answers.source, top))
-        return buffer.getvalue()
+        return csv_text(batch_header(top), (batch_row(r, r.answers.respondent or r.answers.source, top)
+                                            for r in results), bom=bom)
     if fmt == "markdown":
         return "\n\n".join(render_markdown(r) for r in results)
     if fmt == "html":
@@ -205,6 +202,33 @@ def _confidence(value: str, lang: str) -> str:
     return confidence_text(value, lang)
 
 
+_MD_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+_MD_PUNCTUATION = set("\\`*_{}[]()#+-.!|~:\"'=$^")
+
+
+def md_escape(text: object) -> str:
+    """User text (a name, a group, a note) as literal Markdown text on one line: no HTML, no
+    links, no emphasis or list markers. ``<``, ``>`` and ``&`` become entities, other ASCII
+    punctuation is backslash-escaped (CommonMark shows both as the character itself), and
+    line breaks become spaces."""
+    out = []
+    for ch in " ".join(str(text if text is not None else "").split()):
+        if ch in _MD_ENTITIES:
+            out.append(_MD_ENTITIES[ch])
+        elif ch in _MD_PUNCTUATION:
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def md_lines(text: object, indent: str = "  ") -> str:
+    """Multi-line user text (a note) for a Markdown list item: each line escaped, kept as a
+    line of its own (a hard break), indented to stay inside the item; blank lines kept."""
+    lines = str(text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return ("  \n" + indent).join(md_escape(line) for line in lines)
+
+
 def _jinja():
     from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -218,6 +242,8 @@ def _jinja():
     env.globals["authorisation_label"] = authorisation_label
     env.globals["OUTLINE_NOTE"] = OUTLINE_NOTE
     env.filters["number"] = number  # number(value, lang[, decimals]): the decimal comma in nb/da
+    env.filters["md"] = md_escape
+    env.filters["md_lines"] = md_lines
     return env
 
 
@@ -238,12 +264,49 @@ def level_filter_text(r: "Result") -> str:
 
 
 def _context(r: "Result") -> dict[str, Any]:
+    """What a report shows of one result. The student's name only when the result carries one
+    (a session report without --include-names carries the session id instead); the
+    counsellor's copy adds education answers, traits and how complete the answers are."""
+    import datetime
+
     tr = translator(r.language)
     from .rules import liked_types
 
-    return {"r": r, "tr": tr, "RIASEC": RIASEC, "lang": r.language, "code": shown_code(r.profile),
+    lang = r.language
+    meta = r.meta or {}
+    name = r.answers.respondent if r.answers.respondent and r.answers.respondent != meta.get("session") else None
+    country_q = r.bank.education("country")
+    country_name = next((o.text.get(lang, o.text["en"]) for o in (country_q.options if country_q else ())
+                         if o.id == r.country), r.country)
+    return {"r": r, "tr": tr, "RIASEC": RIASEC, "lang": lang, "code": shown_code(r.profile),
             "liked": liked_types(shown_code(r.profile), r.profile.scores), "level_filter": level_filter_text(r),
-            "types": r.bank.types, "flags": r.flag_texts(), "confidence": _confidence(r.profile.confidence, r.language)}
+            "types": r.bank.types, "flags": r.flag_texts(), "confidence": _confidence(r.profile.confidence, lang),
+            "name": name, "country_name": country_name, "date": meta.get("date") or datetime.date.today().isoformat(),
+            "counsellor": bool(meta.get("counsellor")), "education": _education_answers(r),
+            "traits": sorted(((r.bank.traits[t].name.get(lang, t) if t in r.bank.traits else t, v)
+                              for t, v in r.profile.traits.items()), key=lambda kv: -kv[1]),
+            "completeness": _completeness(r)}
+
+
+def _education_answers(r: "Result") -> list[tuple[str, str]]:
+    """The education questions and the student's answers, as text in the result's language."""
+    from .questions import UNSURE
+
+    tr = translator(r.language)
+    lang = r.language
+    rows = []
+    for q in r.bank.by_block("education"):
+        value = r.answers.values.get(q.id)
+        option = next((o for o in q.options if o.id == value), None)
+        answer = option.text.get(lang, option.text["en"]) if option else (tr("not sure") if value == UNSURE else "–")
+        rows.append((q.text.get(lang, q.text["en"]), answer))
+    return rows
+
+
+def _completeness(r: "Result") -> dict[str, int]:
+    from .explain import completeness
+
+    return completeness(r.answers.values, r.answers.form, r.bank)
 
 
 def render_markdown(r: "Result") -> str:
@@ -263,34 +326,76 @@ def render_html(results: list["Result"]) -> str:
         lang=language, hexagon=hexagon_points)
 
 
-def render_group_summary(group: str, summary: dict[str, Any], fmt: str, lang: str) -> str:
-    """A group summary (:func:`counsellor.group_summary`) as ``table``, ``json`` or ``html``."""
+def render_group_summary(group: str, summary: dict[str, Any], fmt: str, lang: str, names: bool = False,
+                         bom: bool = False) -> str:
+    """A group summary (:func:`counsellor.group_summary`) as ``table``, ``json``, ``html``,
+    ``markdown`` or ``csv`` (the roster, one row per student)."""
     if fmt == "json":
         return json.dumps({"group": group, **summary}, ensure_ascii=False, indent=2) + "\n"
-    if fmt == "html":
+    if fmt == "csv":
+        from .counsellor import roster_rows
+        from .csvout import csv_text
+
+        return csv_text(*roster_rows(summary, names), bom=bom)
+    if fmt in ("html", "markdown"):
         from .sources import sources_text
 
-        return _jinja().get_template("group.html.j2").render(group=group, s=summary, tr=translator(lang),
-                                                             lang=lang, about=sources_text(lang))
-    return _group_table(group, summary, lang)
+        env = _jinja()
+        if fmt == "markdown":
+            env.autoescape = False  # user text goes through the md filter instead
+        name = "group.html.j2" if fmt == "html" else "group.md.j2"
+        return env.get_template(name).render(group=group, s=summary, tr=translator(lang), lang=lang, names=names,
+                                             about=sources_text(lang))
+    return _group_table(group, summary, lang, names)
 
 
-def _group_table(group: str, s: dict[str, Any], lang: str) -> str:
+def _group_table(group: str, s: dict[str, Any], lang: str, names: bool = False) -> str:
     import sys
 
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from .explain import number
 
     tr = translator(lang)
     buffer = _TextBuffer()
     buffer.encoding = "utf-8" if shows_unicode(sys.stdout, unknown=True) else "ascii"  # ASCII boxes then
-    console = Console(file=buffer, width=100, color_system=None)
-    console.print(f"{tr('Group summary')}: {group} — {tr('Students')}: {s['students']}, {tr('Scored')}: {s['scored']}",
-                  markup=False)
+    console = Console(file=buffer, width=120, color_system=None)
+    line = (f"{tr('Group summary')}: {group} — {tr('Date')}: {s['generated_at']} — {tr('Students')}: {s['students']}, "
+            f"{tr('Scored')}: {s['scored']}")
+    if s["unfinished"]:
+        line += f", {tr('Not finished')}: {len(s['unfinished'])}"
+    console.print(Text(line, style="bold"))
+    roster = Table(title=tr("Students"))
+    for column in [tr("Session")] + ([tr("Name")] if names else []) + [tr("Code"), tr("Confidence"), tr("Flags"),
+                                                                         tr("Top 3"), tr("First education step"), tr("Answered")]:
+        roster.add_column(column)
+    for r in s["roster"]:
+        roster.add_row(*[Text(c) for c in [r["session"]] + ([r.get("name") or ""] if names else []) + [
+            r["code"] or "–", r["confidence_text"], ", ".join(r["flag_labels"]),
+            "\n".join(f"{i}. {t['title']}" for i, t in enumerate(r["top3"], 1)), r["first_step"],
+            f"{r['answered']}/{r['questions']}"]])
+    console.print(roster)
+    console.print(Text(tr("Not finished"), style="bold"))
+    for u in s["unfinished"]:
+        who = f" {u.get('name') or ''}" if names else ""
+        console.print(Text(f"  {u['session']}{who}  {u['date']}  {u['answered']}  {u['resume']}"))
+    if not s["unfinished"]:
+        console.print(Text("  " + tr("Everyone has finished.")))
+    console.print(Text(tr("Talk to first"), style="bold"))
+    for t in s["talk_first"]:
+        who = f" ({t['name']})" if names and t.get("name") else ""
+        console.print(Text(f"  {t['session']}{who}: {', '.join(t['reasons'])}"))
+    if not s["talk_first"]:
+        console.print(Text("  " + tr("No profile stands out as uncertain.")))
+    if s["invalid"]:
+        console.print(Text(tr("Profiles that cannot be read") + " (" + tr("Left out of the figures below.") + ")", style="bold"))
+        for t in s["invalid"]:
+            who = f" ({t['name']})" if names and t.get("name") else ""
+            console.print(Text(f"  {t['session']}{who}: {', '.join(t['reasons'])}"))
     table = Table(title=tr("Interest types"))
-    for column in ("", tr("Top letter"), tr("Mean"), tr("Median"), "Q1–Q3", tr("Range")):
+    for column in (tr("Type"), tr("Top letter"), tr("Mean"), tr("Median"), "Q1–Q3", tr("Range")):
         table.add_column(column)
     for t, q in s["types"].items():
         cells = [f"{t} {s['type_names'].get(t, '')}", str(s["first_letter"][t])]
@@ -298,11 +403,11 @@ def _group_table(group: str, s: dict[str, Any], lang: str) -> str:
         cells += [n(q["mean"]), n(q["median"]), f"{n(q['q1'])}–{n(q['q3'])}", f"{n(q['min'])}–{n(q['max'])}"] if q else ["", "", "", ""]
         table.add_row(*cells)
     console.print(table)
-    console.print(tr("Holland codes") + ": " + ", ".join(f"{c} ({n})" for c, n in s["holland_codes"]), markup=False)
-    console.print(tr("Occupations most often in a top 10") + ":", markup=False)
+    console.print(Text(tr("Holland codes") + ": " + ", ".join(f"{c} ({n})" for c, n in s["holland_codes"])))
+    console.print(Text(tr("Occupations most often in a top 10") + ":"))
     for o in s["occupations"]:
-        console.print(f"  {o['students']:3}  {o['title']}", markup=False)
-    console.print(tr("Education ambitions") + ": " + ", ".join(f"{lvl} ({n})" for lvl, n in s["ambitions"]), markup=False)
+        console.print(Text(f"  {o['students']:3}  {o['title']}"))
+    console.print(Text(tr("Education ambitions") + ": " + ", ".join(f"{lvl} ({n})" for lvl, n in s["ambitions"])))
     return console.file.getvalue()  # type: ignore[attr-defined]
 
 

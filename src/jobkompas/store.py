@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from .errors import NotFoundError, StorageError
+from .outfile import private_dir, private_file
 from .resources import user_data_dir
 
 DB_NAME = "jobkompas.sqlite3"
@@ -53,10 +54,21 @@ def _m2_notes(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX notes_session ON notes (session_id)")
 
 
+def _m3_names_only_as_display_name(db: sqlite3.Connection) -> None:
+    """Results stored by older versions kept an imported answer file's ``respondent`` even when
+    no display name was asked for: keep the display name there, or nothing."""
+    for row in db.execute("SELECT id, display_name, result FROM sessions WHERE result IS NOT NULL").fetchall():
+        doc = json.loads(row[2])
+        if doc.get("respondent") != row[1]:
+            doc["respondent"] = row[1]
+            db.execute("UPDATE sessions SET result = ? WHERE id = ?", (json.dumps(doc, ensure_ascii=False), row[0]))
+
+
 # Small named steps, applied in order and recorded in the database; never edit a released one.
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (1, "sessions", _m1_sessions),
     (2, "notes", _m2_notes),
+    (3, "names only as display name", _m3_names_only_as_display_name),
 ]
 
 
@@ -88,7 +100,9 @@ class Store:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or (user_data_dir() / DB_NAME)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(self.path.parent)
+            private_file(self.path)  # SQLite gives its -wal and -shm files the database's mode
+            _tighten(self.path)
             self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA journal_mode=WAL")
@@ -129,10 +143,14 @@ class Store:
         with self.transaction() as db:
             db.execute("CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
             done = {row[0] for row in db.execute("SELECT version FROM migrations")}
+            applied = False
             for version, name, step in MIGRATIONS:
                 if version not in done:
                     step(db)
                     db.execute("INSERT INTO migrations VALUES (?, ?, ?)", (version, name, now()))
+                    applied = True
+        if applied and done:
+            self._compact()  # a migration may have rewritten personal data: leave no old copy
 
     def migrations(self) -> list[tuple[int, str]]:
         return [(r[0], r[1]) for r in self.db.execute("SELECT version, name FROM migrations ORDER BY version")]
@@ -183,6 +201,20 @@ class Store:
             db.execute("INSERT INTO notes (session_id, text, created_at) VALUES (?, ?, ?)", (session_id, text, now()))
             db.execute("UPDATE sessions SET updated_at = ? WHERE id = ?", (now(), session_id))
 
+    def delete_note(self, session_id: str, number: int) -> str:
+        """Delete the session's ``number``-th note (1 = oldest, as ``sessions show`` numbers
+        them) for good; returns its text."""
+        with self.transaction() as db:
+            rows = db.execute("SELECT id, text FROM notes WHERE session_id = ? ORDER BY id", (session_id,)).fetchall()
+            if not rows and db.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone() is None:
+                raise NotFoundError(f"no session {session_id!r}")
+            if not 1 <= number <= len(rows):
+                raise NotFoundError(f"session {session_id} has no note {number} (it has {len(rows)})")
+            db.execute("DELETE FROM notes WHERE id = ?", (rows[number - 1][0],))
+            db.execute("UPDATE sessions SET updated_at = ? WHERE id = ?", (now(), session_id))
+        self._compact()
+        return rows[number - 1][1]
+
     def update_result(self, session_id: str, result: dict[str, Any], catalogue_version: str) -> None:
         with self.transaction() as db:
             changed = db.execute("UPDATE sessions SET result = ?, catalogue_version = ?, updated_at = ? WHERE id = ?",
@@ -196,7 +228,8 @@ class Store:
                 raise NotFoundError(f"no session {session_id!r}")
         self._compact()
 
-    def purge(self, group: str | None = None, older_than: timedelta | None = None) -> int:
+    @staticmethod
+    def _purge_where(group: str | None, older_than: timedelta | None) -> tuple[str, list[str]]:
         clauses, params = [], []
         if group is not None:
             clauses.append("grp = ?")
@@ -204,7 +237,22 @@ class Store:
         if older_than is not None:
             clauses.append("created_at <= ?")
             params.append((datetime.now(timezone.utc) - older_than).isoformat(timespec="seconds"))
-        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+    def purge_preview(self, group: str | None = None, older_than: timedelta | None = None) -> list[Session]:
+        """The sessions :meth:`purge` with the same arguments would delete."""
+        where, params = self._purge_where(group, older_than)
+        return [_session(r, []) for r in self.db.execute(f"SELECT * FROM sessions{where} ORDER BY created_at, rowid", params)]
+
+    def delete_many(self, session_ids: list[str]) -> int:
+        """Delete exactly these sessions (those a preview showed), in one transaction."""
+        with self.transaction() as db:
+            count = sum(db.execute("DELETE FROM sessions WHERE id = ?", (i,)).rowcount for i in session_ids)
+        self._compact()
+        return count
+
+    def purge(self, group: str | None = None, older_than: timedelta | None = None) -> int:
+        where, params = self._purge_where(group, older_than)
         with self.transaction() as db:
             count = db.execute(f"DELETE FROM sessions{where}", params).rowcount
         self._compact()
@@ -214,6 +262,20 @@ class Store:
         """Leave no copy of deleted rows behind: rebuild the file and empty the WAL."""
         self.db.execute("VACUUM")
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _tighten(db_path: Path) -> None:
+    """A database made by an older version may be readable by others: it holds students' data
+    and is jobkompas's own file (not one the user named), so it becomes private (0600)."""
+    import os
+    import stat
+
+    for path in (db_path, db_path.with_name(db_path.name + "-wal"), db_path.with_name(db_path.name + "-shm")):
+        try:
+            if stat.S_IMODE(path.stat().st_mode) & 0o077:
+                os.chmod(path, 0o600)
+        except OSError:
+            pass  # absent, or not ours to change: SQLite will say if it cannot be used
 
 
 def _session(row: sqlite3.Row, notes: list[tuple[str, str]]) -> Session:

@@ -15,7 +15,8 @@ from ..i18n import detect_language, translator
 from ..questions import UNSURE, Question
 from ..streams import shows_unicode
 from .prompts import BACK, SKIP_REST, PlainPrompter, Prompter, QuestionaryPrompter
-from .state import QuizState, clear_state, load_state, save_state, state_path
+from .state import (QuizState, clear_state, find_session_state, load_state, new_owner, resume_command,
+                    save_state, state_path)
 
 def N_(text: str) -> str:  # marks a string for extraction; translated where it is shown
     return text
@@ -36,7 +37,10 @@ def make_console(plain: bool = False):
 
 def run_wizard(*, lang: str | None, form: str | None, country: str | None, prefill: Path | None,
                resume: bool, fresh: bool, plain: bool, prompter: Prompter | None = None,
-               console=None, on_finish=None) -> api.Result | None:
+               console=None, on_finish=None, session: dict[str, Any] | None = None) -> api.Result | None:
+    """Run the quiz. ``session`` makes it a counsellor session quiz: ``{"name": …, "group": …}``
+    for a student (their own unfinished quiz is the only one offered), or ``{"unfinished": id}``
+    to continue one unfinished session quiz; ``on_finish(result, name, group)`` keeps it."""
     if prompter is None:
         if not plain and not has_terminal():
             raise NoTerminalError(
@@ -47,19 +51,24 @@ def run_wizard(*, lang: str | None, form: str | None, country: str | None, prefi
     console = console or make_console(plain)
     bank = api.load_bank()
     language = detect_language(lang)
-    saved = None if fresh else load_state()
-    if fresh:
-        clear_state()
+    saved = _saved_quiz(session)
+    if fresh and saved:
+        clear_state(saved)
+        saved = None
     state: QuizState | None = None
     keep = _Keeper(console, language)
     try:
-        if saved and (resume or _ask_resume(prompter, saved, lang or saved.language)):
+        if saved and (resume or (session or {}).get("unfinished") or _ask_resume(prompter, saved, lang or saved.language)):
             state = saved
             language = lang or saved.language
         else:
             if saved:
-                clear_state()
+                clear_state(saved)
             state = QuizState(language=language, form=form or "")
+            if session is not None:
+                from ..store import now
+
+                state.owner = new_owner(session.get("name"), session.get("group"), now())
             if prefill is not None:
                 pre = api.read_answers(prefill, bank=bank)
                 state.answers.update(pre.values)
@@ -68,7 +77,7 @@ def run_wizard(*, lang: str | None, form: str | None, country: str | None, prefi
                 state.form = form or pre.form or ""
             if country:
                 state.answers["EDU-country"] = country
-            _welcome(console, language, boxed=not plain)
+            _welcome(console, language, boxed=not plain, session=session is not None)
             state.numbered_from = 1  # from --country or the answer file: not asked here
             if "EDU-country" not in state.answers:
                 q = bank.education("country")
@@ -87,18 +96,22 @@ def run_wizard(*, lang: str | None, form: str | None, country: str | None, prefi
             if not keep(state):
                 raise Interrupted(tr("stopped; your answers could not be saved ({error}).")
                                   .format(error=keep.failure)) from exc
+            if state.owner:
+                raise Interrupted(tr("stopped; your answers are saved. To continue, run: {command}").format(
+                    command=resume_command(state.owner, include_name=True))) from exc
             raise Interrupted(tr("stopped; your answers are saved. Run 'jobkompas --resume' to continue.")) from exc
         raise Interrupted(tr("stopped before any answers were given.")) from exc
     answers = AnswerSet(values=dict(state.answers), language=state.language,
                         form=state.form, asked=list(state.asked))
     result = api.score(answers, bank=bank)
     if on_finish is not None:  # e.g. keep it as a counsellor session, before anything else can fail
-        session_id = on_finish(result)
+        owner = state.owner or {}
+        session_id = on_finish(result, owner.get("name"), owner.get("group"))
         from rich.text import Text
 
         tr = translator(state.language)
         console.print(Text(tr("Saved as session {id}.").format(id=session_id)))
-    clear_state()
+    clear_state(state)
     try:
         _results_menu(prompter, console, result)
     except (KeyboardInterrupt, EOFError):
@@ -106,7 +119,22 @@ def run_wizard(*, lang: str | None, form: str | None, country: str | None, prefi
     return result
 
 
-def _welcome(console, lang: str, boxed: bool = True) -> None:
+def _saved_quiz(session: dict[str, Any] | None) -> QuizState | None:
+    """The unfinished quiz this start may continue: the user's own private one, or for a
+    session quiz only the one with the same name and group (or the one asked for by id)."""
+    if session is None:
+        return load_state()
+    if session.get("unfinished"):
+        from ..errors import NotFoundError
+
+        saved = load_state(session["unfinished"])
+        if saved is None or not saved.owner:
+            raise NotFoundError(f"no unfinished quiz {session['unfinished']!r} (see 'jobkompas sessions list')")
+        return saved
+    return find_session_state(session.get("name"), session.get("group"))
+
+
+def _welcome(console, lang: str, boxed: bool = True, session: bool = False) -> None:
     from rich.panel import Panel
     from rich.text import Text
 
@@ -117,6 +145,9 @@ def _welcome(console, lang: str, boxed: bool = True) -> None:
         tr("You will answer three short blocks of questions: what you like doing, how you like to work, and your education plans."),
         tr("The short quiz takes about 5 minutes, the standard one about 10."),
         tr("There are no right or wrong answers. Choose \"not sure\" when you cannot decide, and go back whenever you like."),
+        tr("Your answers are kept by your counsellor on this machine, with your result; nothing is sent anywhere. "
+           "Ask your counsellor what they are used for and when they are deleted. Ctrl-C stops and keeps your answers.")
+        if session else
         tr("Everything stays on this computer: nothing is sent anywhere. Ctrl-C stops and keeps your answers."),
     ])
     console.print(Panel(Text(body), title="jobkompas", expand=False) if boxed else Text(body))
@@ -211,7 +242,7 @@ class _Keeper:
             if self.failure is None:
                 from rich.text import Text
 
-                self.failure = f"{exc.filename or state_path()}: {exc.strerror or exc}"
+                self.failure = f"{exc.filename or state_path((state.owner or {}).get('id'))}: {exc.strerror or exc}"
                 tr = translator(self.language)
                 self.console.print(Text(tr("Your answers cannot be kept for later ({error}); finish the quiz "
                                            "in one go.").format(error=self.failure), style="yellow"))

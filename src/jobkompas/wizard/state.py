@@ -1,17 +1,28 @@
-"""The unfinished quiz on disk: saved atomically after every answer, resumed on next start."""
+"""The unfinished quiz on disk: saved atomically after every answer, resumed on next start.
+
+A private quiz has one file per user (``unfinished-quiz.json``). A counsellor session quiz
+(``quiz --session``) has one file per session identity (display name and group) in
+``unfinished/``, so that a student on a shared machine is only ever offered their own
+unfinished quiz; a quiz without a name is never offered to anyone, only continued by its
+id (``quiz --unfinished u-…``).
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
+import shlex
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..outfile import atomic_open
+from ..outfile import atomic_open, private_dir
 from ..resources import user_data_dir
 
 STATE_FILE = "unfinished-quiz.json"
+SESSION_DIR = "unfinished"
 
 
 @dataclass
@@ -24,22 +35,36 @@ class QuizState:
     position: int = 0
     interests_done: bool = False  # adaptive form: the student skipped the rest of the interest block
     numbered_from: int = 2  # the number on the first numbered question: 2 when the country was question 1
+    # a session quiz: {"id": "u-…", "name": …, "group": …, "created_at": …}; None for a private quiz
+    owner: dict[str, Any] | None = None
 
 
-def state_path() -> Path:
-    return user_data_dir() / STATE_FILE
+def new_owner(name: str | None, group: str | None, created_at: str) -> dict[str, Any]:
+    return {"id": "u-" + secrets.token_hex(4), "name": name or None, "group": group or None,
+            "created_at": created_at}
+
+
+def state_path(unfinished_id: str | None = None) -> Path:
+    if unfinished_id is None:
+        return user_data_dir() / STATE_FILE
+    return user_data_dir() / SESSION_DIR / f"{unfinished_id}.json"
+
+
+def _path_of(state: QuizState) -> Path:
+    return state_path(state.owner["id"] if state.owner else None)
 
 
 def save_state(state: QuizState) -> None:
-    """Write the state whole, on disk before it replaces the old one; raises ``OSError``."""
-    path = state_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write the state whole, on disk before it replaces the old one; raises ``OSError``.
+    The file and its folders are private to the user (0600 and 0700)."""
+    path = _path_of(state)
+    private_dir(path.parent)
     with atomic_open(path, fsync=True) as handle:
         json.dump(asdict(state), handle, ensure_ascii=False)
 
 
-def load_state() -> QuizState | None:
-    path = state_path()
+def load_state(unfinished_id: str | None = None) -> QuizState | None:
+    path = state_path(unfinished_id)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return QuizState(**data)
@@ -54,8 +79,59 @@ def load_state() -> QuizState | None:
         return None
 
 
-def clear_state() -> None:
+def clear_state(state_or_id: QuizState | str | None = None) -> None:
+    """Delete the private unfinished quiz, or a session's (by state or by id)."""
+    if isinstance(state_or_id, QuizState):
+        path = _path_of(state_or_id)
+    else:
+        path = state_path(state_or_id)
     try:
-        state_path().unlink()
+        path.unlink()
     except OSError:
         pass  # nothing saved, or a data dir that cannot be written (the wizard has said so)
+
+
+def same_identity(a: str | None, b: str | None) -> bool:
+    """Display names and groups compare as a person would read them: case, surrounding spaces
+    and Unicode composition (å typed as one or two code points) do not matter."""
+    def key(text: str | None) -> str:
+        return unicodedata.normalize("NFC", text or "").strip().casefold()
+
+    return key(a) == key(b)
+
+
+def session_states() -> list[QuizState]:
+    """Every unfinished session quiz, oldest first (damaged files are left alone)."""
+    folder = user_data_dir() / SESSION_DIR
+    states = []
+    for path in sorted(folder.glob("u-*.json")) if folder.is_dir() else ():
+        try:
+            state = QuizState(**json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            continue
+        if state.owner and state.owner.get("id") == path.stem:
+            states.append(state)
+    return sorted(states, key=lambda s: (s.owner or {}).get("created_at", ""))
+
+
+def find_session_state(name: str | None, group: str | None) -> QuizState | None:
+    """The unfinished quiz of this named student in this group; a quiz without a name is
+    never found this way (anyone could be behind it)."""
+    if not (name or "").strip():
+        return None
+    for state in session_states():
+        owner = state.owner or {}
+        if owner.get("name") and same_identity(owner["name"], name) and same_identity(owner.get("group"), group):
+            return state
+    return None
+
+
+def resume_command(owner: dict[str, Any], include_name: bool) -> str:
+    """The command that continues a session quiz, keeping its name and group: by name when
+    names may be shown, else by the unfinished quiz's id."""
+    if include_name and owner.get("name"):
+        words = ["jobkompas", "quiz", "--session", "--name", owner["name"]]
+        if owner.get("group"):
+            words += ["--group", owner["group"]]
+        return shlex.join(words + ["--resume"])
+    return shlex.join(["jobkompas", "quiz", "--unfinished", owner["id"]])
