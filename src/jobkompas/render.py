@@ -32,6 +32,9 @@ def occupation_dict(occ: "Occupation", catalogue: "Catalogue", lang: str, full: 
             "tasks": occ.tasks, "workplaces": occ.workplaces, "key_traits": occ.key_traits,
             "next_steps": occ.next_steps,
         })
+    from .earnings import for_occupation
+
+    data["earnings_norway"] = for_occupation(occ)
     return data
 
 
@@ -165,6 +168,9 @@ def _jinja():
 
     env.filters["years"] = number
     env.filters["number"] = number  # number(value, lang[, decimals]): the decimal comma in nb/da
+    from .earnings import earnings_text
+
+    env.filters["earnings"] = earnings_text  # occupation|earnings(lang): '' where SSB has no figure
     return env
 
 
@@ -291,6 +297,11 @@ def print_occupation(occ: "Occupation", catalogue: "Catalogue", bank: "QuestionB
     if codes.get("disco08"):
         line += f" · DISCO-08 {codes['disco08']['code']} {codes['disco08']['title']}"
     console.print(Text(line))
+    from .earnings import earnings_text
+
+    pay = earnings_text(occ, lang)
+    if pay:
+        console.print(Text(pay))
     country_q = bank.education("country")
     names = {o.id: o.text.get(lang, o.text["en"]) for o in country_q.options} if country_q else {}
     where = names.get(country, country)
