@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+
+import pytest
 import shutil
 from pathlib import Path
 
@@ -120,3 +122,46 @@ def test_replace_blocks_keeps_every_other_line():
             "    wrapped by hand\n")
     out = tool.replace_blocks(text, {"codes": "codes:\n  isco08: '2'\n"})
     assert out == text.replace("'1'", "'2'")
+
+
+def test_a_merged_occupation_id_still_resolves(catalogue, capsys):
+    assert catalogue.get("midwife-29909901") is catalogue.get("midwife")
+    assert "midwife-29909901" not in catalogue.occupations
+    assert main(["occupations", "show", "midwife-29909901", "--json"]) == 0
+    assert '"id": "midwife"' in capsys.readouterr().out
+
+
+DATA = ROOT.parent.parent / "shared" / "data"
+
+
+@pytest.mark.skipif(not (DATA / "onet").is_dir(), reason="needs the O*NET source files")
+def test_the_import_keeps_overrides_and_merges_and_changes_nothing(tmp_path, capsys):
+    occ = _copy(tmp_path)
+    before = {p.name: p.read_bytes() for p in occ.glob("*.yaml")}
+    tool = _import_tool()
+    assert tool.main(["--onet", str(DATA / "onet"),
+                      "--crosswalk", str(DATA / "crosswalks" / "onet_soc_2019_to_isco08.tsv"),
+                      "--styrk", str(DATA / "norway" / "styrk08_klass_nb.csv"),
+                      "--disco", str(DATA / "denmark" / "disco08_dst.csv"), "--out", str(occ)]) == 0
+    assert "0 written" in capsys.readouterr().err
+    assert not (occ / "midwife-29909901.yaml").exists()
+    assert {p.name: p.read_bytes() for p in occ.glob("*.yaml")} == before
+
+
+def test_no_title_is_shared_in_any_language(catalogue):
+    from jobkompas.search import fold
+
+    for lang in ("en", "nb", "da"):
+        titles = [fold(o.titles[lang]) for o in catalogue.occupations.values()]
+        assert len(titles) == len(set(titles)), lang
+
+
+def test_validate_reports_a_shared_title_and_a_bad_redirect(tmp_path, capsys):
+    occ = _copy(tmp_path)
+    welder = occ / "welder.yaml"
+    welder.write_text(welder.read_text(encoding="utf-8").replace("nb: Sveiser", "nb: Tømrer"), encoding="utf-8")
+    (occ / "_redirects.yaml").write_text("old-job:\n  into: no-such-job\n  why: test\n", encoding="utf-8")
+    assert main(["--occupations", str(occ), "validate"]) == ExitCode.CONTENT
+    out = capsys.readouterr().out
+    assert "titles.nb 'Tømrer' is also the title of carpenter" in out
+    assert "old-job: unknown occupation id 'no-such-job'" in out

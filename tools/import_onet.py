@@ -346,7 +346,11 @@ def main(argv: list[str] | None = None) -> int:
         if data.get("onet"):  # Nordic occupations without an O*NET code are ours alone
             existing[data["onet"]] = (path, data)
 
-    codes = sorted(c for c in src["interests"] if len(src["interests"][c]) == 6)
+    merged_path = out / "_redirects.yaml"
+    merged = load_yaml_file(merged_path, with_lines=False) if merged_path.exists() else {}
+    merged_codes = {str(entry.get("onet")) for entry in (merged or {}).values() if isinstance(entry, dict)}
+    # (an occupation merged into another is not created again; see _redirects.yaml)
+    codes = sorted(c for c in src["interests"] if len(src["interests"][c]) == 6 and c not in merged_codes)
     ids: dict[str, str] = {c: existing[c][1]["id"] for c in codes if c in existing}
     taken = set(ids.values())
     for code in codes:

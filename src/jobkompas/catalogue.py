@@ -23,9 +23,10 @@ from .yamlio import load_yaml_file
 
 STEP_KINDS = ("school", "apprenticeship", "certificate", "higher", "work", "course")
 TEMPLATE_FILE = "_path-templates.yaml"
+REDIRECT_FILE = "_redirects.yaml"
 ONET_CODE = re.compile(r"^\d{2}-\d{4}\.\d{2}$")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 
 
 TYPE_CHECKING = False  # typing is left to type checkers: importing the API alone does not load it
@@ -136,8 +137,14 @@ class Catalogue:
     def __len__(self) -> int:
         return len(self.occupations)
 
+    redirects: dict[str, str] = {}
+
     def get(self, occupation_id: str) -> Occupation | None:
-        return self.occupations.get(occupation_id)
+        """The occupation with this id, or the one it was merged into (``_redirects.yaml``)."""
+        found = self.occupations.get(occupation_id)
+        if found is None and occupation_id in self.redirects:
+            found = self.occupations.get(self.redirects[occupation_id])
+        return found
 
     def by_onet(self, code: str) -> Occupation | None:
         for occ in self.occupations.values():
@@ -371,9 +378,58 @@ def parse_catalogue(directory: Path | None = None) -> Catalogue:
             for ref in ids:
                 if ref not in known_ids:
                     problems.append(Problem(occ.source, data_lines.get(key, 1), f"{key}: unknown occupation id {ref!r}"))
+    redirects, found = parse_redirects(directory, occupations)
+    problems.extend(found)
+    problems.extend(shared_titles(occupations))
     if not occupations and not problems:
         problems.append(Problem(str(directory), 1, "no occupation files found"))
-    return Catalogue(directory, occupations, templates, problems, _signature(directory)[:12])
+    catalogue = Catalogue(directory, occupations, templates, problems, _signature(directory)[:12])
+    catalogue.redirects = redirects
+    return catalogue
+
+
+def parse_redirects(directory: Path, occupations: dict[str, Occupation]) -> tuple[dict[str, str], list[Problem]]:
+    """Old ids of merged occupations -> the id that replaces them."""
+    path = directory / REDIRECT_FILE
+    if not path.exists():
+        return {}, []
+    try:
+        data = load_yaml_file(path)
+    except InputError as exc:
+        return {}, [Problem.from_error(exc, path)]
+    c = Checker(str(path))
+    out: dict[str, str] = {}
+    if not isinstance(data, dict):
+        c.add(data, None, "redirects must map old ids to {into, onet, why}")
+        return {}, c.problems
+    for old, entry in data.items():
+        into = entry.get("into") if isinstance(entry, dict) else None
+        if not isinstance(into, str) or not isinstance(entry.get("why"), str):
+            c.add(data, old, f"{old}: needs 'into' (an occupation id) and 'why'")
+        elif old in occupations:
+            c.add(data, old, f"{old} is still an occupation file; a redirect replaces it")
+        elif into not in occupations:
+            c.add(data, old, f"{old}: unknown occupation id {into!r}")
+        else:
+            out[old] = into
+    return out, c.problems
+
+
+def shared_titles(occupations: dict[str, Occupation]) -> list[Problem]:
+    """Two occupations with the same title in one language cannot be told apart in a list."""
+    from .search import fold
+
+    problems = []
+    for lang in LANGUAGES:
+        seen: dict[str, Occupation] = {}
+        for occ in sorted(occupations.values(), key=lambda o: o.id):
+            key = fold(occ.titles[lang])
+            if key in seen:
+                problems.append(Problem(occ.source, 1, f"titles.{lang} {occ.titles[lang]!r} is also the title "
+                                        f"of {seen[key].id}; give each a title that tells them apart"))
+            else:
+                seen[key] = occ
+    return problems
 
 
 # ---------------------------------------------------------------- cache
@@ -412,7 +468,7 @@ def _to_plain(cat: Catalogue) -> dict:
         details["explicit_paths"] = {k: [(s.kind, s.years, s.text) for s in v] for k, v in o.explicit_paths.items()}
         blobs[o.id] = marshal.dumps(_plain(details))
     columns = CatalogueColumns.build(list(cat.occupations.values()))
-    return _plain({"core": core, "details": blobs, "columns": columns.to_plain(),
+    return _plain({"core": core, "details": blobs, "columns": columns.to_plain(), "redirects": cat.redirects,
                    "fields": cat.templates.fields, "recipes": cat.templates.recipes})
 
 
@@ -424,6 +480,7 @@ def _from_plain(directory: Path, plain: dict, version: str) -> Catalogue:
                                          template, curated=curated, details_blob=blobs.get(occ_id))
     catalogue = Catalogue(directory, occupations, PathTemplates(plain["fields"], plain["recipes"]), [], version)
     catalogue._columns_plain = plain["columns"]  # turned into CatalogueColumns when first scored
+    catalogue.redirects = plain.get("redirects", {})
     return catalogue
 
 
