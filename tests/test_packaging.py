@@ -27,6 +27,7 @@ def test_wheel_contains_content_and_finds_it_from_elsewhere(tmp_path):
     assert "jobkompas/locale/nb/LC_MESSAGES/jobkompas.mo" in names
     assert "jobkompas/schemas/result.schema.json" in names
     assert sum(n.startswith("jobkompas/_content/occupations/") for n in names) >= 900
+    assert {f"jobkompas/_content/programmes/{c}.yaml" for c in ("norway", "denmark", "other")} <= set(names)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("JOBKOMPAS_")}
@@ -45,3 +46,4 @@ def test_wheel_contains_content_and_finds_it_from_elsewhere(tmp_path):
     validate = subprocess.run([sys.executable, "-m", "jobkompas", "validate"], cwd=elsewhere, env=env,
                               capture_output=True, text=True, timeout=120)
     assert validate.returncode == 0, validate.stdout + validate.stderr
+    assert "_content/programmes" in validate.stderr, "the register read is the one in the wheel"

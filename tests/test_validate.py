@@ -39,7 +39,8 @@ def test_broken_occupation_file_is_reported_with_file_and_line(tmp_path, capsys)
 def test_unknown_related_id_and_bad_path_step(tmp_path, capsys):
     occ = copy_tree(occupations_dir(), tmp_path / "occ")
     nurse, welder = occ / "nurse.yaml", occ / "production-supervisor.yaml"
-    nurse.write_text(nurse.read_text(encoding="utf-8").replace("kind: higher", "kind: wizardry", 1), encoding="utf-8")
+    nurse.write_text(nurse.read_text(encoding="utf-8").replace("{programme: no-ba-sykepleie}", "{programme: no-ba-trolldom}", 1),
+                     encoding="utf-8")
     text = welder.read_text(encoding="utf-8")
     welder.write_text(text.replace("next_steps: [", "next_steps: [ghost-job, ", 1), encoding="utf-8")
     code = main(["--occupations", str(occ), "validate"])
@@ -47,7 +48,7 @@ def test_unknown_related_id_and_bad_path_step(tmp_path, capsys):
     assert code == ExitCode.CONTENT
     line = next(i for i, l in enumerate(text.splitlines(), 1) if l.startswith("next_steps:"))
     assert f"{welder}:{line}: next_steps: unknown occupation id 'ghost-job'" in out
-    assert any(l.startswith(f"{nurse}:") and "'kind' must be one of school" in l for l in out)
+    assert any(l.startswith(f"{nurse}:") and "unknown programme 'no-ba-trolldom'" in l for l in out)
     assert len(out) == 2, "one broken file does not cascade into errors elsewhere"
 
 

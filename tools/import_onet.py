@@ -312,7 +312,7 @@ def replace_blocks(text: str, blocks: dict[str, str]) -> str:
 
 
 ORDER = ["id", "onet", "titles", "alt_titles", "codes", "figures", "summary", "tasks",
-         "workplaces", "key_traits", "next_steps", "paths", "notes"]
+         "workplaces", "key_traits", "next_steps", "paths", "review", "notes"]
 
 
 def ordered(profile: dict) -> dict:

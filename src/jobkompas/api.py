@@ -133,12 +133,13 @@ class MatchView:
     """A match with everything needed to show it: occupation, score, reasons, path."""
 
     def __init__(self, rank: int, occupation: Occupation, match: Match, reasons: list[str],
-                 path: list[Step]) -> None:
+                 path: list[Step], outline: bool = False) -> None:
         self.rank = rank
         self.occupation = occupation
         self.match = match
         self.reasons = reasons
         self.path = path
+        self.outline = outline  # the path is a general outline built from a template, not written
 
     @property
     def score(self) -> float:
@@ -200,6 +201,7 @@ class Result:
 
     def _match_dict(self, m: MatchView) -> dict[str, Any]:
         from .earnings import for_occupation
+        from .render import step_dict
 
         occ, c = m.occupation, m.match.components
         return {
@@ -213,8 +215,8 @@ class Result:
             "required_isced": m.match.required_isced,
             "reasons": [{"kind": r.kind, "positive": r.positive, "text": t}
                         for r, t in zip(m.match.reasons, m.reasons)],
-            "education_path": [{"kind": s.kind, "years": s.years, "text": s.text.get(self.language, s.text["en"])}
-                               for s in m.path],
+            "education_path": [step_dict(s, self.language) for s in m.path],
+            "path_outline": m.outline,
         }
 
 
@@ -244,5 +246,5 @@ def score(answers: AnswerSet, *, top: int = 10, offset: int = 0, country: str | 
     for i, m in enumerate(matches, start=offset + 1):
         occ = catalogue.occupations[m.id]
         views.append(MatchView(i, occ, m, [reason_text(r, lang, bank, country) for r in m.reasons],
-                               catalogue.path(occ, country)))
+                               catalogue.path(occ, country), catalogue.path_is_outline(occ, country)))
     return Result(answers, profile, views, ranked, lang, country, bank, catalogue)

@@ -18,22 +18,31 @@ from . import __version__
 from .errors import ContentError, InputError
 from .problems import Checker, Problem
 from .questions import RIASEC, TRAIT_WORK_STYLES
-from .resources import COUNTRIES, LANGUAGES, fingerprint, occupations_dir
+from .resources import COUNTRIES, LANGUAGES, fingerprint, occupations_dir, programmes_dir
 from .yamlio import load_yaml_file
 
 STEP_KINDS = ("school", "apprenticeship", "certificate", "higher", "work", "course")
+FREE_STEP_KINDS = ("work", "course")  # in an occupation file; other kinds name a register entry
+REVIEW = {"text": ("written", "checked"), "paths": ("template", "written", "checked")}
+_STRICT_FREE_STEPS = True
+LOWEST_LEVEL = 2  # a path with no required programme: compulsory school and what follows on the job
 TEMPLATE_FILE = "_path-templates.yaml"
 REDIRECT_FILE = "_redirects.yaml"
 ONET_CODE = re.compile(r"^\d{2}-\d{4}\.\d{2}$")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
 
 
 TYPE_CHECKING = False  # typing is left to type checkers: importing the API alone does not load it
 if TYPE_CHECKING:
     from typing import Any
+from .programmes import Register
 
-Step = namedtuple("Step", "kind years text")  # one step of an education path
+# One step of an education path. ``text`` is what is shown ({lang: text}); a step that names a
+# register entry also carries its id, ISCED level, the note and subject it was written with and the
+# authorisation that follows ({"by", "en", "nb", "da"}); ``optional`` steps do not count in the level.
+Step = namedtuple("Step", "kind years text programme isced optional note subject authorisation",
+                  defaults=(None, None, False, None, None, None))
 
 
 DETAIL_FIELDS = ("codes", "work_styles", "related", "source", "alt_titles", "summary", "tasks",
@@ -48,7 +57,8 @@ class Occupation:
     def __init__(self, id: str, onet: str, titles: dict[str, str], interests: tuple[float, ...],
                  high_point: str, job_zone: int | None, isced: int, template: str | None,
                  *, curated: bool, details: dict[str, Any] | None = None,
-                 details_blob: bytes | None = None) -> None:
+                 details_blob: bytes | None = None, path_levels: dict[str, int] | None = None,
+                 written: tuple[str, ...] = (), review: dict[str, str] | None = None) -> None:
         self.id = id
         self.onet = onet
         self.titles = titles
@@ -58,6 +68,9 @@ class Occupation:
         self.isced = isced
         self.template = template
         self.curated = curated  # has hand-written text in all three languages
+        self.path_levels = path_levels or {}  # country -> level of the path shown (see Catalogue.path_level)
+        self.written = written  # countries whose path is written in the file (the rest: template-built)
+        self.review = review or {}  # {"text": written|checked|None, "paths": template|written|checked}
         self._details = details
         self._details_blob = details_blob
 
@@ -105,9 +118,14 @@ class PathTemplates:
         self.fields = fields
         self.recipes = recipes
 
+    def level(self, country: str, isced: int) -> int:
+        """The level of the recipe a template-built path uses for this typical ISCED level."""
+        recipes = self.recipes.get(country) or self.recipes["other"]
+        return max((lvl for lvl in recipes if lvl <= isced), default=min(recipes, default=LOWEST_LEVEL))
+
     def expand(self, field_name: str, country: str, isced: int) -> list[Step]:
         recipes = self.recipes.get(country) or self.recipes["other"]
-        level = max((lvl for lvl in recipes if lvl <= isced), default=min(recipes))
+        level = self.level(country, isced)
         values = self.fields.get(field_name, {})
         steps = []
         for raw in recipes[level]:
@@ -133,6 +151,7 @@ class Catalogue:
         self.templates = templates
         self.problems = problems if problems is not None else []
         self.version = version
+        self.register: Register | None = None  # read by parse_catalogue; a cached catalogue has none
 
     def __len__(self) -> int:
         return len(self.occupations)
@@ -154,10 +173,33 @@ class Catalogue:
 
     def path(self, occ: Occupation, country: str) -> list[Step]:
         country = country if country in COUNTRIES else "other"
-        if country in occ.explicit_paths:
+        if country in occ.written:
             return occ.explicit_paths[country]
         field_name = occ.template or "business"
         return self.templates.expand(field_name, country, occ.isced)
+
+    def path_is_outline(self, occ: Occupation, country: str) -> bool:
+        """True when the path shown is a general outline built from a template, not written."""
+        return (country if country in COUNTRIES else "other") not in occ.written
+
+    def path_level(self, occ: Occupation, country: str) -> int:
+        """The education level (ISCED 2011) of the path shown for ``country``: the highest level
+        among its required (non-optional) programme steps; for a template-built path, the level
+        of the recipe used. A path that requires no programme is at compulsory school (2)."""
+        country = country if country in COUNTRIES else "other"
+        level = occ.path_levels.get(country)
+        if level is None:
+            level = _level_of(occ, country, self.templates)
+        return level
+
+    def review_counts(self) -> dict[str, int]:
+        """How many occupations have texts and paths written, checked or template-built."""
+        counts = {f"{part}_{state}": 0 for part, states in REVIEW.items() for state in states}
+        counts["text_none"] = 0
+        for occ in self.occupations.values():
+            counts[f"text_{occ.review.get('text') or 'none'}"] += 1
+            counts[f"paths_{occ.review.get('paths', 'template')}"] += 1
+        return counts
 
     @cached_property
     def columns(self) -> "CatalogueColumns":
@@ -169,28 +211,150 @@ class Catalogue:
         return CatalogueColumns.build(list(self.occupations.values()))
 
 
+def _level_of(occ: Occupation, country: str, templates: PathTemplates) -> int:
+    if country in occ.written:
+        return written_level(occ.explicit_paths[country], occ.isced)
+    return templates.level(country, occ.isced)
+
+
+def written_level(steps: list[Step], typical: int) -> int:
+    """The highest ISCED level among the required programme steps of a written path. (A path of
+    free-text steps only, written before the register, has no levels: the typical level stands.)"""
+    if not any(s.programme for s in steps) and any(s.kind not in FREE_STEP_KINDS for s in steps):
+        return typical
+    return max((s.isced for s in steps if s.programme and not s.optional and s.isced is not None),
+               default=LOWEST_LEVEL)
+
+
 # ---------------------------------------------------------------- parsing
 
 
-def _parse_steps(c: Checker, node: Any, where: str) -> list[Step] | None:
+def step_text(name: dict[str, str], subject: dict[str, str] | None, note: dict[str, str] | None) -> dict[str, str]:
+    """What a programme step shows: the register name, '– subject' and '(note)'."""
+    out = {}
+    for lang in LANGUAGES:
+        text = name[lang]
+        if subject:
+            text += f" – {subject[lang]}"
+        if note:
+            text += f" ({note[lang]})"
+        out[lang] = text
+    return out
+
+
+def _step_texts(c: Checker, raw: dict, key: str, what: str) -> dict[str, str] | None:
+    node = raw.get(key)
+    if not isinstance(node, dict):
+        c.add(raw, key, f"{what}: '{key}' must be a mapping with en, nb and da text")
+        return None
+    missing = [lang for lang in LANGUAGES if not isinstance(node.get(lang), str) or not node[lang].strip()]
+    unknown = [k for k in node if k not in LANGUAGES]
+    if missing or unknown:
+        c.add(raw, key, f"{what}: '{key}' needs en, nb and da text"
+              + (f"; missing {', '.join(missing)}" if missing else "")
+              + (f"; unknown {', '.join(map(str, unknown))}" if unknown else ""))
+        return None
+    return {lang: node[lang].strip() for lang in LANGUAGES}
+
+
+def _programme_step(c: Checker, raw: dict, what: str, country: str, register: Register,
+                    earlier: list[str] | None) -> Step | None:
+    """One ``programme:`` step; ``earlier`` are the ids before it (None: do not check ``after``)."""
+    from .programmes import PREFIX
+
+    pid = raw.get("programme")
+    ok = True
+    for key in raw:
+        if key not in ("programme", "optional", "note", "subject", "years"):
+            c.add(raw, key, f"{what}: unknown key {key!r} in a programme step "
+                  "(use optional, note, subject; the register gives kind, years and names)")
+            ok = False
+    if not isinstance(pid, str):
+        c.add(raw, "programme", f"{what}: 'programme' must be a register id such as {PREFIX[country]}…")
+        return None
+    optional = raw.get("optional", False)
+    if not isinstance(optional, bool):
+        c.add(raw, "optional", f"{what}: 'optional' must be true or false")
+        ok = False
+    note = _step_texts(c, raw, "note", what) if "note" in raw else None
+    subject = _step_texts(c, raw, "subject", what) if "subject" in raw else None
+    ok = ok and ("note" not in raw or note is not None) and ("subject" not in raw or subject is not None)
+    if "subject" in raw and not pid.startswith(PREFIX["other"]):
+        c.add(raw, "subject", f"{what}: 'subject' is for the generic xx- programmes; "
+              "a national programme already names its subject")
+        ok = False
+    if not pid.startswith(PREFIX[country]):
+        home = register.country_of(pid)
+        c.add(raw, "programme", f"{what}: {pid!r} is not a programme of {country} (ids here start with "
+              f"{PREFIX[country]!r}" + (f"; {pid!r} belongs to {home})" if home else ")"))
+        return None
+    if not register.by_country.get(country):
+        return None  # the register file itself is broken; its own problems say so
+    programme = register.get(country, pid)
+    if programme is None:
+        c.add(raw, "programme", f"{what}: unknown programme {pid!r} (not in programmes/{country}.yaml)")
+        return None
+    if "years" in raw:
+        years = raw["years"]
+        if isinstance(years, bool) or not isinstance(years, (int, float)) or abs(years - programme.years) > 0.01:
+            c.add(raw, "years", f"{what}: 'years' ({years}) disagrees with the register ({programme.years:g} "
+                  f"for {pid}); leave it out or correct the register")
+            ok = False
+    if earlier is not None and not programme.satisfied_by(earlier):
+        c.add(raw, "programme", f"{what}: {pid} comes after {' or '.join(programme.after)}, "
+              "which must appear earlier in the path")
+        ok = False
+    if not ok:
+        return None
+    return Step(programme.kind, programme.years, step_text(programme.name, subject, note), pid,
+                programme.isced, optional, note, subject, programme.authorisation)
+
+
+def _parse_steps(c: Checker, node: Any, where: str, country: str | None = None,
+                 register: Register | None = None) -> list[Step] | None:
+    """Steps of a path. With a register (occupation files), a step is either ``programme: id``
+    or a free step of kind work or course; without one (templates), any kind with its text."""
     if not isinstance(node, list) or not node:
         c.add(node, None, f"{where} must be a non-empty list of steps")
         return None
     steps: list[Step] = []
+    earlier: list[str] = []
+    broken = False
     for i, raw in enumerate(node):
         if not isinstance(raw, dict):
             c.add(node, None, f"{where} step {i + 1} must be a mapping")
             continue
+        if register is not None and country is not None and "programme" in raw:
+            before = len(c.problems)
+            step = _programme_step(c, raw, f"{where} step {i + 1}", country, register,
+                                   earlier if not broken else None)
+            broken = broken or len(c.problems) > before  # later prerequisites would only echo it
+            if isinstance(raw.get("programme"), str):
+                earlier.append(raw["programme"])
+            if step is not None:
+                steps.append(step)
+            continue
         kind, years = raw.get("kind"), raw.get("years")
-        if kind not in STEP_KINDS:
+        optional = raw.get("optional", False)
+        if register is not None and _STRICT_FREE_STEPS and kind in STEP_KINDS and kind not in FREE_STEP_KINDS:
+            c.add(raw, "kind", f"{where} step {i + 1}: a {kind} step names a register entry "
+                  "('programme: <id>'); free steps are only of kind work or course")
+        elif kind not in STEP_KINDS:
             c.add(raw, "kind", f"{where} step {i + 1}: 'kind' must be one of {', '.join(STEP_KINDS)}")
+        if register is not None and not isinstance(optional, bool):
+            c.add(raw, "optional", f"{where} step {i + 1}: 'optional' must be true or false")
         if isinstance(years, bool) or not isinstance(years, (int, float)) or not 0 <= years <= 12:
             c.add(raw, "years", f"{where} step {i + 1}: 'years' must be a number from 0 to 12")
         missing = [lang for lang in LANGUAGES if not isinstance(raw.get(lang), str) or not raw[lang].strip()]
         if missing:
             c.add(raw, None, f"{where} step {i + 1}: missing text in {', '.join(missing)}")
+        if register is not None:
+            for key in raw:
+                if key not in ("kind", "years", "optional", *LANGUAGES):
+                    c.add(raw, key, f"{where} step {i + 1}: unknown key {key!r} in a free step")
         if kind in STEP_KINDS and not missing and isinstance(years, (int, float)):
-            steps.append(Step(kind, float(years), {lang: raw[lang].strip() for lang in LANGUAGES}))
+            steps.append(Step(kind, float(years), {lang: raw[lang].strip() for lang in LANGUAGES},
+                              optional=optional is True))
     return steps
 
 
@@ -202,7 +366,8 @@ def _number(c: Checker, node: dict, key: str, low: float, high: float, what: str
     return float(value)
 
 
-def parse_occupation(path: Path, data: Any, template_fields: set[str]) -> tuple[Occupation | None, list[Problem]]:
+def parse_occupation(path: Path, data: Any, template_fields: set[str],
+                     register: Register | None = None) -> tuple[Occupation | None, list[Problem]]:
     c = Checker(str(path))
     if not isinstance(data, dict):
         c.add(data, None, "an occupation file must be a mapping")
@@ -269,7 +434,8 @@ def parse_occupation(path: Path, data: Any, template_fields: set[str]) -> tuple[
     explicit: dict[str, list[Step]] = {}
     for country in COUNTRIES:
         if country in paths_node:
-            steps = _parse_steps(c, paths_node[country], f"paths.{country}")
+            steps = _parse_steps(c, paths_node[country], f"paths.{country}", country,
+                                 register if register is not None else Register({}))
             if steps:
                 explicit[country] = steps
     for key in paths_node:
@@ -279,6 +445,9 @@ def parse_occupation(path: Path, data: Any, template_fields: set[str]) -> tuple[
         # (without a template, a missing country would silently get another field's path)
         missing = ", ".join(k for k in COUNTRIES if k not in explicit)
         c.add(paths_node or data, None, f"paths need a 'template' or steps for every country; missing: {missing}")
+
+    review = _parse_review(c, data, has_summary="summary" in data, template=template,
+                           written=tuple(k for k in COUNTRIES if k in paths_node))
 
     alt = {}
     if "alt_titles" in data:
@@ -305,7 +474,7 @@ def parse_occupation(path: Path, data: Any, template_fields: set[str]) -> tuple[
         return None, c.problems
     occ = Occupation(
         occ_id, onet, titles, tuple(interests), high_point, job_zone, isced, template,
-        curated=summary is not None,
+        curated=summary is not None, written=tuple(k for k in COUNTRIES if k in explicit), review=review,
         details={"codes": dict(codes), "work_styles": work_styles, "related": list(related),
                  "source": str(path), "explicit_paths": explicit, "alt_titles": alt,
                  "summary": summary, "tasks": tasks, "workplaces": workplaces,
@@ -313,6 +482,37 @@ def parse_occupation(path: Path, data: Any, template_fields: set[str]) -> tuple[
                  "next_steps": list(next_steps)},
     )
     return occ, []
+
+
+def _parse_review(c: Checker, data: dict, *, has_summary: bool, template: str | None,
+                  written: tuple[str, ...]) -> dict[str, str]:
+    """``review: {text: written|checked, paths: template|written|checked}``; when absent, what
+    the file shows: written text if it has a summary, written paths if it writes every country."""
+    derived = {"text": "written" if has_summary else None,
+               "paths": "written" if set(written) >= set(COUNTRIES) else "template"}
+    if "review" not in data:
+        return derived
+    node = data.get("review")
+    if not isinstance(node, dict):
+        c.add(data, "review", "review must be a mapping such as {text: written, paths: written}")
+        return derived
+    out = dict(derived)
+    for key, value in node.items():
+        if key not in REVIEW:
+            c.add(node, key, f"review: unknown key {key!r} (use text and paths)")
+        elif value not in REVIEW[key]:
+            c.add(node, key, f"review.{key} must be one of {', '.join(REVIEW[key])}")
+        else:
+            out[key] = value
+    if node.get("text") in REVIEW["text"] and not has_summary:
+        c.add(node, "text", f"review.text is {node['text']!r} but the file has no summary")
+    if node.get("paths") in ("written", "checked") and template is not None and not set(written) >= set(COUNTRIES):
+        # (without a template, the missing countries are already a problem of their own)
+        missing = ", ".join(k for k in COUNTRIES if k not in written)
+        c.add(node, "paths", f"review.paths is {node['paths']!r} but paths are not written for: {missing}")
+    if node.get("paths") == "template" and template is None:
+        c.add(node, "paths", "review.paths is 'template' but the file names no path template")
+    return out
 
 
 def _occupation_files(directory: Path) -> list[Path]:
@@ -346,9 +546,13 @@ def parse_templates(directory: Path) -> tuple[PathTemplates, list[Problem]]:
     return PathTemplates(clean_fields, clean_recipes), c.problems
 
 
-def parse_catalogue(directory: Path | None = None) -> Catalogue:
+def parse_catalogue(directory: Path | None = None, programmes: Path | None = None) -> Catalogue:
+    from .programmes import parse_register
+
     directory = Path(directory) if directory else occupations_dir()
     templates, problems = parse_templates(directory)
+    register, register_problems = parse_register(Path(programmes) if programmes else programmes_dir(directory))
+    problems += register_problems
     occupations: dict[str, Occupation] = {}
     seen_onet: dict[str, str] = {}
     ref_lines: dict[str, dict[str, int]] = {}
@@ -361,10 +565,11 @@ def parse_catalogue(directory: Path | None = None) -> Catalogue:
             continue
         if isinstance(data, dict) and isinstance(data.get("id"), str):
             known_ids.add(data["id"])
-        occ, found = parse_occupation(path, data, set(templates.fields))
+        occ, found = parse_occupation(path, data, set(templates.fields), register)
         problems.extend(found)
         if occ is None:
             continue
+        occ.path_levels = {country: _level_of(occ, country, templates) for country in COUNTRIES}
         if occ.onet in seen_onet:
             problems.append(Problem(str(path), data.line_of("onet"), f"O*NET code {occ.onet} is also in {seen_onet[occ.onet]}"))
         seen_onet[occ.onet] = path.name
@@ -385,6 +590,7 @@ def parse_catalogue(directory: Path | None = None) -> Catalogue:
         problems.append(Problem(str(directory), 1, "no occupation files found"))
     catalogue = Catalogue(directory, occupations, templates, problems, _signature(directory)[:12])
     catalogue.redirects = redirects
+    catalogue.register = register
     return catalogue
 
 
@@ -436,15 +642,18 @@ def shared_titles(occupations: dict[str, Occupation]) -> list[Problem]:
 
 
 def _signature(directory: Path) -> str:
-    parts = [f"{CACHE_FORMAT}:{__version__}:{directory.resolve()}"]
-    try:
-        entries = sorted(os.scandir(directory), key=lambda e: e.name)
-    except OSError:
-        entries = []
-    for entry in entries:
-        if entry.name.endswith(".yaml"):
-            st = entry.stat()
-            parts.append(f"{entry.name}:{st.st_mtime_ns}:{st.st_size}")
+    """Changes with any occupation file, the templates or the programme register."""
+    programmes = programmes_dir(directory)
+    parts = [f"{CACHE_FORMAT}:{__version__}:{directory.resolve()}:{programmes.resolve()}"]
+    for folder, tag in ((directory, ""), (programmes, "programmes/")):
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            entries = []
+        for entry in entries:
+            if entry.name.endswith(".yaml"):
+                st = entry.stat()
+                parts.append(f"{tag}{entry.name}:{st.st_mtime_ns}:{st.st_size}")
     return fingerprint(";".join(parts))
 
 
@@ -463,9 +672,9 @@ def _to_plain(cat: Catalogue) -> dict:
     core, blobs = [], {}
     for o in cat.occupations.values():
         core.append((o.id, o.onet, o.titles, o.interests, o.high_point, o.job_zone, o.isced,
-                     o.template, o.curated))
+                     o.template, o.curated, o.path_levels, o.written, o.review))
         details = {k: getattr(o, k) for k in DETAIL_FIELDS if k != "explicit_paths"}
-        details["explicit_paths"] = {k: [(s.kind, s.years, s.text) for s in v] for k, v in o.explicit_paths.items()}
+        details["explicit_paths"] = {k: [tuple(s) for s in v] for k, v in o.explicit_paths.items()}
         blobs[o.id] = marshal.dumps(_plain(details))
     columns = CatalogueColumns.build(list(cat.occupations.values()))
     return _plain({"core": core, "details": blobs, "columns": columns.to_plain(), "redirects": cat.redirects,
@@ -475,9 +684,11 @@ def _to_plain(cat: Catalogue) -> dict:
 def _from_plain(directory: Path, plain: dict, version: str) -> Catalogue:
     blobs = plain["details"]
     occupations = {}
-    for occ_id, onet, titles, interests, high_point, job_zone, isced, template, curated in plain["core"]:
+    for (occ_id, onet, titles, interests, high_point, job_zone, isced, template, curated,
+         levels, written, review) in plain["core"]:
         occupations[occ_id] = Occupation(occ_id, onet, titles, interests, high_point, job_zone, isced,
-                                         template, curated=curated, details_blob=blobs.get(occ_id))
+                                         template, curated=curated, details_blob=blobs.get(occ_id),
+                                         path_levels=levels, written=tuple(written), review=review)
     catalogue = Catalogue(directory, occupations, PathTemplates(plain["fields"], plain["recipes"]), [], version)
     catalogue._columns_plain = plain["columns"]  # turned into CatalogueColumns when first scored
     catalogue.redirects = plain.get("redirects", {})

@@ -319,6 +319,15 @@ def validate(
         print(f"jobkompas: ok: {len(bank.questions)} questions in {bank.directory}; "
               f"{len(catalogue)} occupations ({curated} hand-written) in {catalogue.directory}",
               file=sys.stderr)
+        register = catalogue.register
+        if register is not None:
+            n = register.counts()
+            print(f"jobkompas: programme register: {n['norway']} Norway, {n['denmark']} Denmark, "
+                  f"{n['other']} elsewhere in {register.directory}", file=sys.stderr)
+        c = catalogue.review_counts()
+        print(f"jobkompas: paths: {c['paths_written']} written, {c['paths_checked']} checked, "
+              f"{c['paths_template']} template-built; texts: {c['text_written']} written, "
+              f"{c['text_checked']} checked, {c['text_none']} without", file=sys.stderr)
 
 
 @app.command()

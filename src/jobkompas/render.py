@@ -17,13 +17,40 @@ if TYPE_CHECKING:
     from .questions import QuestionBank
 
 
+def step_dict(step: Any, lang: str | None = None) -> dict[str, Any]:
+    """One path step for JSON: its text (every language, or ``lang``'s), the register id, level,
+    whether it is optional and the authorisation that follows ({by, text}) or null."""
+    text = step.text if lang is None else step.text.get(lang, step.text["en"])
+    auth = step.authorisation
+    if auth is not None:
+        auth = {"by": auth["by"], "text": {k: auth[k] for k in ("en", "nb", "da")} if lang is None
+                else auth.get(lang, auth["en"])}
+    return {"kind": step.kind, "years": step.years, "text": text, "programme": step.programme,
+            "isced": step.isced, "optional": bool(step.optional), "authorisation": auth}
+
+
+def step_label(step: Any, lang: str, tr: Any) -> str:
+    """A step as a student reads it: 'Optional: …' for an optional one."""
+    text = step.text.get(lang, step.text["en"])
+    return tr("Optional: {step}").format(step=text) if step.optional else text
+
+
+def authorisation_label(step: Any, lang: str) -> str:
+    """'Authorisation as a nurse (Helsedirektoratet)', or '' when none follows the step."""
+    auth = step.authorisation
+    return f"{auth.get(lang) or auth['en']} ({auth['by']})" if auth else ""
+
+
 def occupation_dict(occ: "Occupation", catalogue: "Catalogue", lang: str, full: bool) -> dict[str, Any]:
+    countries = ("norway", "denmark", "other")
     data: dict[str, Any] = {
         "id": occ.id, "titles": occ.titles, "title": occ.title(lang), "codes": occ.codes,
         "interests": dict(zip(RIASEC, occ.interests)), "high_point": occ.high_point,
         "job_zone": occ.job_zone, "isced": occ.isced, "curated": occ.curated,
-        "paths": {c: [{"kind": s.kind, "years": s.years, "text": s.text} for s in catalogue.path(occ, c)]
-                  for c in ("norway", "denmark", "other")},
+        "paths": {c: [step_dict(s) for s in catalogue.path(occ, c)] for c in countries},
+        "path_outline": {c: catalogue.path_is_outline(occ, c) for c in countries},
+        "path_level": {c: catalogue.path_level(occ, c) for c in countries},
+        "review": {"text": occ.review.get("text"), "paths": occ.review.get("paths", "template")},
     }
     if full:
         data.update({
@@ -145,11 +172,23 @@ def print_result(console: Any, r: "Result", ascii_only: bool, detail: bool = Tru
 
 
 def path_line(m: Any, lang: str, tr: Any) -> str:
-    """'Path: Vg1 … (1 yr) → … ' for one match, in the chosen language."""
+    """'Path: Vg1 … (1) → … ' for one match, in the chosen language; an outline says so."""
     from .explain import number
 
-    steps = [s.text.get(lang, s.text["en"]) + (f" ({number(s.years, lang)})" if s.years else "") for s in m.path]
-    return tr("Path (years): ") + " → ".join(steps)
+    steps = []
+    for s in m.path:
+        steps.append(step_label(s, lang, tr) + (f" ({number(s.years, lang)})" if s.years else ""))
+        if s.authorisation:
+            steps.append(authorisation_label(s, lang))
+    line = tr("Path (years): ") + " → ".join(steps)
+    return line + " " + tr("(general outline)") if getattr(m, "outline", False) else line
+
+
+def N_(text: str) -> str:  # marks a string for extraction; translated where it is shown
+    return text
+
+
+OUTLINE_NOTE = N_("This is a general outline for the field, not a path written for this job: check the details with a school counsellor.")
 
 
 def _confidence(value: str, lang: str) -> str:
@@ -167,6 +206,9 @@ def _jinja():
     from .explain import number
 
     env.filters["years"] = number
+    env.globals["step_label"] = step_label
+    env.globals["authorisation_label"] = authorisation_label
+    env.globals["OUTLINE_NOTE"] = OUTLINE_NOTE
     env.filters["number"] = number  # number(value, lang[, decimals]): the decimal comma in nb/da
     from .earnings import earnings_text
 
@@ -308,9 +350,13 @@ def print_occupation(occ: "Occupation", catalogue: "Catalogue", bank: "QuestionB
     if country == "other":  # "Another country" is an answer; inside the heading it is not a name
         where = where[:1].lower() + where[1:]
     console.print(Text(tr("Education path") + f" ({where})", style="bold"))
+    if catalogue.path_is_outline(occ, country):
+        console.print(Text(tr(OUTLINE_NOTE), style="italic"))
     for i, step in enumerate(catalogue.path(occ, country), start=1):
         years = f" – {number(step.years, lang)} " + tr("years") if step.years else ""
-        console.print(Text(f"  {i}. {step.text[lang]}{years}"))
+        console.print(Text(f"  {i}. {step_label(step, lang, tr)}{years}"))
+        if step.authorisation:
+            console.print(Text("     → " + authorisation_label(step, lang)))
     if occ.next_steps:
         names = [catalogue.occupations[i].title(lang) for i in occ.next_steps if i in catalogue.occupations]
         console.print(Text(tr("Next career steps: ") + ", ".join(names)))

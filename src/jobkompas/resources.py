@@ -1,6 +1,6 @@
 """Where content and user data live.
 
-Content (``questions/``, ``occupations/``) sits at the project root in a source checkout
+Content (``questions/``, ``occupations/``, ``programmes/``) sits at the project root in a source checkout
 and inside the package (``jobkompas/_content``) in a wheel; one resolver serves both, and
 options or environment variables point elsewhere for custom banks.
 """
@@ -31,6 +31,22 @@ def questions_dir(override: str | os.PathLike | None = None) -> Path:
 
 def occupations_dir(override: str | os.PathLike | None = None) -> Path:
     return _pick(override, "JOBKOMPAS_OCCUPATIONS", "occupations")
+
+
+def programmes_dir(occupations: str | os.PathLike | None = None) -> Path:
+    """The programme register: ``JOBKOMPAS_PROGRAMMES``, else a ``programmes/`` folder beside a
+    custom occupations folder, else the one that ships with jobkompas."""
+    chosen = os.environ.get("JOBKOMPAS_PROGRAMMES")
+    if chosen:
+        path = Path(chosen).expanduser()
+        if not path.is_dir():
+            raise UsageError(f"programmes directory not found: {path}")
+        return path
+    if occupations is not None:
+        beside = Path(occupations).parent / "programmes"
+        if (beside / "norway.yaml").is_file():
+            return beside
+    return _content_root() / "programmes"
 
 
 def _pick(override: str | os.PathLike | None, env: str, name: str) -> Path:
