@@ -320,6 +320,59 @@ def ordered(profile: dict) -> dict:
     return {k: profile[k] for k in keys}
 
 
+def nordic_figures(sources: list[str], src: dict, ids: dict[str, str]) -> dict:
+    """Figures for an occupation O*NET lacks: the mean of the named O*NET occupations."""
+    known = [c for c in sources if c in src["interests"] and len(src["interests"][c]) == 6]
+    if not known:
+        raise SystemExit(f"figures_source names no O*NET occupation with interest scores: {sources}")
+    interests = {t: round(statistics.mean(src["interests"][c][t] for c in known), 2) for t in RIASEC}
+    ranked = sorted(RIASEC, key=lambda t: (-interests[t], RIASEC.index(t)))
+    figures: dict = {"interests": interests, "high_point": "".join(ranked[:3])}
+    styles = [src["styles"][c] for c in known if src["styles"].get(c)]
+    if styles:
+        names = sorted(set().union(*styles))
+        figures["work_styles"] = {n: round(statistics.mean(s[n] for s in styles if n in s), 2) for n in names}
+    zones = [src["zones"][c] for c in known if c in src["zones"]]
+    if zones:
+        figures["job_zone"] = round(statistics.mean(zones))
+    levels = [typical_isced(src["education"].get(c, {}), src["zones"].get(c))[0] for c in known]
+    figures["education"] = {"isced": int(statistics.median_high(levels)), "rl_median": None}
+    related = [ids[c] for c in known if c in ids]
+    for c in known:
+        related += [ids[r] for _, r in sorted(src["related"].get(c, [])) if r in ids]
+    figures["related"] = list(dict.fromkeys(related))[:10]
+    return figures
+
+
+def nordic_occupations(out: Path, src: dict, ids: dict[str, str]) -> tuple[int, int]:
+    """Files without an O*NET code (Nordic occupations): figures from ``figures_source``,
+    codes from the reviewed override table and ``figures_source.isco08``."""
+    written = unchanged = 0
+    for path in sorted(out.glob("*.yaml")):
+        if path.name.startswith("_"):
+            continue
+        data = load_yaml_file(path, with_lines=False)
+        if data.get("onet") or not isinstance(data.get("figures_source"), dict):
+            continue
+        source = data["figures_source"]
+        result: dict = {"figures_from": list(source.get("onet") or [])}
+        if source.get("isco08"):
+            result["isco08"] = str(source["isco08"])
+        for key, table in (("styrk08", src["styrk"]), ("disco08", src["disco"])):
+            override = src["overrides"][key].get(data["id"])
+            if override:
+                result[key] = {"code": override["code"], "title": table[override["code"]]}
+        figures = nordic_figures(result["figures_from"], src, ids)
+        old = path.read_text(encoding="utf-8")
+        text = replace_blocks(old, {"codes": dump_yaml({"codes": result}), "figures": dump_yaml({"figures": figures})})
+        if text == old:
+            unchanged += 1
+        else:
+            path.write_text(text, encoding="utf-8")
+            written += 1
+    return written, unchanged
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--onet", required=True, help="O*NET text release directory")
@@ -389,6 +442,9 @@ def main(argv: list[str] | None = None) -> int:
             continue
         path.write_text(text, encoding="utf-8")
         written += 1
+    nordic_written, nordic_unchanged = nordic_occupations(out, src, ids)
+    written += nordic_written
+    unchanged += nordic_unchanged
     missing = [c for c in codes if not (existing.get(c, (None, {}))[1].get("titles") or seed_titles.get(c))]
     print(f"{len(codes)} occupations: {written} written, {unchanged} unchanged", file=sys.stderr)
     if missing:

@@ -378,8 +378,19 @@ def parse_occupation(path: Path, data: Any, template_fields: set[str],
         occ_id = None
     elif occ_id != path.stem:
         c.add(data, "id", f"'id' ({occ_id}) must match the file name ({path.stem})")
-    if not isinstance(onet, str) or not ONET_CODE.match(onet):
-        c.add(data, "onet", "'onet' must be an O*NET-SOC code like 51-4121.00 (quoted)")
+    if onet is None and "figures_source" in data:
+        # A Nordic occupation that O*NET lacks: its figures come from the O*NET occupations
+        # named in figures_source (see docs/content.md).
+        onet = ""
+        source = data.get("figures_source")
+        sources = source.get("onet") if isinstance(source, dict) else None
+        if not isinstance(sources, list) or not sources or not all(isinstance(x, str) and ONET_CODE.match(x) for x in sources):
+            c.add(data, "figures_source", "figures_source.onet must list the O*NET codes the figures come from")
+        if not isinstance(source, dict) or not isinstance(source.get("why"), str) or not source["why"].strip():
+            c.add(data, "figures_source", "figures_source needs a 'why' naming how the figures were taken")
+    elif not isinstance(onet, str) or not ONET_CODE.match(onet):
+        c.add(data, "onet", "'onet' must be an O*NET-SOC code like 51-4121.00 (quoted), or the file "
+              "needs figures_source")
     titles = c.texts(data, "titles", "titles")
     codes = c.mapping(data, "codes", "codes") or {}
     for key in ("isco08",):
@@ -570,7 +581,7 @@ def parse_catalogue(directory: Path | None = None, programmes: Path | None = Non
         if occ is None:
             continue
         occ.path_levels = {country: _level_of(occ, country, templates) for country in COUNTRIES}
-        if occ.onet in seen_onet:
+        if occ.onet and occ.onet in seen_onet:
             problems.append(Problem(str(path), data.line_of("onet"), f"O*NET code {occ.onet} is also in {seen_onet[occ.onet]}"))
         seen_onet[occ.onet] = path.name
         occupations[occ.id] = occ

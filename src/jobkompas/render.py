@@ -331,7 +331,8 @@ def print_occupation(occ: "Occupation", catalogue: "Catalogue", bank: "QuestionB
     interests = " · ".join(f"{t} {number(v, lang, 1)}" for t, v in zip(RIASEC, occ.interests))  # no comma: 7,0
     console.print(Text(tr("Interest profile (O*NET, 1–7): ") + interests + f"  ({occ.high_point})"))
     codes = occ.codes
-    line = f"O*NET {occ.onet}"
+    source = occ.codes.get("figures_from") or []
+    line = f"O*NET {occ.onet}" if occ.onet else tr("Figures from O*NET: ") + ", ".join(source)
     if codes.get("isco08"):
         line += f" · ISCO-08 {codes['isco08']}"
     if codes.get("styrk08"):
