@@ -74,3 +74,16 @@ def test_the_import_takes_the_mean_and_the_override_codes():
     assert figures["high_point"] == "SRE"
     assert figures["work_styles"] == {"integrity": 4.5}
     assert figures["related"] == ["one", "two"]
+
+
+def test_us_only_occupations_are_marked_in_the_shared_format():
+    marked = {}
+    for path in sorted(occupations_dir().glob("*.yaml")):
+        if path.name.startswith("_"):
+            continue
+        data = load_yaml_file(path, with_lines=False)
+        if "not_recommended" in data:
+            marked[data["id"]] = data["not_recommended"]
+    assert {"physician-assistant", "anesthesiologist-assistant", "embalmer"} <= set(marked)
+    for occ_id, mark in marked.items():
+        assert mark == {"why": "us_only", "countries": ["norway", "denmark"]}, occ_id
