@@ -26,6 +26,7 @@ import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
+from jobkompas import codes
 from jobkompas.yamlio import dump_yaml, load_yaml_file
 
 RIASEC = "RIASEC"
@@ -114,12 +115,60 @@ def primary_isco(onet_title: str, rows: list[dict[str, str]]) -> tuple[str, list
 
 def national_group(codes: list[str], titles: dict[str, str]) -> dict[str, str] | None:
     """First of the ISCO codes that the national classification has, else the nearest
-    broader group it has (3 digits, then 2)."""
+    broader group it has (3 digits, then 2). Used only when no unit group fits."""
     for length in (4, 3, 2):
         for code in codes:
             if len(code) >= length and code[:length] in titles:
                 return {"code": code[:length], "title": titles[code[:length]]}
     return None
+
+
+# ISCO-08 numbers whose STYRK-08 group of the same number is another job, and the STYRK
+# groups to consider instead (codes.STYRK_OTHER_MEANING): Norwegian nurses are 2223,
+# specialist nurses 2221; optometrists and opticians 3254; occupational therapists 2267.
+STYRK_FOR_ISCO = {"2221": ["2223", "2221"], "2267": ["3254"], "2269": ["2269", "2267"]}
+
+
+def candidates(system: str, isco_codes: list[str], table: dict[str, str]) -> list[str]:
+    """National unit groups for the crosswalk's ISCO codes, in crosswalk order: the same
+    number where it means the same job, and for DISCO-08 also its 6-digit Danish groups."""
+    out: list[str] = []
+    for isco in isco_codes:
+        if system == "styrk08":
+            mapped = STYRK_FOR_ISCO.get(isco, [isco])
+        else:
+            mapped = [isco] + sorted(c for c in table if len(c) == 6 and c.startswith(isco))
+        out += [c for c in mapped if c in table and c not in out]
+    return out
+
+
+def choose_group(system: str, isco_codes: list[str], table: dict[str, str],
+                 titles: list[str], en_titles: list[str]) -> dict[str, str] | None:
+    """The national group whose official title names the occupation (docs/content.md).
+
+    Candidates are the crosswalk's groups and any unit group whose title names the primary
+    title. The best is the one whose title names the job (2) over one that shares a word stem
+    (1) over one that shares nothing (0); then the one whose ISCO-08 group of the same number
+    names the job in English; then a 4-digit group over a Danish 6-digit one (which must fit
+    better to be chosen); then crosswalk order."""
+    pool = candidates(system, isco_codes, table)
+    if titles:
+        pool += [c for c in codes.naming_groups(system, titles[0]) if c in table and c not in pool]
+    if not pool:
+        return national_group(isco_codes, table)
+
+    def key(item: tuple[int, str]) -> tuple:
+        index, code = item
+        primary = codes.strength(table[code], titles[:1])
+        national = codes.strength(table[code], titles)
+        english = 1 if codes.same_as_isco(system, code[:4], en_titles) else 0
+        if len(code) == 6 and national <= codes.strength(table.get(code[:4], ""), titles):
+            primary -= 1  # a Danish job group only where it names the job better
+            national -= 1
+        return (-primary, -national, -english, index)
+
+    best = min(enumerate(pool), key=key)[1]
+    return {"code": best, "title": table[best]}
 
 
 def load_sources(args: argparse.Namespace) -> dict:
@@ -149,11 +198,15 @@ def load_sources(args: argparse.Namespace) -> dict:
     crosswalk: dict[str, list[dict[str, str]]] = defaultdict(list)
     for row in read_table(Path(args.crosswalk)):
         crosswalk[row["onetsoc_2019"]].append(row)
-    styrk = {r["code"]: r["name"] for r in read_table(Path(args.styrk), ",")}
+    styrk = {r["code"]: r["name"] for r in read_table(Path(args.styrk), ",")
+             if r["level"] != "4" or r["code"] != "0000"}
     disco = {r["KODE"]: r["TITEL"] for r in read_table(Path(args.disco), ";")}
+    overrides, problems = codes.load_overrides(Path(args.out))
+    if problems:
+        raise SystemExit("; ".join(str(p) for p in problems))
     return dict(interests=interests, high_points=high_points, styles=styles, zones=zones,
                 education=education, related=related, titles=titles, crosswalk=crosswalk,
-                styrk=styrk, disco=disco)
+                styrk=styrk, disco=disco, overrides=overrides)
 
 
 def typical_isced(distribution: dict[int, float], zone: int | None) -> tuple[int, int | None]:
@@ -190,20 +243,72 @@ def build_figures(code: str, src: dict, ids: dict[str, str]) -> dict:
     return figures
 
 
-def build_codes(code: str, src: dict) -> dict:
+def build_codes(code: str, src: dict, profile: dict) -> dict:
+    """ISCO-08 from the crosswalk; STYRK-08 and DISCO-08 chosen by the meaning of their
+    official titles, or taken from the reviewed override table."""
     rows = src["crosswalk"].get(code, [])
-    codes: dict = {"onet_soc": code}
-    if not rows:
-        return codes
-    primary, others = primary_isco(src["titles"].get(code, ""), rows)
-    codes["isco08"] = primary
-    if others:
-        codes["isco08_other"] = others
+    result: dict = {"onet_soc": code}
+    occ_id = profile.get("id", "")
+    overrides = src["overrides"]
+    if rows:
+        primary, others = primary_isco(src["titles"].get(code, ""), rows)
+        result["isco08"] = primary
+        if others:
+            result["isco08_other"] = others
+        isco_codes = [primary, *others]
+    else:
+        isco_codes = []
     for key, table in (("styrk08", src["styrk"]), ("disco08", src["disco"])):
-        group = national_group([primary, *others], table)
+        override = overrides[key].get(occ_id)
+        if override:
+            result[key] = {"code": override["code"], "title": table[override["code"]]}
+            continue
+        titles = job_titles(profile, codes.SYSTEM_LANG[key])
+        group = choose_group(key, isco_codes, table, titles, job_titles(profile, "en")) if isco_codes else None
         if group:
-            codes[key] = group
-    return codes
+            result[key] = group
+    return result
+
+
+def job_titles(profile: dict, lang: str) -> list[str]:
+    """The occupation's title and alternative titles in one language (English: also the id)."""
+    titles = [(profile.get("titles") or {}).get(lang) or ""]
+    titles += list((profile.get("alt_titles") or {}).get(lang) or [])
+    if lang == "en" and profile.get("id"):
+        titles.append(profile["id"].replace("-", " "))
+    return [t for t in titles if t]
+
+
+def replace_blocks(text: str, blocks: dict[str, str]) -> str:
+    """Replace top-level ``key:`` blocks of a YAML text, keeping every other line as it is
+    (our text keeps its own line breaks); a key that is not there yet goes before ``summary``
+    or at the end."""
+    lines = text.splitlines(keepends=True)
+    spans: dict[str, tuple[int, int]] = {}
+    starts = [i for i, line in enumerate(lines) if line[:1] not in (" ", "#", "\n", "-") and ":" in line]
+    for n, i in enumerate(starts):
+        key = lines[i].split(":", 1)[0]
+        end = starts[n + 1] if n + 1 < len(starts) else len(lines)
+        while end > i + 1 and lines[end - 1].startswith("#"):
+            end -= 1  # a comment before the next key belongs to it
+        spans[key] = (i, end)
+    out = list(lines)
+    for key in sorted(blocks, key=lambda k: -spans.get(k, (len(lines) + 1, 0))[0]):
+        if key in spans:
+            start, end = spans[key]
+            out[start:end] = [blocks[key]]
+    missing = [k for k in blocks if k not in spans]
+    if missing:
+        joined = "".join(out)
+        addition = "".join(blocks[k] for k in missing)
+        anchor = next((spans[k][0] for k in ("summary", "paths") if k in spans), None)
+        if anchor is None:
+            return joined + addition
+        lines2 = joined.splitlines(keepends=True)
+        key_at = lines[anchor]
+        index = lines2.index(key_at)
+        return "".join(lines2[:index]) + addition + "".join(lines2[index:])
+    return "".join(out)
 
 
 ORDER = ["id", "onet", "titles", "alt_titles", "codes", "figures", "summary", "tasks",
@@ -215,6 +320,59 @@ def ordered(profile: dict) -> dict:
     return {k: profile[k] for k in keys}
 
 
+def nordic_figures(sources: list[str], src: dict, ids: dict[str, str]) -> dict:
+    """Figures for an occupation O*NET lacks: the mean of the named O*NET occupations."""
+    known = [c for c in sources if c in src["interests"] and len(src["interests"][c]) == 6]
+    if not known:
+        raise SystemExit(f"figures_source names no O*NET occupation with interest scores: {sources}")
+    interests = {t: round(statistics.mean(src["interests"][c][t] for c in known), 2) for t in RIASEC}
+    ranked = sorted(RIASEC, key=lambda t: (-interests[t], RIASEC.index(t)))
+    figures: dict = {"interests": interests, "high_point": "".join(ranked[:3])}
+    styles = [src["styles"][c] for c in known if src["styles"].get(c)]
+    if styles:
+        names = sorted(set().union(*styles))
+        figures["work_styles"] = {n: round(statistics.mean(s[n] for s in styles if n in s), 2) for n in names}
+    zones = [src["zones"][c] for c in known if c in src["zones"]]
+    if zones:
+        figures["job_zone"] = round(statistics.mean(zones))
+    levels = [typical_isced(src["education"].get(c, {}), src["zones"].get(c))[0] for c in known]
+    figures["education"] = {"isced": int(statistics.median_high(levels)), "rl_median": None}
+    related = [ids[c] for c in known if c in ids]
+    for c in known:
+        related += [ids[r] for _, r in sorted(src["related"].get(c, [])) if r in ids]
+    figures["related"] = list(dict.fromkeys(related))[:10]
+    return figures
+
+
+def nordic_occupations(out: Path, src: dict, ids: dict[str, str]) -> tuple[int, int]:
+    """Files without an O*NET code (Nordic occupations): figures from ``figures_source``,
+    codes from the reviewed override table and ``figures_source.isco08``."""
+    written = unchanged = 0
+    for path in sorted(out.glob("*.yaml")):
+        if path.name.startswith("_"):
+            continue
+        data = load_yaml_file(path, with_lines=False)
+        if data.get("onet") or not isinstance(data.get("figures_source"), dict):
+            continue
+        source = data["figures_source"]
+        result: dict = {"figures_from": list(source.get("onet") or [])}
+        if source.get("isco08"):
+            result["isco08"] = str(source["isco08"])
+        for key, table in (("styrk08", src["styrk"]), ("disco08", src["disco"])):
+            override = src["overrides"][key].get(data["id"])
+            if override:
+                result[key] = {"code": override["code"], "title": table[override["code"]]}
+        figures = nordic_figures(result["figures_from"], src, ids)
+        old = path.read_text(encoding="utf-8")
+        text = replace_blocks(old, {"codes": dump_yaml({"codes": result}), "figures": dump_yaml({"figures": figures})})
+        if text == old:
+            unchanged += 1
+        else:
+            path.write_text(text, encoding="utf-8")
+            written += 1
+    return written, unchanged
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--onet", required=True, help="O*NET text release directory")
@@ -222,7 +380,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--styrk", required=True, help="STYRK-08 Klass CSV")
     parser.add_argument("--disco", required=True, help="DISCO-08 CSV (;-separated)")
     parser.add_argument("--titles", action="append", default=[], help="YAML: code -> {en, nb, da}")
-    parser.add_argument("--out", default="occupations", help="occupation directory")
+    parser.add_argument("--out", default="occupations",
+                        help="occupation directory (also holds the reviewed _code-overrides.yaml)")
     args = parser.parse_args(argv)
 
     out = Path(args.out)
@@ -237,9 +396,14 @@ def main(argv: list[str] | None = None) -> int:
         if path.name.startswith("_"):
             continue
         data = load_yaml_file(path, with_lines=False)
-        existing[data["onet"]] = (path, data)
+        if data.get("onet"):  # Nordic occupations without an O*NET code are ours alone
+            existing[data["onet"]] = (path, data)
 
-    codes = sorted(c for c in src["interests"] if len(src["interests"][c]) == 6)
+    merged_path = out / "_redirects.yaml"
+    merged = load_yaml_file(merged_path, with_lines=False) if merged_path.exists() else {}
+    merged_codes = {str(entry.get("onet")) for entry in (merged or {}).values() if isinstance(entry, dict)}
+    # (an occupation merged into another is not created again; see _redirects.yaml)
+    codes = sorted(c for c in src["interests"] if len(src["interests"][c]) == 6 and c not in merged_codes)
     ids: dict[str, str] = {c: existing[c][1]["id"] for c in codes if c in existing}
     taken = set(ids.values())
     for code in codes:
@@ -265,15 +429,22 @@ def main(argv: list[str] | None = None) -> int:
                 "nb": seed.get("nb", ""),
                 "da": seed.get("da", ""),
             }
-        profile["codes"] = build_codes(code, src)
+        profile["codes"] = build_codes(code, src, profile)
         profile["figures"] = build_figures(code, src, ids)
         profile.setdefault("paths", {"template": field_for(code)})
-        text = HEADER + dump_yaml(ordered(profile))
-        if path.exists() and path.read_text(encoding="utf-8") == text:
+        if path.exists():
+            old = path.read_text(encoding="utf-8")
+            text = replace_blocks(old, {k: dump_yaml({k: profile[k]}) for k in ("codes", "figures")})
+        else:
+            text = HEADER + dump_yaml(ordered(profile))
+        if path.exists() and old == text:
             unchanged += 1
             continue
         path.write_text(text, encoding="utf-8")
         written += 1
+    nordic_written, nordic_unchanged = nordic_occupations(out, src, ids)
+    written += nordic_written
+    unchanged += nordic_unchanged
     missing = [c for c in codes if not (existing.get(c, (None, {}))[1].get("titles") or seed_titles.get(c))]
     print(f"{len(codes)} occupations: {written} written, {unchanged} unchanged", file=sys.stderr)
     if missing:

@@ -230,6 +230,7 @@ class Result:
         }
 
     def _match_dict(self, m: MatchView) -> dict[str, Any]:
+        from .earnings import for_occupation
         from .render import step_dict
 
         occ, c = m.occupation, m.match.components
@@ -240,6 +241,7 @@ class Result:
             "id": occ.id,
             "titles": occ.titles,
             "codes": {k: v for k, v in occ.codes.items()},
+            "earnings_norway": for_occupation(occ),
             "score": m.score,
             "breakdown": {"interest": _pct(c.interest), "traits": _pct(c.traits), "education": _pct(c.education)},
             "required_isced": m.match.required_isced,

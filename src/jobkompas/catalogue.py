@@ -27,6 +27,7 @@ REVIEW = {"text": ("written", "checked"), "paths": ("template", "written", "chec
 _STRICT_FREE_STEPS = True
 LOWEST_LEVEL = 2  # a path with no required programme: compulsory school and what follows on the job
 TEMPLATE_FILE = "_path-templates.yaml"
+REDIRECT_FILE = "_redirects.yaml"
 ONET_CODE = re.compile(r"^\d{2}-\d{4}\.\d{2}$")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 CACHE_FORMAT = 7
@@ -172,8 +173,14 @@ class Catalogue:
     def __len__(self) -> int:
         return len(self.occupations)
 
+    redirects: dict[str, str] = {}
+
     def get(self, occupation_id: str) -> Occupation | None:
-        return self.occupations.get(occupation_id)
+        """The occupation with this id, or the one it was merged into (``_redirects.yaml``)."""
+        found = self.occupations.get(occupation_id)
+        if found is None and occupation_id in self.redirects:
+            found = self.occupations.get(self.redirects[occupation_id])
+        return found
 
     def by_onet(self, code: str) -> Occupation | None:
         for occ in self.occupations.values():
@@ -388,8 +395,19 @@ def parse_occupation(path: Path, data: Any, template_fields: set[str],
         occ_id = None
     elif occ_id != path.stem:
         c.add(data, "id", f"'id' ({occ_id}) must match the file name ({path.stem})")
-    if not isinstance(onet, str) or not ONET_CODE.match(onet):
-        c.add(data, "onet", "'onet' must be an O*NET-SOC code like 51-4121.00 (quoted)")
+    if onet is None and "figures_source" in data:
+        # A Nordic occupation that O*NET lacks: its figures come from the O*NET occupations
+        # named in figures_source (see docs/content.md).
+        onet = ""
+        source = data.get("figures_source")
+        sources = source.get("onet") if isinstance(source, dict) else None
+        if not isinstance(sources, list) or not sources or not all(isinstance(x, str) and ONET_CODE.match(x) for x in sources):
+            c.add(data, "figures_source", "figures_source.onet must list the O*NET codes the figures come from")
+        if not isinstance(source, dict) or not isinstance(source.get("why"), str) or not source["why"].strip():
+            c.add(data, "figures_source", "figures_source needs a 'why' naming how the figures were taken")
+    elif not isinstance(onet, str) or not ONET_CODE.match(onet):
+        c.add(data, "onet", "'onet' must be an O*NET-SOC code like 51-4121.00 (quoted), or the file "
+              "needs figures_source")
     titles = c.texts(data, "titles", "titles")
     codes = c.mapping(data, "codes", "codes") or {}
     for key in ("isco08",):
@@ -620,7 +638,7 @@ def parse_catalogue(directory: Path | None = None, programmes: Path | None = Non
         if occ is None:
             continue
         occ.path_levels = {country: _level_of(occ, country, templates) for country in COUNTRIES}
-        if occ.onet in seen_onet:
+        if occ.onet and occ.onet in seen_onet:
             problems.append(Problem(str(path), data.line_of("onet"), f"O*NET code {occ.onet} is also in {seen_onet[occ.onet]}"))
         seen_onet[occ.onet] = path.name
         occupations[occ.id] = occ
@@ -636,11 +654,59 @@ def parse_catalogue(directory: Path | None = None, programmes: Path | None = Non
             for ref in ids:
                 if ref not in known_ids:
                     problems.append(Problem(occ.source, data_lines.get(key, 1), f"{key}: unknown occupation id {ref!r}"))
+    redirects, found = parse_redirects(directory, occupations)
+    problems.extend(found)
+    problems.extend(shared_titles(occupations))
     if not occupations and not problems:
         problems.append(Problem(str(directory), 1, "no occupation files found"))
     catalogue = Catalogue(directory, occupations, templates, problems, _signature(directory)[:12])
+    catalogue.redirects = redirects
     catalogue.register = register
     return catalogue
+
+
+def parse_redirects(directory: Path, occupations: dict[str, Occupation]) -> tuple[dict[str, str], list[Problem]]:
+    """Old ids of merged occupations -> the id that replaces them."""
+    path = directory / REDIRECT_FILE
+    if not path.exists():
+        return {}, []
+    try:
+        data = load_yaml_file(path)
+    except InputError as exc:
+        return {}, [Problem.from_error(exc, path)]
+    c = Checker(str(path))
+    out: dict[str, str] = {}
+    if not isinstance(data, dict):
+        c.add(data, None, "redirects must map old ids to {into, onet, why}")
+        return {}, c.problems
+    for old, entry in data.items():
+        into = entry.get("into") if isinstance(entry, dict) else None
+        if not isinstance(into, str) or not isinstance(entry.get("why"), str):
+            c.add(data, old, f"{old}: needs 'into' (an occupation id) and 'why'")
+        elif old in occupations:
+            c.add(data, old, f"{old} is still an occupation file; a redirect replaces it")
+        elif into not in occupations:
+            c.add(data, old, f"{old}: unknown occupation id {into!r}")
+        else:
+            out[old] = into
+    return out, c.problems
+
+
+def shared_titles(occupations: dict[str, Occupation]) -> list[Problem]:
+    """Two occupations with the same title in one language cannot be told apart in a list."""
+    from .search import fold
+
+    problems = []
+    for lang in LANGUAGES:
+        seen: dict[str, Occupation] = {}
+        for occ in sorted(occupations.values(), key=lambda o: o.id):
+            key = fold(occ.titles[lang])
+            if key in seen:
+                problems.append(Problem(occ.source, 1, f"titles.{lang} {occ.titles[lang]!r} is also the title "
+                                        f"of {seen[key].id}; give each a title that tells them apart"))
+            else:
+                seen[key] = occ
+    return problems
 
 
 # ---------------------------------------------------------------- cache
@@ -694,7 +760,7 @@ def _to_plain(cat: Catalogue) -> dict:
         details["explicit_paths"] = {k: [tuple(s) for s in v] for k, v in o.explicit_paths.items()}
         blobs[o.id] = marshal.dumps(_plain(details))
     columns = CatalogueColumns.build(cat)
-    return _plain({"core": core, "details": blobs, "columns": columns.to_plain(),
+    return _plain({"core": core, "details": blobs, "columns": columns.to_plain(), "redirects": cat.redirects,
                    "fields": cat.templates.fields, "recipes": cat.templates.recipes})
 
 
@@ -709,6 +775,7 @@ def _from_plain(directory: Path, plain: dict, version: str) -> Catalogue:
                                          not_recommended=None if left_out is None else (left_out[0], tuple(left_out[1])))
     catalogue = Catalogue(directory, occupations, PathTemplates(plain["fields"], plain["recipes"]), [], version)
     catalogue._columns_plain = plain["columns"]  # turned into CatalogueColumns when first scored
+    catalogue.redirects = plain.get("redirects", {})
     return catalogue
 
 

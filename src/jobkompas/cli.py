@@ -312,9 +312,11 @@ def validate(
     from .catalogue import parse_catalogue
     from .questions import parse_question_bank
 
+    from .codes import check_catalogue
+
     bank = parse_question_bank()
     catalogue = parse_catalogue()
-    problems = bank.problems + catalogue.problems
+    problems = bank.problems + catalogue.problems + check_catalogue(catalogue)
     for problem in problems:
         print(problem)
     if problems:

@@ -61,6 +61,9 @@ def occupation_dict(occ: "Occupation", catalogue: "Catalogue", lang: str, full: 
             "tasks": occ.tasks, "workplaces": occ.workplaces, "key_traits": occ.key_traits,
             "next_steps": occ.next_steps,
         })
+    from .earnings import for_occupation
+
+    data["earnings_norway"] = for_occupation(occ)
     return data
 
 
@@ -244,6 +247,9 @@ def _jinja():
     env.filters["number"] = number  # number(value, lang[, decimals]): the decimal comma in nb/da
     env.filters["md"] = md_escape
     env.filters["md_lines"] = md_lines
+    from .earnings import earnings_text
+
+    env.filters["earnings"] = earnings_text  # occupation|earnings(lang): '' where SSB has no figure
     return env
 
 
@@ -466,7 +472,8 @@ def print_occupation(occ: "Occupation", catalogue: "Catalogue", bank: "QuestionB
     interests = " · ".join(f"{t} {number(v, lang, 1)}" for t, v in zip(RIASEC, occ.interests))  # no comma: 7,0
     console.print(Text(tr("Interest profile (O*NET, 1–7): ") + interests + f"  ({occ.high_point})"))
     codes = occ.codes
-    line = f"O*NET {occ.onet}"
+    source = occ.codes.get("figures_from") or []
+    line = f"O*NET {occ.onet}" if occ.onet else tr("Figures from O*NET: ") + ", ".join(source)
     if codes.get("isco08"):
         line += f" · ISCO-08 {codes['isco08']}"
     if codes.get("styrk08"):
@@ -474,6 +481,11 @@ def print_occupation(occ: "Occupation", catalogue: "Catalogue", bank: "QuestionB
     if codes.get("disco08"):
         line += f" · DISCO-08 {codes['disco08']['code']} {codes['disco08']['title']}"
     console.print(Text(line))
+    from .earnings import earnings_text
+
+    pay = earnings_text(occ, lang)
+    if pay:
+        console.print(Text(pay))
     country_q = bank.education("country")
     names = {o.id: o.text.get(lang, o.text["en"]) for o in country_q.options} if country_q else {}
     where = names.get(country, country)

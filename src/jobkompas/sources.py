@@ -12,6 +12,7 @@ SOURCES = N_("""Sources (figures, codes and names; every sentence in jobkompas i
   education levels, related occupations); USDOL/ETA has not approved, endorsed or tested
   these modifications. O*NET® is a trademark of USDOL/ETA.
 - Occupation groups STYRK-08: Statistisk sentralbyrå (SSB), STYRK-08 (Klass 7).
+- Earnings in Norway: Statistisk sentralbyrå (SSB), tabell 11418 (NLOD), 2025.
 - Occupation groups DISCO-08: Danmarks Statistik, DISCO-08.
 - ISCO-08 group titles: ESCO, European Commission.
 - SOC 2010 to ISCO-08 crosswalks: U.S. Bureau of Labor Statistics (public domain) and the
