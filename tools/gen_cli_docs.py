@@ -17,7 +17,8 @@ COMMANDS = [
     ["occupations", "list"], ["occupations", "search"], ["occupations", "show"],
     ["validate"], ["about"], ["import"], ["sessions", "list"], ["sessions", "show"],
     ["sessions", "note"], ["sessions", "rescore"], ["sessions", "export"],
-    ["sessions", "delete"], ["sessions", "purge"], ["groups", "list"], ["groups", "summary"], ["report"],
+    ["sessions", "delete"], ["sessions", "purge"], ["groups", "list"], ["groups", "summary"], ["groups", "report"],
+    ["groups", "rescore"], ["report"],
 ]
 
 
