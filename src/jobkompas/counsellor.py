@@ -147,14 +147,9 @@ def first_step(session: Session, lang: str, catalogue: Any) -> str:
 
 
 def completeness(session: Session, bank: Any) -> dict[str, int]:
-    """How much of the quiz was answered: questions of the session's form answered, answered
-    "not sure", and the form's size."""
-    from .questions import UNSURE
+    from .explain import completeness as answered
 
-    form = session.form if session.form in bank.forms else "standard"
-    ids = [q.id for q in bank.form(form)] if session.form != "adaptive" else list(session.answers)
-    given = [session.answers[i] for i in ids if i in session.answers]
-    return {"answered": len(given), "unsure": sum(v == UNSURE for v in given), "questions": len(ids)}
+    return answered(session.answers, session.form, bank)
 
 
 def group_summary(sessions: list[Session], lang: str, include_names: bool = False,

@@ -91,3 +91,19 @@ def reason_text(reason: "Reason", lang: str, bank: QuestionBank, country: str | 
         return tr("Your answer to \"{question}\" ({answer}) raised this match by {points} points.").format(
             question=text, answer=answer, points=points)
     return reason.kind
+
+
+def completeness(values, form: str | None, bank) -> dict[str, int]:
+    """How much of the quiz was answered: questions of the form answered, answered "not sure",
+    and the form's size. Without a known form: the smallest form holding every answer."""
+    from .questions import UNSURE
+
+    if form == "adaptive":
+        ids = list(values)
+    else:
+        if form not in bank.forms:
+            forms = sorted(bank.forms, key=lambda name: len(bank.forms[name]))
+            form = next((name for name in forms if set(values) <= {q.id for q in bank.form(name)}), forms[-1])
+        ids = [q.id for q in bank.form(form)]
+    given = [values[i] for i in ids if i in values]
+    return {"answered": len(given), "unsure": sum(v == UNSURE for v in given), "questions": len(ids)}

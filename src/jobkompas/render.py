@@ -201,9 +201,46 @@ def shown_code(profile: Any) -> str:
 
 
 def _context(r: "Result") -> dict[str, Any]:
+    """What a report shows of one result. The student's name only when the result carries one
+    (a session report without --include-names carries the session id instead); the
+    counsellor's copy adds education answers, traits and how complete the answers are."""
+    import datetime
+
     tr = translator(r.language)
-    return {"r": r, "tr": tr, "RIASEC": RIASEC, "lang": r.language, "code": shown_code(r.profile),
-            "types": r.bank.types, "flags": r.flag_texts(), "confidence": _confidence(r.profile.confidence, r.language)}
+    lang = r.language
+    meta = r.meta or {}
+    name = r.answers.respondent if r.answers.respondent and r.answers.respondent != meta.get("session") else None
+    country_q = r.bank.education("country")
+    country_name = next((o.text.get(lang, o.text["en"]) for o in (country_q.options if country_q else ())
+                         if o.id == r.country), r.country)
+    return {"r": r, "tr": tr, "RIASEC": RIASEC, "lang": lang, "code": shown_code(r.profile),
+            "types": r.bank.types, "flags": r.flag_texts(), "confidence": _confidence(r.profile.confidence, lang),
+            "name": name, "country_name": country_name, "date": meta.get("date") or datetime.date.today().isoformat(),
+            "counsellor": bool(meta.get("counsellor")), "education": _education_answers(r),
+            "traits": sorted(((r.bank.traits[t].name.get(lang, t) if t in r.bank.traits else t, v)
+                              for t, v in r.profile.traits.items()), key=lambda kv: -kv[1]),
+            "completeness": _completeness(r)}
+
+
+def _education_answers(r: "Result") -> list[tuple[str, str]]:
+    """The education questions and the student's answers, as text in the result's language."""
+    from .questions import UNSURE
+
+    tr = translator(r.language)
+    lang = r.language
+    rows = []
+    for q in r.bank.by_block("education"):
+        value = r.answers.values.get(q.id)
+        option = next((o for o in q.options if o.id == value), None)
+        answer = option.text.get(lang, option.text["en"]) if option else (tr("not sure") if value == UNSURE else "–")
+        rows.append((q.text.get(lang, q.text["en"]), answer))
+    return rows
+
+
+def _completeness(r: "Result") -> dict[str, int]:
+    from .explain import completeness
+
+    return completeness(r.answers.values, r.answers.form, r.bank)
 
 
 def render_markdown(r: "Result") -> str:
