@@ -20,7 +20,7 @@ def run(capsys, *args):
 
 def session(capsys, tmp_path, bank, name="Kari Nordmann", note="Wants to visit a workshop\nCall the parents first",
             likes=None, country="norway"):
-    values = pattern_answers(bank, likes or {"R": 5, "I": 4}, traits=4,
+    values = pattern_answers(bank, {"R": 5, "I": 4} if likes is None else likes, traits=4,
                              **{"EDU-highest": "no-fagbrev", "EDU-route": "practical"} if country == "norway" else {})
     values = {k: v for k, v in values.items() if k in bank.questions}
     doc = {"format": "jobkompas-answers/1", "language": "en", "country": country, "form": "standard",
