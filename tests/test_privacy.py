@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import sqlite3
 import stat
 from pathlib import Path
@@ -151,7 +152,8 @@ def test_opening_an_older_database_removes_names_kept_in_results(tmp_path, bank)
 
 def interrupt_at(number):
     def decide(header, message, choices, default):
-        if question_number(header) == number:
+        danish = re.match(r"Spørgsmål (\d+) af ", header)
+        if question_number(header) == number or (danish and int(danish.group(1)) == number):
             return "\x03"
         return realistic_keys(header, message, choices, default)
     return decide
@@ -318,3 +320,50 @@ def test_an_existing_report_keeps_its_mode(capsys, tmp_path, bank, open_umask):
     os.chmod(target, 0o640)
     assert run(capsys, "report", session, "--out", str(target))[0] == 0
     assert mode(target) == 0o640 and target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+# ------------------------------------------------------------------ correcting records
+
+
+def test_a_wrong_note_can_be_deleted_for_good(capsys, tmp_path, bank):
+    session = imported(capsys, tmp_path, bank)
+    run(capsys, "sessions", "note", session, "first, correct")
+    run(capsys, "sessions", "note", session, "wrong: about another student")
+    _, out, _ = run(capsys, "sessions", "show", session)
+    assert "1. " in out and "2. " in out and "wrong: about another student" in out
+    assert run(capsys, "sessions", "delete-note", session, "2")[0] == 0
+    with Store() as store:
+        assert [text for _, text in store.get(session).notes] == ["first, correct"]
+    assert b"about another student" not in database_bytes()
+    assert run(capsys, "sessions", "delete-note", session, "5")[0] == ExitCode.NOT_FOUND
+    assert run(capsys, "sessions", "delete-note", "s-00000000", "1")[0] == ExitCode.NOT_FOUND
+
+
+def test_every_command_the_privacy_page_names_exists(capsys):
+    """docs/privacy.md tells schools which commands delete, correct and show data."""
+    import re
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "privacy.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`(?:jobkompas )?((?:sessions|groups) [a-z-]+|report|import)\b", text))
+    assert {"sessions delete", "sessions delete-note", "sessions purge", "report", "sessions show"} <= named
+    for command in named:
+        code, out, _ = run(capsys, *command.split(), "--help")
+        assert code == 0 and "Usage" in out, command
+    for topic in ("data controller", "Legal basis", "Retention", "DPIA", "Article 9", "**Norsk (bokmål)**",
+                  "**Dansk**", "Access (Article 15)", "Correction (Article 16)"):
+        assert topic in text, topic
+
+
+NOTICE = {"en": "Your answers are kept by your counsellor on this machine",
+          "nb": "Svarene dine blir tatt vare på av rådgiveren din på denne maskinen",
+          "da": "Dine svar bliver gemt af din vejleder på denne computer"}
+
+
+@pytest.mark.parametrize("lang", ["en", "nb", "da"])
+def test_a_session_quiz_tells_the_student_their_answers_are_kept(lang):
+    for session, shown in (({"name": "Ada", "group": "10B"}, True), (None, False)):
+        out = console()
+        with pytest.raises(Interrupted):
+            run_wizard(lang=lang, form="mini", country=None, prefill=None, resume=False, fresh=True, plain=False,
+                       prompter=PipedQuestionary(interrupt_at(3)), console=out, session=session)
+        assert (NOTICE[lang] in " ".join(out.file.getvalue().split())) == shown, (lang, session)

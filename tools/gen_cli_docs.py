@@ -16,7 +16,7 @@ COMMANDS = [
     [], ["quiz"], ["score"], ["batch"], ["template"], ["questions", "list"],
     ["occupations", "list"], ["occupations", "search"], ["occupations", "show"],
     ["validate"], ["about"], ["import"], ["sessions", "list"], ["sessions", "show"],
-    ["sessions", "note"], ["sessions", "rescore"], ["sessions", "export"],
+    ["sessions", "note"], ["sessions", "delete-note"], ["sessions", "rescore"], ["sessions", "export"],
     ["sessions", "delete"], ["sessions", "purge"], ["groups", "list"], ["groups", "summary"], ["groups", "report"],
     ["groups", "rescore"], ["report"],
 ]

@@ -471,8 +471,8 @@ def sessions_show(
     header = f"{session.id}  {session.group or ''}  {local_time(session.created_at)}"
     console.print(Text(header + (f"  {session.display_name}" if names and session.display_name else ""), style="bold"))
     print_result(console, result, ascii_only=not shows_unicode(sys.stdout, unknown=True))
-    for when, text in result.meta["notes"]:
-        console.print(Text(f"• {when}  " + text.replace("\n", "\n    ")))
+    for number, (when, text) in enumerate(result.meta["notes"], start=1):
+        console.print(Text(f"{number}. {when}  " + text.replace("\n", "\n    ")))
 
 
 @sessions_app.command("note")
@@ -491,6 +491,19 @@ def sessions_note(
     with Store() as store:
         store.add_note(session_id, text)
     print(f"jobkompas: note added to {session_id}", file=sys.stderr)
+
+
+@sessions_app.command("delete-note")
+def sessions_delete_note(
+    session_id: str = typer.Argument(..., metavar="ID"),
+    number: int = typer.Argument(..., metavar="N", help="The note's number, as 'sessions show' lists them (1 = oldest)."),
+) -> None:
+    """Delete one counsellor note for good (to correct a record; see docs/privacy.md)."""
+    from .store import Store
+
+    with Store() as store:
+        store.delete_note(session_id, number)
+    print(f"jobkompas: deleted note {number} of {session_id}", file=sys.stderr)
 
 
 @sessions_app.command("rescore")

@@ -201,6 +201,20 @@ class Store:
             db.execute("INSERT INTO notes (session_id, text, created_at) VALUES (?, ?, ?)", (session_id, text, now()))
             db.execute("UPDATE sessions SET updated_at = ? WHERE id = ?", (now(), session_id))
 
+    def delete_note(self, session_id: str, number: int) -> str:
+        """Delete the session's ``number``-th note (1 = oldest, as ``sessions show`` numbers
+        them) for good; returns its text."""
+        with self.transaction() as db:
+            rows = db.execute("SELECT id, text FROM notes WHERE session_id = ? ORDER BY id", (session_id,)).fetchall()
+            if not rows and db.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone() is None:
+                raise NotFoundError(f"no session {session_id!r}")
+            if not 1 <= number <= len(rows):
+                raise NotFoundError(f"session {session_id} has no note {number} (it has {len(rows)})")
+            db.execute("DELETE FROM notes WHERE id = ?", (rows[number - 1][0],))
+            db.execute("UPDATE sessions SET updated_at = ? WHERE id = ?", (now(), session_id))
+        self._compact()
+        return rows[number - 1][1]
+
     def update_result(self, session_id: str, result: dict[str, Any], catalogue_version: str) -> None:
         with self.transaction() as db:
             changed = db.execute("UPDATE sessions SET result = ?, catalogue_version = ?, updated_at = ? WHERE id = ?",
