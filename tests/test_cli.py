@@ -62,7 +62,10 @@ def test_about_credits_sources(capsys, lang, words):
 def test_template_comments_each_question(capsys, bank):
     """Every question of the form, in order, under its own text in the chosen language (a
     choice question also lists its option ids), blank; one heading per block."""
+    from jobkompas.i18n import translator
+
     for form, lang in (("mini", "da"), ("standard", "nb"), ("full", "en")):
+        tr = translator(lang)
         code, out, _ = run(capsys, "template", "--form", form, "--lang", lang)
         assert code == 0
         lines = out.splitlines()
@@ -72,9 +75,13 @@ def test_template_comments_each_question(capsys, bank):
             q = bank.questions[lines[i].strip().rstrip(":")]
             expected = [f"  # {q.text[lang]}"]
             if q.scale == "choice":
-                expected.append(f"  #   one of: {', '.join(o.id for o in q.options)}")
+                expected.append(f"  #   {tr('one of:')} {', '.join(o.id for o in q.options)}")
             assert lines[i - len(expected):i] == expected, q.id
-        assert [line for line in lines if "# ---" in line] == [f"  # --- {b} ---" for b in ("interest", "trait", "education")]
+        headings = {"en": ("Interests", "How you like to work", "Education"),
+                    "nb": ("Interesser", "Hvordan du liker å jobbe", "Utdanning"),
+                    "da": ("Interesser", "Hvordan du kan lide at arbejde", "Uddannelse")}[lang]
+        assert [line for line in lines if "# ---" in line] == [f"  # --- {b} ---" for b in headings]
+        assert "respondent:" in lines  # a line for the name, in every language
         assert yaml.safe_load(out)["answers"] == dict.fromkeys(bank.forms[form])
     assert "  # Reparere en cykel\n  R01:\n" in run(capsys, "template", "--form", "mini", "--lang", "da")[1]
 

@@ -233,15 +233,28 @@ def write_answer_file(answers: AnswerSet, path: Path, bank: QuestionBank) -> Non
     write_text(path, render_answer_file(answers, bank, answers.form))
 
 
+def N_(text: str) -> str:  # marks a string for extraction; translated where it is shown
+    return text
+
+
+BLOCK_TITLES = {"interest": N_("Interests"), "trait": N_("How you like to work"), "education": N_("Education")}
+
+
 def render_answer_file(answers: AnswerSet, bank: QuestionBank, form: str | None) -> str:
     """YAML with comments: question text, allowed values; unanswered questions left blank."""
+    from .i18n import translator
+
     lang = answers.language
+    tr = translator(lang)
     lines = [
-        f"# jobkompas answer file. Fill in a value after each question id; leave blank if not answered.",
-        f"# Interest items: 1 = strongly dislike … 5 = strongly like; trait statements: 1 = strongly",
-        f"# disagree … 5 = strongly agree; \"unsure\" for not sure. Schema: docs/answers.md",
+        "# " + tr("jobkompas answer file. Fill in a value after each question id; leave blank if not answered."),
+        "# " + tr("Interest items: 1 = strongly dislike … 5 = strongly like."),
+        "# " + tr("Statements about you: 1 = strongly disagree … 5 = strongly agree."),
+        "# " + tr("\"unsure\" for not sure. The format is described in docs/answers.md."),
         f"format: {FORMAT}",
         f"language: {lang}",
+        "# " + tr("Your name (optional). A counsellor keeps it only when importing with --names."),
+        f"respondent: {json.dumps(answers.respondent, ensure_ascii=False) if answers.respondent else ''}".rstrip(),
     ]
     if answers.form or form:
         lines.append(f"form: {answers.form or form}")
@@ -255,10 +268,10 @@ def render_answer_file(answers: AnswerSet, bank: QuestionBank, form: str | None)
         q = bank.questions[qid]
         if q.block != block:
             block = q.block
-            lines.append(f"  # --- {block} ---")
+            lines.append(f"  # --- {tr(BLOCK_TITLES.get(block, block))} ---")
         lines.append(f"  # {q.text.get(lang, q.text['en'])}")
         if q.scale == "choice":
-            lines.append(f"  #   one of: {', '.join(o.id for o in q.options)}")
+            lines.append(f"  #   {tr('one of:')} {', '.join(o.id for o in q.options)}")
         value = answers.values.get(qid)
         shown = "" if value is None else (f'"{value}"' if isinstance(value, str) else str(value))
         lines.append(f"  {qid}: {shown}".rstrip())
