@@ -471,6 +471,10 @@ def sessions_show(
     header = f"{session.id}  {session.group or ''}  {local_time(session.created_at)}"
     console.print(Text(header + (f"  {session.display_name}" if names and session.display_name else ""), style="bold"))
     print_result(console, result, ascii_only=not shows_unicode(sys.stdout, unknown=True))
+    if result.meta["notes"]:
+        from .i18n import translator
+
+        console.print(Text(translator(result.language)("Counsellor notes"), style="bold"))
     for number, (when, text) in enumerate(result.meta["notes"], start=1):
         console.print(Text(f"{number}. {when}  " + text.replace("\n", "\n    ")))
 

@@ -64,9 +64,10 @@ def atomic_open(path: Path, binary: bool = False, *, fsync: bool = False) -> Ite
     if special:
         handle = tmp.open("wb") if binary else tmp.open("w", encoding="utf-8", newline="")
     else:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), PRIVATE_FILE)
         try:
-            os.fchmod(fd, mode)
+            if hasattr(os, "fchmod"):  # POSIX; on Windows the user's folders are private already
+                os.fchmod(fd, mode)
         except BaseException:
             os.close(fd)
             raise
