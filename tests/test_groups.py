@@ -6,10 +6,8 @@ import csv
 import io
 import itertools
 import json
-import os
 import stat
 import sys
-from pathlib import Path
 
 import pytest
 from conftest import pattern_answers

@@ -7,7 +7,6 @@ import csv
 import html
 import io
 import json
-import os
 import time
 
 import pytest
@@ -156,7 +155,8 @@ def test_batch_csv_neutralises_formula_ids_on_both_paths(capsys, tmp_path, bank,
 def test_bom_only_when_asked(capsys, tmp_path, bank):
     hostile_session(capsys, tmp_path, bank, name="Åse", group="9A")
     path = answer_file(tmp_path, bank, "b.json", "Øyvind")
-    for args in (("sessions", "export"), ("score", str(path), "--format", "csv")):
+    for args in (("sessions", "export"), ("score", str(path), "--format", "csv"),
+                 ("groups", "summary", "9A", "--format", "csv")):
         _, plain, _ = run(capsys, *args)
         _, marked, _ = run(capsys, *args, "--bom")
         assert not plain.startswith(BOM) and marked == BOM + plain, args
