@@ -352,3 +352,34 @@ def test_the_result_table_marks_an_outline_path(bank):
     lines = {m.outline: path_line(m, "da", tr) for m in result.matches}
     assert lines[True].endswith("(generel skitse)")
     assert "generel skitse" not in lines[False] and lines[False].startswith("Uddannelsesvej (år): ")
+
+
+def test_a_missing_register_file_is_one_problem_and_does_not_cascade(content, capsys):
+    content()
+    (content.prog / "denmark.yaml").unlink()
+    assert main(["--occupations", str(content.occ), "validate"]) == ExitCode.CONTENT
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out == [f"{content.prog / 'denmark.yaml'}:1: no such file"]
+
+
+def test_register_entries_of_any_shape_give_problems_not_exceptions():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from jobkompas.problems import Checker
+    from jobkompas.programmes import parse_entry
+
+    scalars = st.one_of(st.none(), st.booleans(), st.integers(-3, 20), st.floats(allow_nan=False), st.text(max_size=8))
+    values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                         st.dictionaries(st.text(max_size=6), inner, max_size=4)),
+                          max_leaves=8)
+    keys = st.sampled_from(["kind", "isced", "years", "name", "after", "authorisation", "other"])
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.text(max_size=20), st.one_of(values, st.dictionaries(keys, values, max_size=7)))
+    def check(programme_id, raw):
+        c = Checker("norway.yaml")
+        result = parse_entry(c, "norway", programme_id, raw)
+        assert (result is None) == bool(c.problems) or result is None
+
+    check()

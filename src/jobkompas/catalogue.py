@@ -459,9 +459,9 @@ def parse_occupation(path: Path, data: Any, template_fields: set[str],
     for key in paths_node:
         if key not in (*COUNTRIES, "template"):
             c.add(paths_node, key, f"paths: unknown key {key!r} (use norway, denmark, other or template)")
-    if template is None and not set(COUNTRIES) <= set(explicit):
+    if template is None and not set(COUNTRIES) <= set(paths_node):
         # (without a template, a missing country would silently get another field's path)
-        missing = ", ".join(k for k in COUNTRIES if k not in explicit)
+        missing = ", ".join(k for k in COUNTRIES if k not in paths_node)
         c.add(paths_node or data, None, f"paths need a 'template' or steps for every country; missing: {missing}")
 
     review = _parse_review(c, data, has_summary="summary" in data, template=template,

@@ -332,7 +332,7 @@ def validate(
 def about(lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP)) -> None:
     """Sources, licences and where jobkompas keeps its files."""
     from .i18n import translator
-    from .resources import occupations_dir, questions_dir, user_data_dir
+    from .resources import occupations_dir, programmes_dir, questions_dir, user_data_dir
     from .sources import sources_text
 
     language = _lang(lang)
@@ -340,6 +340,7 @@ def about(lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP)) ->
     print(f"jobkompas {__version__}\n")
     print(sources_text(language) + "\n")
     places = [(tr("Questions"), questions_dir()), (tr("Occupations"), occupations_dir()),
+              (tr("Education programmes"), programmes_dir(occupations_dir())),
               (tr("Your data (sessions, unfinished quiz)"), user_data_dir())]
     width = max(len(label) for label, _ in places) + 2
     for label, folder in places:

@@ -20,8 +20,11 @@ class Problem(namedtuple("Problem", "file line message")):
     @classmethod
     def from_error(cls, error: Any, path: Any) -> "Problem":
         """A reading error (``where`` is ``file:line``) as a problem of ``path``."""
-        file, _, line = (error.where or f"{path}:1").rpartition(":")
-        return cls(file, int(line) if line.isdigit() else 1, error.message)
+        where = error.where or f"{path}:1"
+        file, _, line = where.rpartition(":")
+        if not line.isdigit():  # a place without a line number ("no such file")
+            return cls(where, 1, error.message)
+        return cls(file, int(line), error.message)
 
 
 def line_of(node: Any, key: Any = None) -> int:

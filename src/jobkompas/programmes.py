@@ -166,10 +166,3 @@ def parse_register(directory: Path) -> tuple[Register, list[Problem]]:
         problems.extend(c.problems)
     return Register(entries, directory), problems
 
-
-def programme_from_plain(plain: tuple) -> Programme:
-    return Programme(*plain)
-
-
-def programme_to_plain(p: Programme) -> tuple:
-    return (p.id, p.country, p.kind, p.isced, p.years, p.name, p.after, p.authorisation)
