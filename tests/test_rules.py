@@ -226,7 +226,7 @@ def test_no_occupation_lacks_work_styles_and_estimates_say_where_from(catalogue)
     assert len(estimated) >= 40
     for occ in estimated:
         ids = occ.work_styles_source.removeprefix("estimated from ").split(", ")
-        assert len(ids) == 5 and all(i in catalogue.occupations and not catalogue.occupations[i].work_styles_source
+        assert len(ids) == 1 and all(i in catalogue.occupations and not catalogue.occupations[i].work_styles_source
                                      for i in ids)
 
 
