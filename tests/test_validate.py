@@ -15,7 +15,7 @@ def copy_tree(src: Path, dst: Path) -> Path:
 
 def test_shipped_content_is_valid(capsys):
     assert main(["validate"]) == 0
-    assert "922 occupations" in capsys.readouterr().err
+    assert "933 occupations" in capsys.readouterr().err
 
 
 def test_broken_occupation_file_is_reported_with_file_and_line(tmp_path, capsys):
