@@ -165,3 +165,15 @@ def test_validate_reports_a_shared_title_and_a_bad_redirect(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "titles.nb 'Tømrer' is also the title of carpenter" in out
     assert "old-job: unknown occupation id 'no-such-job'" in out
+
+
+def test_validate_reports_an_alternative_title_that_is_another_occupations_title(tmp_path, capsys):
+    occ = _copy(tmp_path)
+    welder = occ / "welder.yaml"
+    lines = welder.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("alt_titles:"))
+    nb = next(i for i in range(start, len(lines)) if lines[i].startswith("  nb: ["))
+    lines[nb] = lines[nb].replace("  nb: [", "  nb: [Tømrer, ", 1)
+    welder.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["--occupations", str(occ), "validate"]) == ExitCode.CONTENT
+    assert "alt_titles.nb 'Tømrer' is the title of carpenter" in capsys.readouterr().out

@@ -54,3 +54,10 @@ def test_json_carries_figures_with_source_and_licence(capsys):
 def test_money_uses_the_language_grouping():
     assert earnings.money(52340, "en") == "52,340"
     assert earnings.money(52340, "da") == "52\u00a0340"
+
+
+def test_a_broad_group_chosen_for_a_generic_title_gets_its_figure(catalogue):
+    manager = catalogue.get("general-manager")
+    assert manager.codes["styrk08"]["code"] == "1"
+    info = earnings.for_occupation(manager)
+    assert info["group"] == "Ledere" and info["median"] == earnings.table()["1"]["median"]

@@ -30,7 +30,7 @@ GROUPS_HEADER = (
 )
 EARNINGS_HEADER = (
     "# Kilde: Statistisk sentralbyrå (SSB), tabell 11418 (NLOD). Derived for jobkompas by\n"
-    "# tools/import_reference.py: STYRK-08 unit groups with a published figure, NOK per month.\n"
+    "# tools/import_reference.py: STYRK-08 groups (1–4 digits) with a published figure, NOK per month.\n"
     "# median = median månedslønn (agreed pay, irregular supplements and bonus, no overtime, per\n"
     "# full-time equivalent); agreed_q1/agreed_median/agreed_q3 = avtalt månedslønn quartiles.\n"
     "# All sectors, both sexes, full- and part-time employees.\n"
@@ -71,11 +71,12 @@ def main(argv: list[str] | None = None) -> int:
                if r["level"] == "4"]
     write(out / "groups.tsv", GROUPS_HEADER, ["system", "code", "title"], groups)
 
-    median = {r["code"]: r for r in read(args.earnings, "\t") if r["level"] == "4"}
-    agreed = {r["code"]: r for r in read(args.agreed, "\t") if r["level"] == "4"}
+    # every STYRK-08 level SSB publishes (1–4 digits), not the all-occupations total (level 0)
+    median = {r["code"]: r for r in read(args.earnings, "\t") if r["level"] in ("1", "2", "3", "4")}
+    agreed = {r["code"]: r for r in read(args.agreed, "\t") if r["level"] in ("1", "2", "3", "4")}
     rows = []
     for code, row in sorted(median.items()):
-        if not row["median"].strip() or code == "0000":
+        if not row["median"].strip() or code.strip("0") == "":  # '00', '000', '0000': not identified
             continue
         a = agreed.get(code, {})
         rows.append([code, row["year"], row["median"], a.get("q1", ""), a.get("median", ""),

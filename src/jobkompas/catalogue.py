@@ -693,7 +693,8 @@ def parse_redirects(directory: Path, occupations: dict[str, Occupation]) -> tupl
 
 
 def shared_titles(occupations: dict[str, Occupation]) -> list[Problem]:
-    """Two occupations with the same title in one language cannot be told apart in a list."""
+    """Two occupations with the same title in one language cannot be told apart in a list, and
+    an alternative title that is another occupation's title hides that occupation in searches."""
     from .search import fold
 
     problems = []
@@ -706,6 +707,12 @@ def shared_titles(occupations: dict[str, Occupation]) -> list[Problem]:
                                         f"of {seen[key].id}; give each a title that tells them apart"))
             else:
                 seen[key] = occ
+        for occ in sorted(occupations.values(), key=lambda o: o.id):
+            for alt in occ.alt_titles.get(lang, []):
+                other = seen.get(fold(alt))
+                if other is not None and other is not occ:
+                    problems.append(Problem(occ.source, 1, f"alt_titles.{lang} {alt!r} is the title of {other.id}; "
+                                            "a search for it should find that occupation"))
     return problems
 
 
