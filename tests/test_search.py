@@ -8,7 +8,6 @@ from jobkompas.cli import main
 from jobkompas.search import search
 
 
-
 def ids(catalogue, text, n=5):
     return [o.id for o, _ in search(catalogue, text, limit=n)]
 
