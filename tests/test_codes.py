@@ -122,7 +122,7 @@ def test_a_merged_occupation_id_still_resolves(catalogue, capsys):
     assert '"id": "midwife"' in capsys.readouterr().out
 
 
-DATA = ROOT.parent.parent / "shared" / "data"
+DATA = ROOT.parent / "shared" / "data"  # ../shared beside the checkout
 
 
 @pytest.mark.skipif(not (DATA / "onet").is_dir(), reason="needs the O*NET source files")
