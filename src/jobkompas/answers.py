@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .questions import UNSURE, Question, QuestionBank
-from .resources import COUNTRIES, LANGUAGES
+from .resources import LANGUAGES
 from .yamlio import LineDict, parse_yaml_text
 
 TYPE_CHECKING = False  # typing is left to type checkers: importing the API alone does not load it

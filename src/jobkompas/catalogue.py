@@ -17,6 +17,7 @@ from pathlib import Path
 from . import __version__
 from .errors import ContentError, InputError
 from .problems import Checker, Problem
+from .programmes import Register
 from .questions import RIASEC, TRAIT_WORK_STYLES
 from .resources import COUNTRIES, LANGUAGES, fingerprint, occupations_dir, programmes_dir
 from .yamlio import load_yaml_file
@@ -39,7 +40,8 @@ ESTIMATED_PREFIX = "estimated from "
 TYPE_CHECKING = False  # typing is left to type checkers: importing the API alone does not load it
 if TYPE_CHECKING:
     from typing import Any
-from .programmes import Register
+
+    from .scoring import CatalogueColumns
 
 # One step of an education path. ``text`` is what is shown ({lang: text}); a step that names a
 # register entry also carries its id, ISCED level, the note and subject it was written with and the

@@ -258,7 +258,7 @@ def _parse_forms(data: dict, c: Checker, questions: dict[str, Question],
             c.add(data["forms"], name, f"form {name!r} must be a list of question ids")
             continue
         seen: set[str] = set()
-        for i, qid in enumerate(ids):
+        for qid in ids:
             if qid not in questions:
                 c.add(ids, None, f"form {name!r}: unknown question id {qid!r}")
             elif qid in seen:

@@ -449,7 +449,7 @@ def print_occupation(occ: "Occupation", catalogue: "Catalogue", bank: "QuestionB
     tr = translator(lang)
     console = console or Console()
     console.print(Text(occ.title(lang), style="bold"))
-    others = [occ.titles[l] for l in ("en", "nb", "da") if l != lang]
+    others = [occ.titles[other] for other in ("en", "nb", "da") if other != lang]
     console.print(Text(" / ".join(others)))
     why = not_recommended_text(occ, country, lang)
     if why:

@@ -312,7 +312,7 @@ def _results_menu(prompter: Prompter, console, result: api.Result) -> None:
             print_result(console, shown, ascii_only, detail=detail)
         elif choice == "save_answers":
             path = Path(prompter.text(tr("File name for your answers:"), "jobkompas-answers.yaml")).expanduser()
-            _save(console, tr, lambda: write_answer_file(result.answers, path, result.bank), path)
+            _save(console, tr, lambda path=path: write_answer_file(result.answers, path, result.bank), path)
         elif choice == "save_report":
             fmt = prompter.select(tr("Which format?"), [("HTML", "html"), ("Markdown", "markdown")])
             default = "jobkompas-report.html" if fmt == "html" else "jobkompas-report.md"
@@ -324,7 +324,7 @@ def _results_menu(prompter: Prompter, console, result: api.Result) -> None:
                 result.answers, top=10, max_isced=shown.max_isced, bank=result.bank, catalogue=result.catalogue)
             report.meta = result.meta
 
-            def write() -> None:
+            def write(path: Path = path, report=report, fmt: str = fmt) -> None:
                 from ..outfile import write_text
 
                 write_text(path, render_results([report], fmt))
