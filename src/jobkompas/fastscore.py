@@ -34,7 +34,7 @@ from .batchcsv import EMPTY, MISSING, NOT_SURE, Layout
 from .catalogue import Catalogue
 from .questions import RIASEC, QuestionBank
 from .resources import COUNTRIES
-from .rules import FLAG_NAMES
+from .rules import CONFIDENCE_NAMES, FLAG_NAMES  # noqa: F401 (the batch writer's columns, with the scorer)
 from .scoring import TRAITS, config, education_fit
 
 BLOCK = 10  # occupations per block when looking for the best scores

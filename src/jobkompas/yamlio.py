@@ -136,8 +136,8 @@ def _tidy_dumper() -> type:
 
     for cls in (dict, LineDict):
         TidyDumper.add_representer(cls, represent_dict)
-    for cls in (list, LineList):
-        TidyDumper.add_representer(cls, represent_list)
+    for seq in (list, LineList):
+        TidyDumper.add_representer(seq, represent_list)
     return TidyDumper
 
 
