@@ -382,7 +382,7 @@ def import_(
             if name.lower().endswith(".csv"):
                 items = iter_batch_rows(name, bank)
             else:
-                items = [(1, api.read_answers(name, bank=bank))]
+                items = iter([(1, api.read_answers(name, bank=bank))])
             for _, item in items:
                 if isinstance(item, InputError):
                     failed += 1
@@ -426,7 +426,7 @@ def sessions_list(
     catalogue = api.load_catalogue() if rows else None
     table = [[tr("Session"), tr("Group"), tr("Date"), tr("Code"), tr("Top match")] + ([tr("Name")] if names else [])]
     for r in rows:
-        occ = catalogue.occupations.get(r["top_match"]) if r["top_match"] else None
+        occ = catalogue.occupations.get(r["top_match"]) if catalogue and r["top_match"] else None
         table.append([r["session"], r["group"] or "–", local_time(r["created_at"]), r["holland_code"] or "–",
                       occ.title(language) if occ else (r["top_match"] or "–")] + ([r.get("name") or ""] if names else []))
     for r in waiting:
@@ -789,19 +789,20 @@ def _emit_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+def _is_usage_error(exc: Exception) -> bool:
+    """click's ClickException (typer vendors click and does not export the class): it
+    carries the message for the user and the exit code."""
+    return any(cls.__name__ == "ClickException" for cls in type(exc).__mro__) and hasattr(exc, "format_message")
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     """Run the CLI; turn every error into one line on stderr and its exit code."""
-    try:  # typer >= 0.26 vendors click; older releases use the click package
-        from typer._click import exceptions as click_exceptions
-    except ImportError:  # pragma: no cover
-        from click import exceptions as click_exceptions
-
     for stream in (sys.stdout, sys.stderr):
         # a non-UTF-8 terminal (LANG=C, old consoles) gets '?' for what it cannot show,
         # never a crash; bars and boxes switch to ASCII where they are drawn
         if stream is not None and not shows_unicode(stream, unknown=False):
             try:
-                stream.reconfigure(errors="replace")
+                stream.reconfigure(errors="replace")  # type: ignore[union-attr]  # a TextIOWrapper
             except (AttributeError, ValueError):
                 pass
     try:
@@ -813,19 +814,20 @@ def main(argv: Optional[List[str]] = None) -> int:
         return int(exc.code)
     except typer.Exit as exc:
         return int(getattr(exc, "exit_code", 0))
-    except click_exceptions.ClickException as exc:  # bad flags or arguments: one line too
-        message = " ".join(exc.format_message().split())
-        ctx = getattr(exc, "ctx", None)
-        hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-        print(f"jobkompas: error: {message}{hint}", file=sys.stderr)
-        return exc.exit_code
     except (typer.Abort, KeyboardInterrupt):
         print("\njobkompas: interrupted", file=sys.stderr)
         return int(ExitCode.INTERRUPTED)
     except BrokenPipeError:
         sys.stderr.close()
         return 0
-    except Exception as exc:  # a bug: one line, and the traceback only when asked for
+    except Exception as exc:
+        if _is_usage_error(exc):  # bad flags or arguments: one line too
+            message = " ".join(exc.format_message().split())  # type: ignore[attr-defined]
+            ctx = getattr(exc, "ctx", None)
+            hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+            print(f"jobkompas: error: {message}{hint}", file=sys.stderr)
+            return int(exc.exit_code)  # type: ignore[attr-defined]
+        # a bug: one line, and the traceback only when asked for
         if os.environ.get("JOBKOMPAS_DEBUG"):
             raise
         print(f"jobkompas: internal error: {type(exc).__name__}: {exc} "

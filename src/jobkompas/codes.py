@@ -213,7 +213,9 @@ def same_as_isco(system: str, code: str, en_titles: Sequence[str]) -> bool:
     if len(code) != 4 or (system == "styrk08" and code in STYRK_OTHER_MEANING):
         return False
     isco = group_titles()["isco08"].get(code)
-    return bool(isco) and strength(isco, en_titles) >= 1
+    if not isco:
+        return False
+    return strength(isco, en_titles) >= 1
 
 
 def contradiction(system: str, code: str, group_title: str, job_titles: list[str],

@@ -71,7 +71,7 @@ def _loaders() -> tuple[type, type]:
         result.item_lines = [child.start_mark.line + 1 for child in node.value]
         return result
 
-    class LineLoader(plain):  # type: ignore[misc, valid-type]
+    class LineLoader(plain):  # type: ignore[misc, valid-type, unused-ignore]  # which classes mypy sees depends on the libyaml build
         pass
 
     LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
