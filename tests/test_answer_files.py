@@ -259,13 +259,15 @@ def test_an_invalid_answer_is_refused_naming_its_question_and_line(bank, data, a
 
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=400))
-def test_random_bytes_never_crash_the_reader(tmp_path_factory, data):
+def test_random_bytes_never_crash_the_reader(tmp_path_factory, bank, data):
     path = tmp_path_factory.mktemp("fuzz") / "f.yaml"
     path.write_bytes(data)
     try:
-        api.read_answers(path)
-    except InputError:
-        pass
+        answers = api.read_answers(path)
+    except InputError as exc:
+        assert str(exc).startswith(f"{path}"), str(exc)
+    else:  # what is accepted is a clean answer set
+        assert_clean(answers, bank)
 
 
 @settings(max_examples=300, deadline=None)
@@ -273,9 +275,22 @@ def test_random_bytes_never_crash_the_reader(tmp_path_factory, data):
 def test_mutated_good_file_parses_or_fails_cleanly(bank, position, insert):
     text = GOOD[:position] + insert + GOOD[position + 1:]
     try:
-        api.parse_answers(text, bank=bank)
+        answers = api.parse_answers(text, bank=bank)
     except InputError as exc:
         assert str(exc).startswith("<answers>:")
+    else:
+        assert_clean(answers, bank)
+
+
+def assert_clean(answers, bank):
+    """Every value is one the question accepts, as it accepts it (a re-check changes nothing)."""
+    from jobkompas.answers import check_value
+    from jobkompas.resources import LANGUAGES
+
+    assert answers.language in LANGUAGES
+    for qid, value in answers.values.items():
+        assert qid in bank.questions, qid
+        assert check_value(bank.questions[qid], value) == value, (qid, value)
 
 
 CELL = st.one_of(st.sampled_from(["1", "5", "unsure", "", " 3 ", "9", "x", "norway", "dk", "no-fagbrev", "\"", ","]),
