@@ -23,6 +23,7 @@ def _flags(total=60, fewest=10, spread=40.0, same=False, gaps=(10.0, 10.0, 10.0)
     ("clear profile", {}, set()),
     ("no answers", {"total": 0, "fewest": 0, "spread": 0.0}, {"no_variation", "too_few_answers"}),
     ("every answer the same", {"same": True, "spread": 0.0}, {"no_variation"}),
+    ("every answer the same, whatever the spread says", {"same": True, "spread": 40.0}, {"no_variation"}),
     ("11 answers", {"total": 11}, {"too_few_answers"}),
     ("one type with 1 answer", {"fewest": 1}, {"too_few_answers"}),
     ("spread 14.9", {"spread": 14.9}, {"flat_profile"}),
