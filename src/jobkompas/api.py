@@ -17,7 +17,7 @@ from pathlib import Path
 from .answers import AnswerSet, check_value, parse_answer_text, read_answer_file
 from .errors import InputError
 from .questions import UNSURE, Question, QuestionBank, load_question_bank
-from .resources import COUNTRIES, LANGUAGES, occupations_dir, questions_dir
+from .resources import COUNTRIES, LANGUAGES, occupations_dir, questions_dir, use_content
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # the catalogue and scoring load only when something is scored
@@ -31,7 +31,7 @@ RESULT_FORMAT = "jobkompas-result/1"
 __all__ = [
     "AnswerSet", "MatchView", "Question", "QuestionBank", "Result", "UNSURE", "load_bank",
     "load_catalogue", "new_answers", "next_question", "parse_answers", "read_answers",
-    "remaining_questions", "score",
+    "remaining_questions", "score", "use_content",
 ]
 
 
