@@ -176,6 +176,7 @@ def test_answer_reason(value, job, high_point, kind):
     ("RIA", {"R": 80, "I": 70, "A": 60, "S": 10, "E": 10, "C": 10}, ["R", "I", "A"]),
     ("RIA", {"R": 60, "I": 42, "A": 40, "S": 40, "E": 40, "C": 38}, ["R"]),  # middle 43.3
     ("", {t: 50 for t in "RIASEC"}, []),
+    ("RIA", {"R": 80, "I": 50, "A": 50, "S": 40, "E": 40, "C": 40}, ["R"]),  # I and A at the middle, 50
 ])
 def test_a_type_is_a_liking_only_above_the_students_middle(code, scores, liked):
     assert rules.liked_types(code, scores) == liked

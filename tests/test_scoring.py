@@ -36,6 +36,14 @@ def test_identical_answers_give_no_matches_and_say_why(bank, catalogue):
     assert "cannot tell" in result.flag_texts()[0]
 
 
+def test_without_interest_answers_every_type_sits_at_the_middle(bank):
+    from jobkompas.scoring import build_profile
+
+    profile = build_profile({q.id: 4 for q in bank.by_block("trait")}, bank)
+    assert profile.scores == dict.fromkeys(RIASEC, 50.0)
+    assert profile.holland == ""
+
+
 def test_too_few_answers_is_flagged_with_low_confidence(bank, catalogue):
     answers = api.new_answers({"R01": 5, "R02": 5, "I01": 1, "A01": 2, "S01": 1, "E01": 3, "C01": 1}, bank=bank)
     result = api.score(answers, bank=bank, catalogue=catalogue)
