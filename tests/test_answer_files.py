@@ -230,6 +230,7 @@ def line_of_answer(text: str, qid: str) -> int:
 @settings(max_examples=150, deadline=None, database=None)
 @given(data=st.data(), as_json=st.booleans(), language=st.sampled_from(["en", "nb", "da"]),
        form=st.sampled_from([None, "mini", "standard", "full", "adaptive"]))
+@pytest.mark.slow
 def test_valid_answer_maps_are_read_and_survive_a_saved_answer_file(bank, tmp_path_factory, data, as_json, language, form):
     raw, expected = data.draw(valid_answer_map(bank), label="answers")
     top = {"language": language, **({"form": form} if form else {})}
@@ -246,6 +247,7 @@ def test_valid_answer_maps_are_read_and_survive_a_saved_answer_file(bank, tmp_pa
 
 @settings(max_examples=200, deadline=None, database=None)
 @given(data=st.data(), as_json=st.booleans())
+@pytest.mark.slow
 def test_an_invalid_answer_is_refused_naming_its_question_and_line(bank, data, as_json):
     raw, qid = data.draw(invalid_answer_map(bank), label="answers")
     text = answer_document(raw, as_json)
@@ -259,6 +261,7 @@ def test_an_invalid_answer_is_refused_naming_its_question_and_line(bank, data, a
 
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=400))
+@pytest.mark.slow
 def test_random_bytes_never_crash_the_reader(tmp_path_factory, bank, data):
     path = tmp_path_factory.mktemp("fuzz") / "f.yaml"
     path.write_bytes(data)
@@ -299,6 +302,7 @@ CELL = st.one_of(st.sampled_from(["1", "5", "unsure", "", " 3 ", "9", "x", "norw
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.lists(CELL, min_size=0, max_size=6), max_size=6))
+@pytest.mark.slow
 def test_random_batch_rows_are_scored_or_reported(tmp_path_factory, rows):
     import csv as csvmod
     import io as iomod

@@ -126,6 +126,7 @@ def test_results_screen_shows_profile_and_matches(tmp_path):
     child.expect(pexpect.EOF)
 
 
+@pytest.mark.slow
 def test_batch_shows_a_progress_bar_on_a_terminal_and_none_when_piped(tmp_path):
     """A long batch draws a bar on stderr in a terminal; piped, stderr has only the summary."""
     import subprocess

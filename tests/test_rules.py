@@ -232,6 +232,7 @@ def test_no_occupation_lacks_work_styles_and_estimates_say_where_from(catalogue)
                                      for i in ids)
 
 
+@pytest.mark.slow
 def test_an_occupation_with_estimated_work_styles_gets_a_trait_part(bank, catalogue):
     from conftest import pattern_answers
 
@@ -241,6 +242,7 @@ def test_an_occupation_with_estimated_work_styles_gets_a_trait_part(bank, catalo
     assert all(m.match.components.traits is not None for m in result.matches)
 
 
+@pytest.mark.slow
 def test_estimated_figures_do_not_win_more_than_their_share(bank, catalogue):
     """The rule that fills in missing work styles keeps those occupations from winning just
     because a part of the score is missing (benchmarks/quality.py measures it at full size)."""

@@ -6,6 +6,8 @@ import importlib.util
 import json
 from pathlib import Path
 
+import pytest
+
 from jobkompas.cli import main
 from jobkompas.search import search
 
@@ -23,6 +25,7 @@ def ids(catalogue, text, n=5):
     return [o.id for o, _ in search(catalogue, text, limit=n)]
 
 
+@pytest.mark.slow
 def test_common_nordic_job_names_are_found_at_rank_one(catalogue):
     bench = _bench()
     rows = bench.read_names()
