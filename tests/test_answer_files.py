@@ -421,3 +421,35 @@ def test_digits_from_other_scripts_are_named_not_read(bank, digit):
     with pytest.raises(InputError) as error:
         api.parse_answers(doc, source="a.yaml", bank=bank)
     assert str(error.value) == f"a.yaml:3: R01: got {digit!r}; expected a whole number 1–5 or \"unsure\""
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (1, 1), (5, 5), ("3", 3), (" 4 ", 4), ("unsure", "unsure"), ("Not sure", "unsure"), ("?", "unsure"),
+])
+def test_a_scale_answer_is_a_whole_number_1_to_5_or_unsure(bank, raw, expected):
+    doc = f"format: jobkompas-answers/1\nanswers:\n  R01: {raw!r}\n"
+    assert api.parse_answers(doc, bank=bank).values["R01"] == expected
+
+
+@pytest.mark.parametrize("raw", [0, 6, -1, "6", 2.5, "five", "maybe"])
+def test_a_scale_answer_outside_1_to_5_is_refused(bank, raw):
+    doc = f"format: jobkompas-answers/1\nanswers:\n  R01: {raw!r}\n"
+    with pytest.raises(InputError) as error:
+        api.parse_answers(doc, source="a.yaml", bank=bank)
+    assert str(error.value).startswith("a.yaml:3: R01: got ")
+
+
+@pytest.mark.parametrize("country, edu_country, refused", [
+    ("norway", "denmark", True),
+    ("Denmark", "norway", True),
+    ("norway", "norway", False),
+    ("Danmark", "denmark", False),
+])
+def test_a_country_given_twice_must_agree(bank, country, edu_country, refused):
+    doc = f"format: jobkompas-answers/1\ncountry: {country}\nanswers:\n  EDU-country: {edu_country}\n"
+    if refused:
+        with pytest.raises(InputError) as error:
+            api.parse_answers(doc, source="a.yaml", bank=bank)
+        assert str(error.value).startswith("a.yaml:2: country is ") and "keep only one" in str(error.value)
+    else:
+        assert api.parse_answers(doc, bank=bank).values["EDU-country"] == edu_country

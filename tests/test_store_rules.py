@@ -103,6 +103,7 @@ def test_deleting_removes_the_session_its_notes_and_every_copy_of_the_name(tmp_p
     raw = b"".join(p.read_bytes() for p in tmp_path.glob(DB_NAME + "*"))
     assert b"Secret Student Name" not in raw and b"private remark" not in raw
     with sqlite3.connect(tmp_path / DB_NAME) as db:
+        assert db.execute("PRAGMA freelist_count").fetchone()[0] == 0  # the file was rebuilt: no freed pages
         assert db.execute("SELECT COUNT(*) FROM notes").fetchone()[0] == 0
         assert db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0] == 1
 
