@@ -127,3 +127,18 @@ def test_ages_read_as_days(text, days):
 def test_an_age_without_a_number_and_unit_is_refused(text):
     with pytest.raises(ValueError):
         parse_age(text)
+
+
+def test_purging_gives_the_space_back(tmp_path):
+    """The file is rebuilt after a purge: no freed pages are left holding old answers."""
+    store = Store(tmp_path / DB_NAME)
+    with store:
+        for i in range(150):
+            store.add(answers={f"Q{k:03d}": "unsure" for k in range(120)}, language="en", country="norway",
+                      form="full", result=None, catalogue_version=None, name=f"student {i}", group="old")
+        store.add(answers={"R01": 5}, language="en", country="norway", form="mini", result=None,
+                  catalogue_version=None, name="keep", group="new")
+        assert store.purge(group="old") == 150
+    with sqlite3.connect(tmp_path / DB_NAME) as db:
+        assert db.execute("PRAGMA freelist_count").fetchone()[0] == 0
+        assert db.execute("PRAGMA page_count").fetchone()[0] < 10
