@@ -114,8 +114,7 @@ def _lang(lang: Optional[str]) -> str:
 def _country(country: Optional[str]) -> Optional[str]:
     if country is None:
         return None
-    from .answers import COUNTRY_ALIASES
-    from .resources import COUNTRIES
+    from .api import COUNTRIES, COUNTRY_ALIASES
 
     value = COUNTRY_ALIASES.get(country.lower(), country.lower())
     _check_choice("--country", value, COUNTRIES)
@@ -224,11 +223,10 @@ def template(
 ) -> None:
     """Write a ready-to-fill answer file with each question's text as a comment."""
     from . import api
-    from .answers import AnswerSet, render_answer_file
 
     bank = api.load_bank()
     _check_choice("--form", form, tuple(bank.forms))
-    _emit(render_answer_file(AnswerSet(language=_lang(lang), form=form), bank, form), out)
+    _emit(api.answer_template(form, language=_lang(lang), bank=bank), out)
 
 
 @questions_app.command("list")
@@ -287,11 +285,10 @@ def occupations_search(
     """Find occupations by title in English, Norwegian or Danish."""
     from . import api
     from .render import occupation_dict
-    from .search import search
 
     catalogue = api.load_catalogue()
     language = _lang(lang)
-    hits = search(catalogue, text, limit=limit)
+    hits = api.search(text, limit=limit, catalogue=catalogue)
     if as_json:
         _emit_json([{**occupation_dict(o, catalogue, language, full=False), "relevance": round(s, 3)} for o, s in hits])
         return
@@ -313,12 +310,11 @@ def occupations_show(
     from . import api
     from .errors import NotFoundError
     from .render import occupation_dict, print_occupation
-    from .search import search
 
     catalogue = api.load_catalogue()
     occ = catalogue.get(occupation_id)
     if occ is None:
-        hint = search(catalogue, occupation_id, limit=3)
+        hint = api.search(occupation_id, limit=3, catalogue=catalogue)
         more = f"; did you mean {', '.join(o.id for o, _ in hint)}?" if hint else ""
         raise NotFoundError(f"no occupation with id {occupation_id!r}{more}")
     language = _lang(lang)
@@ -336,14 +332,9 @@ def validate(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only problems."),
 ) -> None:
     """Check the question bank and the catalogue; print every problem as file:line: message."""
-    from .catalogue import parse_catalogue
-    from .questions import parse_question_bank
+    from . import api
 
-    from .codes import check_catalogue
-
-    bank = parse_question_bank()
-    catalogue = parse_catalogue()
-    problems = bank.problems + catalogue.problems + check_catalogue(catalogue)
+    bank, catalogue, problems = api.check_content()
     for problem in problems:
         print(problem)
     if problems:
@@ -397,7 +388,6 @@ def import_(
 ) -> None:
     """Store answer files or a batch CSV as sessions (scored now)."""
     from . import api
-    from .answers import iter_batch_rows
     from .counsellor import save_result
     from .errors import InputError
     from .store import Store
@@ -407,7 +397,7 @@ def import_(
     with Store() as store:
         for name in files:
             if name.lower().endswith(".csv"):
-                items = iter_batch_rows(name, bank)
+                items = api.read_class_file(name, bank=bank)
             else:
                 items = iter([(1, api.read_answers(name, bank=bank))])
             for _, item in items:
