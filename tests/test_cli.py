@@ -352,3 +352,22 @@ def test_identical_answers_show_no_holland_code(capsys, tmp_path, bank):
         code, out, _ = run(capsys, *args)
         assert code == 0 and line in out, args
         assert "Realistic:" not in out and "R – Realistic" not in out and "<strong>Realistic</strong>" not in out
+
+
+def test_content_folders_are_chosen_without_touching_the_environment(capsys, tmp_path, monkeypatch):
+    import os
+    import shutil
+
+    from jobkompas import api
+    from jobkompas.resources import questions_dir
+
+    bank = tmp_path / "bank"
+    shutil.copytree(questions_dir(), bank)
+    before = dict(os.environ)
+    code, out, _ = run(capsys, "--questions", str(bank), "questions", "list", "--json")
+    assert code == 0 and json.loads(out)
+    assert dict(os.environ) == before
+    assert api.load_bank().directory == bank  # chosen for this process, through the library
+    code, _, _ = run(capsys, "questions", "list", "--json")  # a run without the option goes back
+    assert code == 0 and api.load_bank().directory != bank
+    assert run(capsys, "--questions", str(tmp_path / "missing"), "questions", "list")[0] == ExitCode.USAGE
