@@ -342,7 +342,7 @@ def test_occupation_json_carries_ids_levels_optional_authorisation_and_review(ca
     assert norway[3]["optional"] is True and norway[3]["programme"] == "no-fagskole-elkraft"
     assert doc["path_level"] == {"norway": 3, "denmark": 3, "other": 3}
     assert doc["path_outline"] == {"norway": False, "denmark": False, "other": False}
-    assert doc["review"] == {"text": "checked", "paths": "written"}
+    assert doc["review"] == {"text": "checked", "paths": "checked"}
 
 
 @pytest.mark.slow
