@@ -342,7 +342,7 @@ def validate(
 def about(lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP)) -> None:
     """Sources, licences and where jobkompas keeps its files."""
     from .i18n import translator
-    from .resources import occupations_dir, programmes_dir, questions_dir, user_data_dir
+    from .resources import occupations_dir, programmes_dir, questions_dir, user_cache_dir, user_data_dir
     from .sources import sources_text
 
     language = _lang(lang)
@@ -351,7 +351,8 @@ def about(lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP)) ->
     print(sources_text(language) + "\n")
     places = [(tr("Questions"), questions_dir()), (tr("Occupations"), occupations_dir()),
               (tr("Education programmes"), programmes_dir(occupations_dir())),
-              (tr("Your data (sessions, unfinished quiz)"), user_data_dir())]
+              (tr("Your data (sessions, unfinished quiz)"), user_data_dir()),
+              (tr("Cache (safe to delete)"), user_cache_dir())]
     width = max(len(label) for label, _ in places) + 2
     for label, folder in places:
         print(f"{label + ':':<{width}}{folder}")
