@@ -163,6 +163,7 @@ def test_a_catalogue_cache_with_a_flipped_byte_never_changes_results(capsys, tmp
     import json
     import random
 
+    from jobkompas import api
     from jobkompas.cli import main
 
     answers = tmp_path / "a.json"
@@ -173,10 +174,11 @@ def test_a_catalogue_cache_with_a_flipped_byte_never_changes_results(capsys, tmp
     (path,) = user_cache_dir().glob("catalogue-*.marshal")
     good = path.read_bytes()
     rnd = random.Random(40)
-    for at in rnd.sample(range(len(good)), 12):
+    for at in rnd.sample(range(len(good)), 6):
         damaged = bytearray(good)
         damaged[at] ^= 0xFF
         path.write_bytes(bytes(damaged))
+        api._catalogue.cache_clear()  # as a new process would: the catalogue comes from the cache file
         assert main(["score", str(answers), "--format", "json"]) == 0, at
         assert json.loads(capsys.readouterr().out)["matches"] == expected, at
         assert cache.load("catalogue", path.stem.split("-", 1)[1], lambda plain: plain) is not None  # rebuilt
