@@ -7,6 +7,8 @@ import json
 import resource
 import time
 
+import pytest
+
 from jobkompas.cli import main
 from jobkompas.errors import ExitCode
 
@@ -171,3 +173,114 @@ def test_the_line_reader_is_linear_in_a_long_line():
         timings.append(time.perf_counter() - started)
         assert [len(lines[0]), lines[1:]] == [size + 1, ["a,b\r\n", "c\r"]]
     assert timings[1] < 1.5 and timings[1] < 8 * max(timings[0], 0.01)  # quadratic would be 16x as long
+
+
+# ------------------------------------------------------------------ outputs
+
+
+ESCAPES = "\x1b[2J\x1b]0;owned\x07\x9b31m\x08"
+
+
+def test_terminal_safe_strips_control_characters_and_keeps_text():
+    from jobkompas.streams import terminal_safe
+
+    assert terminal_safe(f"Kari{ESCAPES} Nordmann\tæøå\nline 2") == "Kari[2J]0;owned31m Nordmann\tæøå\nline 2"
+
+
+@pytest.mark.slow
+def test_names_groups_and_notes_reach_a_terminal_without_escapes(tmp_path, bank):
+    """Through a real pseudo-terminal: ``sessions list``/``show`` and an error line."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from conftest import pattern_answers
+
+    doc = {"format": "jobkompas-answers/1", "country": "norway", "respondent": f"Kari{ESCAPES}",
+           "answers": pattern_answers(bank, {"S": 5}, **{"EDU-highest": "no-fagbrev"})}
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    env = {**os.environ, "JOBKOMPAS_HOME": str(tmp_path / "home")}
+
+    def on_terminal(*args):
+        controller, terminal = pty.openpty()
+        proc = subprocess.Popen([sys.executable, "-m", "jobkompas", *args], stdin=terminal, stdout=terminal,
+                                stderr=terminal, env=env)
+        os.close(terminal)
+        out = b""
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+        os.close(controller)
+        return proc.wait(timeout=120), out.decode("utf-8", "replace")
+
+    imported = subprocess.run([sys.executable, "-m", "jobkompas", "import", str(path), "--names",
+                               "--group", f"10B{ESCAPES}"], capture_output=True, text=True, env=env, timeout=120)
+    session = imported.stdout.strip()
+    subprocess.run([sys.executable, "-m", "jobkompas", "sessions", "note", session, f"note{ESCAPES}"],
+                   env=env, check=True, timeout=120)
+    env["NO_COLOR"] = "1"
+    for args in (("sessions", "list", "--names"), ("sessions", "show", session, "--names"),
+                 ("score", str(path)), ("sessions", "note", "no-such-session", f"x{ESCAPES}")):
+        _, out = on_terminal(*args)
+        assert "\x1b[2J" not in out and "\x1b]0;" not in out and "\x07" not in out and "\x9b" not in out, args
+        assert "\x08" not in out, args
+    _, out = on_terminal("sessions", "show", session, "--names")
+    assert "Kari[2J]0;owned31m" in out and "note[2J]" in out
+
+
+def test_out_keeps_the_targets_mode_and_hard_links(capsys, tmp_path, bank):
+    import os
+
+    from conftest import pattern_answers
+
+    doc = {"format": "jobkompas-answers/1", "country": "norway",
+           "answers": pattern_answers(bank, {"S": 5}, **{"EDU-highest": "no-fagbrev"})}
+    answers = tmp_path / "a.json"
+    answers.write_text(json.dumps(doc), encoding="utf-8")
+    target, other_name = tmp_path / "result.json", tmp_path / "same-file.json"
+    target.write_text("old", encoding="utf-8")
+    os.chmod(target, 0o600)
+    os.link(target, other_name)
+    code, _, _ = run(capsys, "score", answers, "--format", "json", "--out", target)
+    assert code == 0
+    assert os.stat(target).st_mode & 0o777 == 0o600
+    assert os.path.samefile(target, other_name) and json.loads(other_name.read_text(encoding="utf-8"))["matches"]
+    os.chmod(target, 0o640)
+    assert run(capsys, "score", answers, "--format", "csv", "--out", target)[0] == 0
+    assert os.stat(target).st_mode & 0o777 == 0o640
+
+
+def test_a_new_out_file_is_private(capsys, tmp_path, bank):
+    import os
+
+    from conftest import pattern_answers
+
+    doc = {"format": "jobkompas-answers/1", "answers": pattern_answers(bank, {"S": 5})}
+    answers = tmp_path / "a.json"
+    answers.write_text(json.dumps(doc), encoding="utf-8")
+    assert run(capsys, "score", answers, "--format", "csv", "--out", tmp_path / "new.csv")[0] == 0
+    assert os.stat(tmp_path / "new.csv").st_mode & 0o777 == 0o600
+
+
+def test_out_dev_stdout_works_on_a_pipe(tmp_path, bank):
+    import os
+    import subprocess
+    import sys
+
+    from conftest import pattern_answers
+
+    doc = {"format": "jobkompas-answers/1", "answers": pattern_answers(bank, {"S": 5})}
+    answers = tmp_path / "a.json"
+    answers.write_text(json.dumps(doc), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "jobkompas", "score", str(answers), "--format", "json",
+                           "--out", "/dev/stdout"], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "JOBKOMPAS_HOME": str(tmp_path / "home")})
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["matches"]

@@ -15,7 +15,7 @@ import typer
 
 from . import __version__
 from .errors import ExitCode, JobkompasError, UsageError
-from .streams import report_row_error, report_rows_done, shows_unicode
+from .streams import report_row_error, report_rows_done, shows_unicode, terminal_safe
 
 app = typer.Typer(
     name="jobkompas",
@@ -438,7 +438,7 @@ def sessions_list(
     if len(table) == 1:
         print(tr("No sessions yet."))
         return
-    print(_columns(table))
+    print(terminal_safe(_columns(table)))
     if waiting:
         print("\n" + tr("To continue an unfinished quiz:"))
         for r in waiting:
@@ -482,14 +482,15 @@ def sessions_show(
 
     console = Console()
     header = f"{session.id}  {session.group or ''}  {local_time(session.created_at)}"
-    console.print(Text(header + (f"  {session.display_name}" if names and session.display_name else ""), style="bold"))
+    header += f"  {session.display_name}" if names and session.display_name else ""
+    console.print(Text(terminal_safe(header), style="bold"))
     print_result(console, result, ascii_only=not shows_unicode(sys.stdout, unknown=True))
     if result.meta["notes"]:
         from .i18n import translator
 
         console.print(Text(translator(result.language)("Counsellor notes"), style="bold"))
     for number, (when, text) in enumerate(result.meta["notes"], start=1):
-        console.print(Text(f"{number}. {when}  " + text.replace("\n", "\n    ")))
+        console.print(Text(f"{number}. {when}  " + terminal_safe(text).replace("\n", "\n    ")))
 
 
 @sessions_app.command("note")
@@ -604,10 +605,10 @@ def sessions_purge(
         print(f"jobkompas: this deletes {len(doomed)} session(s) and {len(waiting)} unfinished quiz(zes) for good:",
               file=sys.stderr)
         for s in doomed:
-            print(f"  {s.id}  {s.group or '-'}  {local_time(s.created_at)}", file=sys.stderr)
+            print(terminal_safe(f"  {s.id}  {s.group or '-'}  {local_time(s.created_at)}"), file=sys.stderr)
         for w in waiting:
-            print(f"  {w.owner['id']}  {w.owner.get('group') or '-'}  {local_time(w.owner.get('created_at', ''))}",
-                  file=sys.stderr)
+            print(terminal_safe(f"  {w.owner['id']}  {w.owner.get('group') or '-'}  "
+                                f"{local_time(w.owner.get('created_at', ''))}"), file=sys.stderr)
         if not yes:
             if not (sys.stdin and sys.stdin.isatty()):
                 raise UsageError("nothing deleted: add --yes to delete without asking")
@@ -776,7 +777,7 @@ def report(
 
 def _emit(text: str, out: Optional[Path]) -> None:
     if out is None:
-        sys.stdout.write(text)
+        sys.stdout.write(terminal_safe(text) if sys.stdout.isatty() else text)
         return
     from .outfile import write_text
 
@@ -810,7 +811,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     except JobkompasError as exc:
         # stopping on Ctrl-C is no error: its (translated) message stands on its own
         label = "" if exc.code == ExitCode.INTERRUPTED else "error: "
-        print(f"jobkompas: {label}{exc}", file=sys.stderr)
+        print(terminal_safe(f"jobkompas: {label}{exc}"), file=sys.stderr)
         return int(exc.code)
     except typer.Exit as exc:
         return int(getattr(exc, "exit_code", 0))
