@@ -160,3 +160,22 @@ def test_an_absurd_age_is_a_usage_error(capsys, age):
 
 def test_ages_up_to_a_hundred_years_still_work():
     assert parse_age("100y").days == 36_500 and parse_age("007d").days == 7
+
+
+def test_import_of_several_files_checks_all_before_storing_any(capsys, tmp_path, bank):
+    good = []
+    for k in range(2):
+        doc = {"format": "jobkompas-answers/1", "answers": pattern_answers(bank, {"S": 5})}
+        good.append(tmp_path / f"g{k}.json")
+        good[-1].write_text(json.dumps(doc), encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format: jobkompas-answers/1\nanswers: {R01: 9}\n", encoding="utf-8")
+    missing = tmp_path / "missing.json"
+    code, out, err = run(capsys, "import", good[0], bad, good[1], missing)
+    assert code == ExitCode.INPUT and out == ""
+    assert f"{bad}:2:" in err and f"{missing}: no such file" in err
+    assert "nothing stored: 2 of 4 file(s)" in err
+    code, out, _ = run(capsys, "sessions", "list", "--json")
+    assert json.loads(out) == []
+    code, out, _ = run(capsys, "import", *good)
+    assert code == 0 and len(out.split()) == 2

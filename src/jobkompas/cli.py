@@ -377,22 +377,31 @@ def import_(
     from .store import Store
 
     bank = api.load_bank()
+    # every file is read and checked before anything is stored: a bad file stores nothing
+    items: list = []
+    bad_files = 0
+    for name in files:
+        try:
+            if name.lower().endswith(".csv"):
+                items.extend(item for _, item in iter_batch_rows(name, bank))
+            else:
+                items.append(api.read_answers(name, bank=bank))
+        except InputError as exc:
+            report_row_error(exc)
+            bad_files += 1
+    if bad_files:
+        raise InputError(f"nothing stored: {bad_files} of {len(files)} file(s) cannot be read (see above)")
     stored = failed = 0
     with Store() as store:
-        for name in files:
-            if name.lower().endswith(".csv"):
-                items = iter_batch_rows(name, bank)
-            else:
-                items = [(1, api.read_answers(name, bank=bank))]
-            for _, item in items:
-                if isinstance(item, InputError):
-                    failed += 1
-                    report_row_error(item)
-                    continue
-                result = api.score(item, bank=bank)
-                session_id = save_result(store, result, name=item.respondent if names else None, group=group)
-                print(session_id)
-                stored += 1
+        for item in items:
+            if isinstance(item, InputError):
+                failed += 1
+                report_row_error(item)
+                continue
+            result = api.score(item, bank=bank)
+            session_id = save_result(store, result, name=item.respondent if names else None, group=group)
+            print(session_id, flush=True)  # stored: a later failure leaves this one listed
+            stored += 1
     report_rows_done("stored", stored, "session", failed)
     if failed:
         raise typer.Exit(int(ExitCode.PARTIAL))
