@@ -284,3 +284,53 @@ def test_out_dev_stdout_works_on_a_pipe(tmp_path, bank):
                           env={**os.environ, "JOBKOMPAS_HOME": str(tmp_path / "home")})
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["matches"]
+
+
+# ------------------------------------------------------------------ stopped runs
+
+
+def test_sigterm_stops_a_batch_as_ctrl_c_does_and_leaves_no_temporary_file(tmp_path, bank):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    ids = [q.id for q in bank.by_block("interest")]
+    out = tmp_path / "out.csv"
+    proc = subprocess.Popen([sys.executable, "-m", "jobkompas", "batch", "-", "--out", str(out)],
+                            stdin=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, "JOBKOMPAS_HOME": str(tmp_path / "home")})
+    proc.stdin.write(("id," + ",".join(ids) + "\n").encode())
+    for k in range(12000):  # more than a chunk (1 MB): some rows are scored and written to the temporary file
+        proc.stdin.write((f"r{k}," + ",".join("3" for _ in ids) + "\n").encode())
+    proc.stdin.flush()
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".out.csv.tmp*")) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert list(tmp_path.glob(".out.csv.tmp*")), "the run had started writing"
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert b"Traceback" not in err
+    assert os.listdir(tmp_path) == ["home"] or not list(tmp_path.glob(".out.csv.tmp*"))
+    assert not out.exists()
+
+
+def test_a_temporary_file_left_by_a_killed_process_is_removed_by_the_next_write(capsys, tmp_path, bank):
+    import os
+    import subprocess
+    import sys
+
+    from conftest import pattern_answers
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    left = tmp_path / f".out.csv.tmp{dead}"
+    left.write_text("half a file", encoding="utf-8")
+    alive = tmp_path / f".out.csv.tmp{os.getppid()}"  # a running process's: not touched
+    alive.write_text("being written", encoding="utf-8")
+    doc = {"format": "jobkompas-answers/1", "answers": pattern_answers(bank, {"S": 5})}
+    answers = tmp_path / "a.json"
+    answers.write_text(json.dumps(doc), encoding="utf-8")
+    assert run(capsys, "score", answers, "--format", "csv", "--out", tmp_path / "out.csv")[0] == 0
+    assert not left.exists() and alive.exists()

@@ -800,8 +800,26 @@ def _emit_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+def _terminated(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # as Ctrl-C: temporary files are removed, workers stopped, answers saved
+
+
 def main(argv: Optional[List[str]] = None) -> int:
-    """Run the CLI; turn every error into one line on stderr and its exit code."""
+    """Run the CLI; turn every error into one line on stderr and its exit code. SIGTERM stops
+    it as Ctrl-C does (exit 130), so that nothing is left behind."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return _main(argv)
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        return _main(argv)
+    finally:
+        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+
+
+def _main(argv: Optional[List[str]] = None) -> int:
     try:  # typer >= 0.26 vendors click; older releases use the click package
         from typer._click import exceptions as click_exceptions
     except ImportError:  # pragma: no cover

@@ -61,6 +61,8 @@ def atomic_open(path: Path, binary: bool = False, *, fsync: bool = False) -> Ite
         special, mode = False, PRIVATE_FILE
     if path.is_symlink() and not special:
         path = path.resolve()
+    if not special:
+        _remove_stale_temporaries(path)
     tmp = path if special else path.with_name(f".{path.name}.tmp{os.getpid()}")
     if special:
         handle = tmp.open("wb") if binary else tmp.open("w", encoding="utf-8", newline="")
@@ -84,6 +86,34 @@ def atomic_open(path: Path, binary: bool = False, *, fsync: bool = False) -> Ite
     finally:
         if not special:
             tmp.unlink(missing_ok=True)
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Remove this file's temporaries left by a process that was killed (SIGKILL, a power
+    cut) before it could remove them: those whose process no longer runs."""
+    try:
+        stale = list(path.parent.glob(f".{glob_escape(path.name)}.tmp*"))
+    except OSError:
+        return
+    for tmp in stale:
+        pid = tmp.name.rsplit(".tmp", 1)[1]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            try:
+                tmp.unlink(missing_ok=True)
+            except OSError:
+                pass
+        except (OSError, OverflowError):
+            pass  # alive under another user, or not a pid: not ours to remove
+
+
+def glob_escape(name: str) -> str:
+    import glob
+
+    return glob.escape(name)
 
 
 @contextmanager
