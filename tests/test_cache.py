@@ -169,6 +169,7 @@ def test_a_catalogue_cache_with_a_flipped_byte_never_changes_results(capsys, tmp
     answers = tmp_path / "a.json"
     answers.write_text('{"format": "jobkompas-answers/1", "country": "norway", '
                        '"answers": {"R01": 5, "I01": 2, "S01": 4, "A01": 1}}', encoding="utf-8")
+    api._catalogue.cache_clear()  # this test's cache dir gets its own file
     assert main(["score", str(answers), "--format", "json"]) == 0
     expected = json.loads(capsys.readouterr().out)["matches"]
     (path,) = user_cache_dir().glob("catalogue-*.marshal")
