@@ -40,13 +40,20 @@ def value(rnd: random.Random, depth: int = 0):
 
 
 def answer_file(rnd: random.Random, bank) -> tuple[str, bytes]:
-    ids = list(bank.questions)
-    answers = {q: rnd.choice([1, 2, 3, 4, 5, "unsure"]) for q in rnd.sample(ids, rnd.randrange(len(ids)))}
-    for _ in range(rnd.choice([0, 0, 0, 1, 2])):
+    ids = [q for q in bank.questions if q != "EDU-country"]
+
+    def answer(qid: str):
+        q = bank.questions[qid]
+        if q.scale == "choice":
+            return rnd.choice([o.id for o in q.options])
+        return rnd.choice([1, 2, 3, 4, 5, "unsure"])
+
+    answers = {q: answer(q) for q in rnd.sample(ids, rnd.randrange(len(ids)))}
+    for _ in range(rnd.choice([0] * 6 + [1, 2])):
         answers[rnd.choice(KEYS + ids)] = value(rnd)
     doc = {"format": rnd.choice(["jobkompas-answers/1"] * 5 + ["x"]), "answers": answers}
     doc.update({"language": rnd.choice(["en", "nb", "da"]), "country": rnd.choice(["norway", "denmark", "other"])})
-    for key in rnd.sample(["language", "country", "form", "asked", "respondent"], rnd.choice([0, 0, 1, 2])):
+    for key in rnd.sample(["language", "country", "form", "asked", "respondent"], rnd.choice([0] * 5 + [1, 2])):
         doc[key] = value(rnd)
     as_json = rnd.random() < 0.5
     if as_json:
@@ -55,7 +62,7 @@ def answer_file(rnd: random.Random, bank) -> tuple[str, bytes]:
         import yaml
 
         text = yaml.safe_dump(doc, allow_unicode=True)
-    for _ in range(rnd.choice([0, 0, 1, 2])):
+    for _ in range(rnd.choice([0] * 5 + [1, 2])):
         at = rnd.randrange(len(text) + 1)
         text = text[:at] + rnd.choice(BITS) + text[at + rnd.randrange(3):]
     raw = text.encode("utf-8", "surrogatepass")
