@@ -201,6 +201,8 @@ class Store:
         try:
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise storage_error(exc, self.path, "write to") from None
             raise StorageError(f"the session database is busy or locked ({exc}); is another jobkompas running?", str(self.path)) from None
         try:
             yield self.db
