@@ -31,10 +31,10 @@ def spawn(home: Path, *args: str):
 
 
 def key_for(number: int) -> str:
-    """Question n of the mini form: 2–31 rotate through R, I, A, S, E, C; then traits; then education."""
-    if 2 <= number <= 31:
-        return "5" if RIASEC[(number - 2) % 6] == "R" else "1"
-    if 32 <= number <= 41:
+    """Question n of the mini form: 1–30 rotate through R, I, A, S, E, C; then traits; then education."""
+    if 1 <= number <= 30:
+        return "5" if RIASEC[(number - 1) % 6] == "R" else "1"
+    if 31 <= number <= 40:
         return "4"
     return "1"
 
@@ -46,7 +46,7 @@ def settle(child) -> None:
 
 # A prompt is drawn with its numbered choices; once answered it is redrawn with the answer
 # only. Match the header only when choices follow it, so each question is answered once.
-PROMPT = re.compile(r"Question (\d+) of 44(?:(?!Question|Your interest|What next).){0,800}?1\) ", re.DOTALL)
+PROMPT = re.compile(r"Question (\d+) of 43(?:(?!Question|Your interest|What next).){0,800}?1\) ", re.DOTALL)
 
 
 def answer_until(child, stop: int | None, went_back: list[bool]) -> None:
@@ -120,8 +120,8 @@ def test_results_screen_shows_profile_and_matches(tmp_path):
     child.expect("What next")
     text += child.before
     settle(child)
-    assert "Holland code: R" in text
-    assert "█" in text or "#" in text
+    assert "Holland code: R" in text and "Your interests: Realistic" in text
+    assert "█" not in text  # the whole profile, with bars, is one choice away
     child.send("6\r")
     child.expect(pexpect.EOF)
 

@@ -120,6 +120,38 @@ def reason_text(reason: "Reason", lang: str, bank: QuestionBank, country: str | 
     return reason.kind
 
 
+def reason_short(reason: "Reason", lang: str, bank: QuestionBank, country: str | None) -> str:
+    """A reason in a few words, for the one-line-per-job list (the full sentence is in the details)."""
+    tr = translator(lang)
+    d = reason.data
+    if reason.kind in ("interest_fit", "interest_clash"):
+        name = bank.types[d["type"]].name.get(lang, d["type"]) if d["type"] in bank.types else d["type"]
+        if reason.kind == "interest_fit":
+            return tr("your interest: {type}").format(type=name)
+        return tr("little of your interest: {type}").format(type=name) if d.get("side") == "you" else \
+            tr("mostly {type}, which you rated low").format(type=name)
+    if reason.kind in ("trait_fit", "trait_clash"):
+        trait = bank.traits.get(d["trait"])
+        name = trait.name.get(lang) if trait else d["trait"]
+        if reason.kind == "trait_fit":
+            return tr("suits you: {trait}").format(trait=name)
+        return tr("asks for: {trait}").format(trait=name)
+    if reason.kind == "education_ok":
+        return tr("education within your plan")
+    if reason.kind == "education_stretch":
+        return tr("one step more education than you plan")
+    if reason.kind.startswith("education"):
+        return tr("much more education than you plan")
+    if reason.kind == "answer":
+        q = bank.questions.get(d["question"])
+        text = q.text.get(lang, q.text["en"]) if q else d["question"]
+        text = text[:1].lower() + text[1:]
+        if d.get("kind") == "dislike":
+            return tr("little of: {activity}").format(activity=text)
+        return tr("you like to: {activity}").format(activity=text)
+    return reason.kind
+
+
 def completeness(values, form: str | None, bank) -> dict[str, int]:
     """How much of the quiz was answered: questions of the form answered, answered "not sure",
     and the form's size. Without a known form: the smallest form holding every answer."""

@@ -179,6 +179,93 @@ def print_result(console: Any, r: "Result", ascii_only: bool, detail: bool = Tru
         console.print(Text(r.certainty_text()))
 
 
+def strongest_reason(m: Any, r: "Result", common: dict[str, int] | None = None) -> str:
+    """The strongest reason that speaks for the job, in a few words; with ``common`` (how many
+    jobs on the page share each reason) the strongest that tells this job apart from the
+    others. When nothing speaks for the job, the first reason against it, marked '–'."""
+    from .explain import reason_short
+
+    short = [(x, reason_short(x, r.language, r.bank, r.country)) for x in m.match.reasons]
+    good = [(x, text) for x, text in short if x.positive]
+    if good:  # what the job offers before what it spares you; min keeps the first of equals
+        return min(good, key=lambda xt: (_REASON_WEIGHT.get(_reason_kind(xt[0]), 1),
+                                         (common or {}).get(xt[1], 0)))[1]
+    return "– " + short[0][1] if short else ""
+
+
+_REASON_WEIGHT = {"education_ok": 1, "answer_dislike": 2}
+
+
+def _reason_kind(reason: Any) -> str:
+    return "answer_dislike" if reason.kind == "answer" and reason.data.get("kind") == "dislike" else reason.kind
+
+
+def _shared_reasons(r: "Result") -> dict[str, int]:
+    from collections import Counter
+
+    from .explain import reason_short
+
+    return Counter(text for m in r.matches for text in {reason_short(x, r.language, r.bank, r.country)
+                                                         for x in m.match.reasons if x.positive})
+
+
+def profile_line(r: "Result") -> str:
+    """The six interest scores on one line, strongest first: 'Social 78 · Investigative 70 · …'."""
+    lang = r.language
+    order = sorted(RIASEC, key=lambda t: -r.profile.scores[t])
+    return " · ".join(f"{r.bank.types[t].name.get(lang, t) if t in r.bank.types else t} "
+                      f"{r.profile.scores[t]:.0f}" for t in order)
+
+
+def print_summary(console: Any, r: "Result", plain: bool = False) -> None:
+    """The results as one screen: for the first ranks the profile in two lines, the code and
+    the matches one line each with the strongest reason; for later ranks only the matches
+    under a heading naming them. The width is read at each call, so a resized terminal gets
+    a fitting layout; ``plain`` writes sentences for a screen reader, nothing cut or drawn."""
+    from rich.table import Table
+    from rich.text import Text
+
+    tr = translator(r.language)
+    lang = r.language
+    p = r.profile
+    first = not r.matches or r.matches[0].rank == 1
+    if first:
+        console.print(Text(tr("Your interests: ") + profile_line(r), style="bold"))
+        console.print(Text(tr("Holland code: {code}   Confidence: {confidence}").format(
+            code=shown_code(p) or "–", confidence=_confidence(p.confidence, lang))))
+        for text in r.flag_texts():
+            console.print(Text("! " + text, style="yellow"))
+    if not r.matches:
+        console.print(Text(tr("No matches to show."), style="bold"))
+        return
+    if r.max_isced is not None:
+        console.print(Text(level_filter_text(r)))
+    if first:
+        heading = tr("Your top matches")
+    else:
+        heading = tr("More matches: places {first}–{last}").format(first=r.matches[0].rank, last=r.matches[-1].rank)
+    console.print(Text(heading, style="bold"))
+    common = _shared_reasons(r)
+    if plain:
+        for m in r.matches:
+            console.print(Text(tr("{place}. {title}, match {score}: {reason}").format(
+                place=m.label, title=m.occupation.title(lang), score=f"{m.score:.0f}",
+                reason=strongest_reason(m, r, common))))
+    else:
+        width = console.width
+        grid = Table.grid(padding=(0, 1), expand=True)
+        grid.add_column(justify="right", no_wrap=True)
+        grid.add_column(no_wrap=True, overflow="ellipsis", max_width=max(14, min(40, width * 2 // 5)))
+        grid.add_column(justify="right", no_wrap=True)
+        grid.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
+        for m in r.matches:
+            grid.add_row(Text(m.label + "."), Text(m.occupation.title(lang), style="bold"),
+                         Text(f"{m.score:.0f}"), Text(strongest_reason(m, r, common), style="dim"))
+        console.print(grid)
+    if first:
+        console.print(Text(r.certainty_text()))
+
+
 def path_line(m: Any, lang: str, tr: Any) -> str:
     """'Path: Vg1 … (1) → … ' for one match, in the chosen language; an outline says so."""
     from .explain import number
