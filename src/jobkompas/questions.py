@@ -353,6 +353,11 @@ def load_question_bank(directory: Path | None = None) -> QuestionBank:
     from . import cache
 
     directory = Path(directory) if directory else questions_dir()
+    from . import prebuilt
+
+    shipped = prebuilt.lookup("bank", directory)
+    if shipped is not None:
+        return _bank_from_plain(directory, shipped)
     signature = _bank_signature(directory)
     bank = cache.load("bank", signature, lambda plain: _bank_from_plain(directory, plain))
     if bank is not None:

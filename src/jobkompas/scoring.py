@@ -28,6 +28,11 @@ def config() -> dict[str, Any]:
     from .resources import fingerprint, package_data
     from .yamlio import parse_yaml_text
 
+    from . import prebuilt
+
+    shipped = prebuilt.lookup("weights")  # weights.yaml ships inside the package, like the code
+    if shipped is not None:
+        return shipped
     path = package_data("weights.yaml")
     text = path.read_text(encoding="utf-8")
     key = fingerprint(text)

@@ -102,7 +102,10 @@ def run_wizard(*, lang: str | None, form: str | None, country: str | None, prefi
         raise Interrupted(tr("stopped before any answers were given.")) from exc
     answers = AnswerSet(values=dict(state.answers), language=state.language,
                         form=state.form, asked=list(state.asked))
-    result = api.score(answers, bank=bank)
+    from ..busy import busy
+
+    with busy(translator(state.language)("Finding the jobs that fit you …")):  # a first run may parse the content
+        result = api.score(answers, bank=bank)
     if on_finish is not None:  # e.g. keep it as a counsellor session, before anything else can fail
         owner = state.owner or {}
         session_id = on_finish(result, owner.get("name"), owner.get("group"))
