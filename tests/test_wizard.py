@@ -37,6 +37,11 @@ class PipedQuestionary:
             return QuestionaryPrompter(input=pipe, output=DummyOutput()).text(message, default)
 
 
+def lowered(text: str) -> str:
+    """An item as the interest stem shows it: its first letter in lower case."""
+    return text[:1].lower() + text[1:]
+
+
 def realistic_keys(header, message, choices, default):
     """Strongly like Realistic items, strongly dislike the rest; quit at the results."""
     values = [v for _, v in choices]
@@ -45,11 +50,11 @@ def realistic_keys(header, message, choices, default):
     if "unsure" in values:
         item = message.splitlines()[-1].strip()
         bank = api.load_bank()
-        realistic = {q.text[lang] for q in bank.by_block("interest") if q.dimension == "R" for lang in q.text}
+        realistic = {lowered(q.text[lang]) for q in bank.by_block("interest") if q.dimension == "R" for lang in q.text}
         traits = {q.text[lang] for q in bank.by_block("trait") for lang in q.text}
         if item in traits:
             return "4\r"
-        return ("5" if item in realistic else "1") + "\r"
+        return ("5" if lowered(item) in realistic else "1") + "\r"
     return "\r"  # country, form and education: the default (first) choice
 
 
@@ -97,12 +102,12 @@ def question_number(header: str) -> int | None:
 def asked_ids(messages: list[str]) -> list[str]:
     """The question ids behind the recorded ``header|message`` prompts (numbered ones only)."""
     bank = api.load_bank()
-    by_text = {q.text[lang]: q.id for q in bank.questions.values() for lang in q.text}
+    by_text = {lowered(q.text[lang]): q.id for q in bank.questions.values() for lang in q.text}
     out = []
     for entry in messages:
         header, message = entry.split("|", 1)
         if question_number(header) is not None:
-            out.append(by_text[message.splitlines()[-1].strip()])
+            out.append(by_text[lowered(message.splitlines()[-1].strip())])
     return out
 
 

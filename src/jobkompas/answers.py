@@ -57,6 +57,8 @@ def check_value(q: Question, raw: Any) -> Any:
     if q.scale == "choice":
         if isinstance(raw, str) and raw in {o.id for o in q.options}:
             return raw
+        if q.dimension != "country" and isinstance(raw, str) and raw.strip().lower() in (UNSURE, "not sure", "?"):
+            return UNSURE  # education plans may be open; the country picks the paths shown, so it may not
         if q.dimension == "country" and isinstance(raw, str):  # a country is a name: any case
             name = raw.strip().lower()
             if name in {o.id for o in q.options}:
@@ -66,7 +68,8 @@ def check_value(q: Question, raw: Any) -> Any:
         if isinstance(raw, bool):
             raise ValueError(f"got {str(raw).lower()} (YAML reads unquoted yes/no/on/off as true/false); "
                              f"expected one of: {', '.join(o.id for o in q.options)}")
-        raise ValueError(f"got {raw!r}; expected one of: {', '.join(o.id for o in q.options)}")
+        also = "" if q.dimension == "country" else f" or {UNSURE}"
+        raise ValueError(f"got {raw!r}; expected one of: {', '.join(o.id for o in q.options)}{also}")
     if isinstance(raw, str) and raw.strip().lower() in (UNSURE, "not sure", "?"):
         return UNSURE
     if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():  # not '²' or '٣'
@@ -271,7 +274,8 @@ def render_answer_file(answers: AnswerSet, bank: QuestionBank, form: str | None)
             lines.append(f"  # --- {tr(BLOCK_TITLES.get(block, block))} ---")
         lines.append(f"  # {q.text.get(lang, q.text['en'])}")
         if q.scale == "choice":
-            lines.append(f"  #   {tr('one of:')} {', '.join(o.id for o in q.options)}")
+            unsure = "" if q.dimension == "country" else f", {UNSURE}"
+            lines.append(f"  #   {tr('one of:')} {', '.join(o.id for o in q.options)}{unsure}")
         value = answers.values.get(qid)
         shown = "" if value is None else (f'"{value}"' if isinstance(value, str) else str(value))
         lines.append(f"  {qid}: {shown}".rstrip())

@@ -166,7 +166,8 @@ def score(
         answers = api.read_answers(name, bank=bank)
         for warning in answers.warnings:
             print(f"jobkompas: warning: {warning}", file=sys.stderr)
-        with busy(translator(detect_language(_lang(lang) if lang else answers.language))("Finding the jobs that fit you …")):
+        tr = translator(detect_language(_lang(lang) if lang else answers.language))
+        with busy(tr("Finding the jobs that fit you …")):
             results.append(api.score(answers, top=top, country=_country(country),
                                      language=_lang(lang) if lang else None, bank=bank))
     _emit(render_results(results, fmt, bom=bom), out)

@@ -28,6 +28,14 @@ def step_dict(step: Any, lang: str | None = None) -> dict[str, Any]:
             "isced": step.isced, "optional": bool(step.optional), "authorisation": auth}
 
 
+def years_text(years: float, lang: str) -> str:
+    """'1 year', '3 years', '1,5 years' (in nb/da: '1 år', '1,5 år')."""
+    from .explain import number
+    from .i18n import translation
+
+    return translation(lang).ngettext("{n} year", "{n} years", 1 if years == 1 else 2).format(n=number(years, lang))
+
+
 def step_label(step: Any, lang: str, tr: Any) -> str:
     """A step as a student reads it: 'Optional: …' for an optional one."""
     text = step.text.get(lang, step.text["en"])
@@ -209,11 +217,12 @@ def _shared_reasons(r: "Result") -> dict[str, int]:
                                                          for x in m.match.reasons if x.positive})
 
 
-def profile_line(r: "Result") -> str:
-    """The six interest scores on one line, strongest first: 'Social 78 · Investigative 70 · …'."""
+def profile_line(r: "Result", short: bool = False) -> str:
+    """The six interest scores on one line, strongest first: 'Social 78 · Investigative 70 · …',
+    or with ``short`` the letters only: 'S 78 · I 70 · …'."""
     lang = r.language
     order = sorted(RIASEC, key=lambda t: -r.profile.scores[t])
-    return " · ".join(f"{r.bank.types[t].name.get(lang, t) if t in r.bank.types else t} "
+    return " · ".join(f"{t if short or t not in r.bank.types else r.bank.types[t].name.get(lang, t)} "
                       f"{r.profile.scores[t]:.0f}" for t in order)
 
 
@@ -230,7 +239,10 @@ def print_summary(console: Any, r: "Result", plain: bool = False) -> None:
     p = r.profile
     first = not r.matches or r.matches[0].rank == 1
     if first:
-        console.print(Text(tr("Your interests: ") + profile_line(r), style="bold"))
+        line = tr("Your interests: ") + profile_line(r)
+        if len(line) > console.width and not plain:  # a narrow terminal: letters, on one line
+            line = tr("Your interests: ") + profile_line(r, short=True)
+        console.print(Text(line, style="bold"))
         console.print(Text(tr("Holland code: {code}   Confidence: {confidence}").format(
             code=shown_code(p) or "–", confidence=_confidence(p.confidence, lang))))
         for text in r.flag_texts():
@@ -328,6 +340,7 @@ def _jinja():
     from .explain import number
 
     env.filters["years"] = number
+    env.filters["years_text"] = years_text  # years|years_text(lang): '1 year', '3 years'
     env.globals["step_label"] = step_label
     env.globals["authorisation_label"] = authorisation_label
     env.globals["OUTLINE_NOTE"] = OUTLINE_NOTE
@@ -527,7 +540,8 @@ def not_recommended_text(occ: "Occupation", country: str, lang: str) -> str:
 
 
 def print_occupation(occ: "Occupation", catalogue: "Catalogue", bank: "QuestionBank", lang: str, country: str,
-                     console: Any = None) -> None:
+                     console: Any = None, plain: bool = False) -> None:
+    """One occupation in full. ``plain``: for a screen reader, no bullets or arrows."""
     from rich.console import Console
     from rich.text import Text
 
@@ -536,8 +550,9 @@ def print_occupation(occ: "Occupation", catalogue: "Catalogue", bank: "QuestionB
     tr = translator(lang)
     console = console or Console()
     console.print(Text(occ.title(lang), style="bold"))
-    others = [occ.titles[l] for l in ("en", "nb", "da") if l != lang]
-    console.print(Text(" / ".join(others)))
+    names = {"en": tr("English"), "nb": tr("Norwegian"), "da": tr("Danish")}
+    console.print(Text(tr("In other languages: ") + ", ".join(
+        f"{names[code]} {occ.titles[code]}" for code in ("en", "nb", "da") if code != lang)))
     why = not_recommended_text(occ, country, lang)
     if why:
         console.print(Text("! " + why, style="yellow"))
@@ -548,7 +563,7 @@ def print_occupation(occ: "Occupation", catalogue: "Catalogue", bank: "QuestionB
     if occ.tasks:
         console.print(Text(tr("Typical tasks"), style="bold"))
         for task in occ.tasks[lang]:
-            console.print(Text(f"  • {task}"))
+            console.print(Text(f"  {'' if plain else '• '}{task}"))
     if occ.workplaces:
         console.print(Text(tr("Where you work: ") + " · ".join(occ.workplaces[lang])))  # items hold commas
     if occ.alt_titles.get(lang):
@@ -563,9 +578,10 @@ def print_occupation(occ: "Occupation", catalogue: "Catalogue", bank: "QuestionB
     line = f"O*NET {occ.onet}" if occ.onet else tr("Figures from O*NET: ") + ", ".join(source)
     if codes.get("isco08"):
         line += f" · ISCO-08 {codes['isco08']}"
-    if codes.get("styrk08"):
+    # each country's own classification on its language's screens; English shows both
+    if codes.get("styrk08") and lang in ("en", "nb"):
         line += f" · STYRK-08 {codes['styrk08']['code']} {codes['styrk08']['title']}"
-    if codes.get("disco08"):
+    if codes.get("disco08") and lang in ("en", "da"):
         line += f" · DISCO-08 {codes['disco08']['code']} {codes['disco08']['title']}"
     console.print(Text(line))
     from .earnings import earnings_text
@@ -582,10 +598,10 @@ def print_occupation(occ: "Occupation", catalogue: "Catalogue", bank: "QuestionB
     if catalogue.path_is_outline(occ, country):
         console.print(Text(tr(OUTLINE_NOTE), style="italic"))
     for i, step in enumerate(catalogue.path(occ, country), start=1):
-        years = f" – {number(step.years, lang)} " + tr("years") if step.years else ""
+        years = " – " + years_text(step.years, lang) if step.years else ""
         console.print(Text(f"  {i}. {step_label(step, lang, tr)}{years}"))
         if step.authorisation:
-            console.print(Text("     → " + authorisation_label(step, lang)))
+            console.print(Text(("     " if plain else "     → ") + authorisation_label(step, lang)))
     if occ.next_steps:
         names = [catalogue.occupations[i].title(lang) for i in occ.next_steps if i in catalogue.occupations]
         console.print(Text(tr("Next career steps: ") + ", ".join(names)))

@@ -47,7 +47,9 @@ def run_wizard(*, lang: str | None, form: str | None, country: str | None, prefi
                 "no terminal to ask questions in: score an answer file with "
                 "'jobkompas score FILE' (get one from 'jobkompas template'), "
                 "prefill with 'jobkompas quiz --answers FILE', or use --plain for line prompts")
+        plain = plain or not can_draw()
         prompter = PlainPrompter() if plain else QuestionaryPrompter()
+    plain = plain or isinstance(prompter, PlainPrompter)
     console = console or make_console(plain)
     bank = api.load_bank()
     language = detect_language(lang)
@@ -55,12 +57,20 @@ def run_wizard(*, lang: str | None, form: str | None, country: str | None, prefi
     if fresh and saved:
         clear_state(saved)
         saved = None
+    if resume and saved is None:
+        from rich.text import Text
+
+        tr = translator(language)
+        console.print(Text(tr("There is no unfinished quiz to continue, so a new one starts.")))
     state: QuizState | None = None
     keep = _Keeper(console, language)
     try:
         if saved and (resume or (session or {}).get("unfinished") or _ask_resume(prompter, saved, lang or saved.language)):
             state = saved
             language = lang or saved.language
+            if not state.form:  # stopped while choosing the length: choose it now
+                state.form = _ask_form(prompter, language)
+                keep(state)
         else:
             if saved:
                 clear_state(saved)
@@ -80,15 +90,18 @@ def run_wizard(*, lang: str | None, form: str | None, country: str | None, prefi
             _welcome(console, language, boxed=not plain, session=session is not None)
             state.numbered_from = 1  # country and length are setting up, not questions: numbering starts after them
             if "EDU-country" not in state.answers:
-                q = bank.education("country")
-                value = _ask(prompter, q, state, language, header=None, allow_back=False)
-                state.answers[q.id] = value
+                _ask_country(prompter, bank, state, language)
             if not state.form:
                 state.form = _ask_form(prompter, language)
             keep.language = state.language
             keep(state)
         keep.language = state.language
-        _run_questions(prompter, console, bank, state, keep)
+        while _run_questions(prompter, console, bank, state, keep) == BACK:
+            # back from the first question: country and length can be changed; answers stay
+            if not country:
+                _ask_country(prompter, bank, state, state.language)
+            state.form = _ask_form(prompter, state.language, default=state.form)
+            keep(state)
     except (KeyboardInterrupt, EOFError) as exc:
         tr = translator(language)
         if state is not None and state.answers:
@@ -104,7 +117,8 @@ def run_wizard(*, lang: str | None, form: str | None, country: str | None, prefi
                         form=state.form, asked=list(state.asked))
     from ..busy import busy
 
-    with busy(translator(state.language)("Finding the jobs that fit you …")):  # a first run may parse the content
+    tr = translator(state.language)
+    with busy(tr("Finding the jobs that fit you …")):  # a first run may parse the content
         result = api.score(answers, bank=bank)
     if on_finish is not None:  # e.g. keep it as a counsellor session, before anything else can fail
         owner = state.owner or {}
@@ -158,6 +172,23 @@ def _welcome(console, lang: str, boxed: bool = True, session: bool = False) -> N
     console.print(Panel(Text(body), title="jobkompas", expand=False) if boxed else Text(body))
 
 
+def _ask_country(prompter: Prompter, bank, state: QuizState, language: str) -> None:
+    q = bank.education("country")
+    default = state.answers.get(q.id) or COUNTRY_FOR_LANGUAGE.get(language)
+    state.answers[q.id] = _ask(prompter, q, state, language, header=None, allow_back=False, default=default)
+
+
+COUNTRY_FOR_LANGUAGE = {"nb": "norway", "da": "denmark"}  # the first guess; the student can choose another
+
+
+def can_draw() -> bool:
+    """A terminal that moves the cursor: not TERM=dumb (or no TERM at all, as under some
+    editors and screen readers' consoles), where only line prompts work."""
+    import os
+
+    return os.environ.get("TERM", "") not in ("", "dumb")
+
+
 def _ask_resume(prompter: Prompter, saved: QuizState, lang: str) -> bool:
     tr = translator(lang or saved.language)
     count = len(saved.answers)
@@ -166,7 +197,7 @@ def _ask_resume(prompter: Prompter, saved: QuizState, lang: str) -> bool:
         [(tr("Yes, continue"), True), (tr("No, start over"), False)], default=True)
 
 
-def _ask_form(prompter: Prompter, lang: str) -> str:
+def _ask_form(prompter: Prompter, lang: str, default: str = "mini") -> str:
     tr = translator(lang)
     bank = api.load_bank()
     sizes = {name: len(bank.forms.get(name, ())) for name in ("mini", "standard", "full")}
@@ -175,7 +206,7 @@ def _ask_form(prompter: Prompter, lang: str) -> str:
         (tr("Standard – about 10 minutes ({n} questions)").format(n=sizes["standard"]), "standard"),
         (tr("Full – about 15 minutes ({n} questions)").format(n=sizes["full"]), "full"),
         (tr("Adaptive – asks only what changes your result (usually 40–55 questions)"), "adaptive"),
-    ], default="mini")
+    ], default=default if default in sizes or default == "adaptive" else "mini")
 
 
 def _question_list(bank, state: QuizState) -> list[Question]:
@@ -183,10 +214,11 @@ def _question_list(bank, state: QuizState) -> list[Question]:
     return [q for q in bank.form(form) if q.id != "EDU-country"]
 
 
-def _run_questions(prompter: Prompter, console, bank, state: QuizState, keep: "_Keeper") -> None:
+def _run_questions(prompter: Prompter, console, bank, state: QuizState, keep: "_Keeper") -> str | None:
     """Ask until the form is done. Fixed forms walk their list; the adaptive form asks
     what ``api.next_question`` picks and shows an estimate of what is left. Going back
-    walks the questions in the order they were asked, for either."""
+    walks the questions in the order they were asked, for either; back from the first
+    question returns :data:`BACK`."""
     adaptive = state.form == "adaptive"
     questions = [] if adaptive else _question_list(bank, state)
     tr = translator(state.language)
@@ -197,7 +229,7 @@ def _run_questions(prompter: Prompter, console, bank, state: QuizState, keep: "_
     while True:
         if not adaptive:
             if index >= len(questions):
-                return
+                return None
             q = questions[index]
             progress = tr("Question {n} of {m} · {block}").format(
                 n=index + state.numbered_from, m=len(questions) + state.numbered_from - 1,
@@ -209,14 +241,16 @@ def _run_questions(prompter: Prompter, console, bank, state: QuizState, keep: "_
             else:
                 q = api.next_question(current, form="adaptive", bank=bank, interests_done=state.interests_done)
                 if q is None:
-                    return
+                    return None
             left = api.remaining_questions(current, form="adaptive", bank=bank, interests_done=state.interests_done)
             progress = tr("Question {n} · {block} · about {left} more").format(
                 n=index + state.numbered_from, block=tr(BLOCK_NAMES[q.block]), left=max(left, 1))
         may_skip = (adaptive and q.block == "interest" and index >= len(state.asked)
                     and may_skip_rest(state.answers, bank))
-        value = _ask(prompter, q, state, state.language, progress, allow_back=index > 0, allow_skip=may_skip)
+        value = _ask(prompter, q, state, state.language, progress, allow_back=True, allow_skip=may_skip)
         if value == BACK:
+            if index == 0:
+                return BACK  # to the country and the length of the quiz
             index -= 1
             continue
         if value == SKIP_REST:
@@ -256,22 +290,33 @@ class _Keeper:
 
 
 def _ask(prompter: Prompter, q: Question, state: QuizState, lang: str, header: str | None,
-         allow_back: bool, allow_skip: bool = False) -> Any:
+         allow_back: bool, allow_skip: bool = False, default: Any = None) -> Any:
     tr = translator(lang)
     if q.scale == "choice":
         options = q.options_for(state.answers.get("EDU-country")) if q.dimension.endswith("level") else q.options
         choices = [(o.text.get(lang, o.text["en"]), o.id) for o in options]
+        if q.dimension != "country":  # the country picks the paths shown: it has to be one
+            choices.append((tr("not sure"), UNSURE))
         message = q.text.get(lang, q.text["en"])
     else:
         choices = [(value_label(v, q.scale, lang), v) for v in (1, 2, 3, 4, 5)]
         choices.append((tr("not sure"), UNSURE))
-        stem = tr("How much would you like to …") if q.scale == "like5" else tr("How well does this describe you?")
-        message = f"{stem}\n  {q.text.get(lang, q.text['en'])}"
+        item = q.text.get(lang, q.text["en"])
+        if q.scale == "like5":  # an activity that finishes the stem's sentence: "… å reparere en sykkel"
+            stem, item = tr("How much would you like to …"), item[:1].lower() + item[1:]
+        else:
+            stem = tr("How well does this describe you?")
+        message = f"{stem}\n  {item}"
     if allow_back:
-        choices.append((tr("← back"), BACK))
+        choices.append((back_label(prompter, tr), BACK))
     if allow_skip:
         choices.append((tr("Skip the remaining interest questions (your job list will be less accurate)"), SKIP_REST))
-    return prompter.select(message, choices, default=state.answers.get(q.id), header=header)
+    return prompter.select(message, choices, default=state.answers.get(q.id, default), header=header)
+
+
+def back_label(prompter: Prompter, tr) -> str:
+    """'← back', or a plain 'back' for line prompts (a screen reader reads the arrow aloud)."""
+    return tr("back (or type b)") if isinstance(prompter, PlainPrompter) else tr("← back")
 
 
 RESTART = "__restart__"
@@ -319,13 +364,13 @@ def _results_menu(prompter: Prompter, console, result: api.Result) -> str | None
         if choice == "details":
             occ_choices = [(f"{m.occupation.title(lang)} ({m.label})", m.occupation.id) for m in shown.matches]
             try:
-                occ_id = prompter.select(tr("Which occupation?"), occ_choices + [(tr("← back"), BACK)])
+                occ_id = prompter.select(tr("Which occupation?"), occ_choices + [(back_label(prompter, tr), BACK)])
             except KeyboardInterrupt:  # Ctrl-C in a sub-menu goes back to the menu
                 continue
             if occ_id != BACK:
                 occ = result.catalogue.occupations[occ_id]
                 console.print()
-                print_occupation(occ, result.catalogue, result.bank, lang, result.country, console)
+                print_occupation(occ, result.catalogue, result.bank, lang, result.country, console, plain=plain)
                 m = next(m for m in shown.matches if m.occupation.id == occ_id)
                 _print_reasons(console, m, tr, plain)
         elif choice == "more":  # the next ten, with the level filter (if any) still on
@@ -398,7 +443,7 @@ def _print_profile(console, r: api.Result, plain: bool) -> None:
 def _save_menu(prompter: Prompter, console, tr, result: api.Result, shown: api.Result) -> None:
     what = prompter.select(tr("What do you want to save?"), [
         (tr("A report (HTML, for a browser)"), "html"), (tr("A report (Markdown text)"), "markdown"),
-        (tr("My answers (to change or score them later)"), "answers"), (tr("← back"), BACK)])
+        (tr("My answers (to change or score them later)"), "answers"), (back_label(prompter, tr), BACK)])
     if what == BACK:
         return
     if what == "answers":
