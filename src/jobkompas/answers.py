@@ -252,7 +252,7 @@ def render_answer_file(answers: AnswerSet, bank: QuestionBank, form: str | None)
     lines = [
         "# " + tr("jobkompas answer file. Fill in a value after each question id; leave blank if not answered."),
         "# " + tr("Interest items: 1 = strongly dislike … 5 = strongly like."),
-        "# " + tr("Statements about you: 1 = strongly disagree … 5 = strongly agree."),
+        "# " + tr("Statements about you: 1 = not like me at all … 5 = very much like me."),
         "# " + tr("\"unsure\" for not sure. The format is described in docs/answers.md."),
         f"format: {FORMAT}",
         f"language: {lang}",

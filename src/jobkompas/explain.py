@@ -71,7 +71,9 @@ def value_label(value, scale: str, lang: str) -> str:
     if value == "unsure":
         return tr("not sure")
     like = {1: tr("strongly dislike"), 2: tr("dislike"), 3: tr("neutral"), 4: tr("like"), 5: tr("strongly like")}
-    agree = {1: tr("strongly disagree"), 2: tr("disagree"), 3: tr("neither"), 4: tr("agree"), 5: tr("strongly agree")}
+    # answers to "How well does this describe you?": they say how well, not whether you agree
+    agree = {1: tr("not like me at all"), 2: tr("not much like me"), 3: tr("partly like me"), 4: tr("quite like me"),
+             5: tr("very much like me")}
     return (like if scale == "like5" else agree).get(value, str(value))
 
 
