@@ -274,7 +274,9 @@ def print_summary(console: Any, r: "Result", plain: bool = False) -> None:
             grid.add_row(Text(m.label + "."), Text(m.occupation.title(lang), style="bold"),
                          Text(f"{m.score:.0f}"), Text(strongest_reason(m, r, common), style="dim"))
         console.print(grid)
-    if first:
+    # a short terminal (24 rows) has room for the flags or the certainty line, not both; the
+    # flags already say the list is uncertain (the whole profile view shows both)
+    if first and not (r.flag_texts() and console.height < 28):
         console.print(Text(r.certainty_text()))
 
 

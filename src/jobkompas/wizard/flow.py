@@ -438,6 +438,10 @@ def _print_profile(console, r: api.Result, plain: bool) -> None:
         if t in r.bank.types:
             tt = r.bank.types[t]
             console.print(Text(f"  {t} – {tt.name.get(lang)}: {tt.description.get(lang)}"))
+    for text in r.flag_texts():
+        console.print(Text("! " + text, style="yellow"))
+    if r.matches and r.matches[0].rank == 1:
+        console.print(Text(r.certainty_text()))
 
 
 def _save_menu(prompter: Prompter, console, tr, result: api.Result, shown: api.Result) -> None:
