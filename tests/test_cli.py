@@ -75,7 +75,8 @@ def test_template_comments_each_question(capsys, bank):
             q = bank.questions[lines[i].strip().rstrip(":")]
             expected = [f"  # {q.text[lang]}"]
             if q.scale == "choice":
-                expected.append(f"  #   {tr('one of:')} {', '.join(o.id for o in q.options)}")
+                unsure = "" if q.dimension == "country" else ", unsure"  # education plans may be open
+                expected.append(f"  #   {tr('one of:')} {', '.join(o.id for o in q.options)}{unsure}")
             assert lines[i - len(expected):i] == expected, q.id
         headings = {"en": ("Interests", "How you like to work", "Education"),
                     "nb": ("Interesser", "Hvordan du liker å jobbe", "Utdanning"),
@@ -143,7 +144,7 @@ def test_files_the_app_writes_follow_their_schemas(capsys, tmp_path, monkeypatch
 
     lines, given = quiz_keys(bank)
     saved = tmp_path / "saved-answers.yaml"
-    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join([*lines, "4", str(saved), "6"]) + "\n"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join([*lines, "5", "3", str(saved), "6"]) + "\n"))  # Save…, answers
     code, out, err = run(capsys, "quiz", "--plain", "--form", "mini", "--lang", "da", "--country", "denmark",
                          "--session", "--group", "9A")
     assert code == 0, err

@@ -31,10 +31,10 @@ def spawn(home: Path, *args: str):
 
 
 def key_for(number: int) -> str:
-    """Question n of the mini form: 2–31 rotate through R, I, A, S, E, C; then traits; then education."""
-    if 2 <= number <= 31:
-        return "5" if RIASEC[(number - 2) % 6] == "R" else "1"
-    if 32 <= number <= 41:
+    """Question n of the mini form: 1–30 rotate through R, I, A, S, E, C; then traits; then education."""
+    if 1 <= number <= 30:
+        return "5" if RIASEC[(number - 1) % 6] == "R" else "1"
+    if 31 <= number <= 40:
         return "4"
     return "1"
 
@@ -46,7 +46,7 @@ def settle(child) -> None:
 
 # A prompt is drawn with its numbered choices; once answered it is redrawn with the answer
 # only. Match the header only when choices follow it, so each question is answered once.
-PROMPT = re.compile(r"Question (\d+) of 44(?:(?!Question|Your interest|What next).){0,800}?1\) ", re.DOTALL)
+PROMPT = re.compile(r"Question (\d+) of 43(?:(?!Question|Your interest|What next).){0,800}?1\) ", re.DOTALL)
 
 
 def answer_until(child, stop: int | None, went_back: list[bool]) -> None:
@@ -120,8 +120,8 @@ def test_results_screen_shows_profile_and_matches(tmp_path):
     child.expect("What next")
     text += child.before
     settle(child)
-    assert "Holland code: R" in text
-    assert re.search(r"█+░*|#{2,}\.*", text)  # a profile bar (ASCII where the terminal needs it)
+    assert "Holland code: R" in text and re.search(r"Your interests: (Realistic|R) 100", text)
+    assert "█" not in text  # the whole profile, with bars, is one choice away
     child.send("6\r")
     child.expect(pexpect.EOF)
 
@@ -164,8 +164,8 @@ def answer_with(child, keys, stop: int | None = None) -> str:
 
 
 def social_key(number: int) -> str:
-    if 2 <= number <= 31:
-        return "5" if RIASEC[(number - 2) % 6] == "S" else "2"
+    if 1 <= number <= 30:
+        return "5" if RIASEC[(number - 1) % 6] == "S" else "2"
     return "3"
 
 
@@ -182,7 +182,7 @@ def test_two_named_students_on_one_machine_interrupted_and_resumed(tmp_path):
     ada.expect("Which country")
     settle(ada)
     ada.send("\r")
-    answer_with(ada, key_for, stop=12)
+    answer_with(ada, key_for, stop=11)
     ada.expect("answers are saved")
     ada.expect("jobkompas quiz --session --name Ada --group 10B --resume")
     ada.expect(pexpect.EOF)
@@ -195,9 +195,9 @@ def test_two_named_students_on_one_machine_interrupted_and_resumed(tmp_path):
     settle(bo)
     bo.send("\r")
     bo.expect(PROMPT)
-    assert bo.match.group(1) == "2"  # from the first question, nothing prefilled
+    assert bo.match.group(1) == "1"  # from the first question, nothing prefilled
     settle(bo)
-    bo.send(social_key(2) + "\r")
+    bo.send(social_key(1) + "\r")
     assert "Saved as session" in answer_with(bo, social_key)
     bo.expect("What next")
     settle(bo)
@@ -215,9 +215,9 @@ def test_two_named_students_on_one_machine_interrupted_and_resumed(tmp_path):
     settle(ada)
     ada.send("\r")  # yes, continue
     ada.expect(PROMPT)
-    assert ada.match.group(1) == "12"
+    assert ada.match.group(1) == "11"
     settle(ada)
-    ada.send(key_for(12) + "\r")
+    ada.send(key_for(11) + "\r")
     assert "Saved as session" in answer_with(ada, key_for)
     ada.expect("What next")
     settle(ada)
@@ -240,4 +240,4 @@ def test_two_named_students_on_one_machine_interrupted_and_resumed(tmp_path):
                               capture_output=True, text=True, env={**os.environ, "JOBKOMPAS_HOME": str(home)})
     answers = {d["name"]: d["answers"] for d in json.loads(exported.stdout)}
     for name, keys in (("Ada", key_for), ("Bo", social_key)):  # each as that student typed, all of them
-        assert [answers[name][qid] for qid in asked[:30]] == [int(keys(n)) for n in range(2, 32)], name
+        assert [answers[name][qid] for qid in asked[:30]] == [int(keys(n)) for n in range(1, 31)], name

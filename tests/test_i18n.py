@@ -14,11 +14,17 @@ from jobkompas.i18n import LOCALE_DIR, detect_language, translator
 def test_catalog_is_complete_and_compiled(lang):
     po_path = LOCALE_DIR / lang / "LC_MESSAGES" / "jobkompas.po"
     catalog = read_po(po_path.open("rb"))
-    missing = [m.id for m in catalog if m.id and not m.string]
+    missing = [m.id for m in catalog if m.id and (not m.string or (m.pluralizable and not all(m.string)))]
     assert not missing, f"untranslated in {lang}: {missing[:5]}"
     fresh = {m.id: m.string for m in catalog if m.id}
     tr = translator(lang)
+    from jobkompas.i18n import translation
+
     for msgid, msgstr in fresh.items():
+        if isinstance(msgid, tuple):  # singular and plural: nb and da use the first form for 1 only
+            got = (translation(lang).ngettext(*msgid, 1), translation(lang).ngettext(*msgid, 2))
+            assert got == tuple(msgstr), f".mo out of date with .po for {msgid!r}: run pybabel compile"
+            continue
         assert tr(msgid) == msgstr, f".mo out of date with .po for {msgid!r}: run pybabel compile"
 
 
@@ -29,7 +35,10 @@ def test_placeholders_survive_translation():
         catalog = read_po((LOCALE_DIR / lang / "LC_MESSAGES" / "jobkompas.po").open("rb"))
         for m in catalog:
             if m.id:
-                assert set(re.findall(r"\{\w+\}", m.id)) == set(re.findall(r"\{\w+\}", m.string)), (lang, m.id)
+                ids = m.id if isinstance(m.id, tuple) else (m.id,)
+                strings = m.string if isinstance(m.string, tuple) else (m.string,)
+                for text in strings:  # every plural form keeps the singular's placeholders
+                    assert set(re.findall(r"\{\w+\}", ids[0])) == set(re.findall(r"\{\w+\}", text)), (lang, m.id)
 
 
 def test_results_read_in_the_chosen_language(bank):

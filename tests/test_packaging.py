@@ -47,3 +47,21 @@ def test_wheel_contains_content_and_finds_it_from_elsewhere(tmp_path):
                               capture_output=True, text=True, timeout=120)
     assert validate.returncode == 0, validate.stdout + validate.stderr
     assert "_content/programmes" in validate.stderr, "the register read is the one in the wheel"
+    # the content ships parsed, built from exactly the YAML beside it; a first run reads no YAML
+    check = (
+        "import marshal, sys; from pathlib import Path; import jobkompas.prebuilt as p;"
+        "from jobkompas.catalogue import _to_plain, parse_catalogue;"
+        "from jobkompas.questions import _bank_to_plain, parse_question_bank;"
+        "c = Path(p.__file__).parent / '_content'; data = marshal.loads(p.bundled_file().read_bytes());"
+        "cat = _to_plain(parse_catalogue(c / 'occupations', c / 'programmes'));"
+        "assert p.comparable(data['catalogue']) == p.comparable(cat), 'catalogue';"
+        "assert data['bank'] == _bank_to_plain(parse_question_bank(c / 'questions')), 'bank';"
+        "import jobkompas.yamlio as y; y.load_yaml_file = None; y.parse_yaml_text = None;"  # any YAML read now fails
+        "from jobkompas import api; b = api.load_bank();"
+        "v = {q.id: 5 if q.dimension == 'R' else 1 for q in b.by_block('interest')}; v['EDU-country'] = 'norway';"
+        "r = api.score(api.new_answers(v, bank=b), bank=b);"
+        "print(len(r.matches))"
+    )
+    first = subprocess.run([sys.executable, "-c", check], cwd=elsewhere, env={**env, "JOBKOMPAS_HOME": str(tmp_path / "new")},
+                           capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0 and first.stdout.strip() == "10", first.stdout + first.stderr

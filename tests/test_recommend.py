@@ -176,7 +176,7 @@ def test_the_wizard_keeps_the_level_filter_for_more_matches_and_the_report(bank,
     values["EDU-highest"] = "no-master"
     result = api.score(api.new_answers(values, bank=bank), bank=bank, catalogue=catalogue)
     report = tmp_path / "report.md"
-    script = iter(["filter", 3, "more", "save_report", "markdown", "quit"])
+    script = iter(["filter", 3, "more", "save", "markdown", "quit"])
     shown = []
 
     class Scripted:
@@ -188,17 +188,17 @@ def test_the_wizard_keeps_the_level_filter_for_more_matches_and_the_report(bank,
 
     import jobkompas.render as render
 
-    original = render.print_result
+    original = render.print_summary
 
     def spy(console, r, *args, **kwargs):
         shown.append(r)
         return original(console, r, *args, **kwargs)
 
-    render.print_result = spy
+    render.print_summary = spy
     try:
         _results_menu(Scripted(), Console(file=io.StringIO(), width=120), result)
     finally:
-        render.print_result = original
+        render.print_summary = original
     filtered, more = shown[1], shown[2]
     assert filtered.max_isced == 3 and more.max_isced == 3 and more.matches[0].rank == 11
     assert all(m.match.required_isced <= 3 for m in filtered.matches + more.matches)

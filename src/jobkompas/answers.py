@@ -60,6 +60,8 @@ def check_value(q: Question, raw: Any) -> Any:
     if q.scale == "choice":
         if isinstance(raw, str) and raw in {o.id for o in q.options}:
             return raw
+        if q.dimension != "country" and isinstance(raw, str) and raw.strip().lower() in (UNSURE, "not sure", "?"):
+            return UNSURE  # education plans may be open; the country picks the paths shown, so it may not
         if q.dimension == "country" and isinstance(raw, str):  # a country is a name: any case
             name = raw.strip().lower()
             if name in {o.id for o in q.options}:
@@ -69,7 +71,8 @@ def check_value(q: Question, raw: Any) -> Any:
         if isinstance(raw, bool):
             raise ValueError(f"got {str(raw).lower()} (YAML reads unquoted yes/no/on/off as true/false); "
                              f"expected one of: {', '.join(o.id for o in q.options)}")
-        raise ValueError(f"got {shown(raw)}; expected one of: {', '.join(o.id for o in q.options)}")
+        also = "" if q.dimension == "country" else f" or {UNSURE}"
+        raise ValueError(f"got {shown(raw)}; expected one of: {', '.join(o.id for o in q.options)}{also}")
     if isinstance(raw, str) and raw.strip().lower() in (UNSURE, "not sure", "?"):
         return UNSURE
     if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit() and len(raw.strip()) < 20:  # not '²' or '٣'
@@ -290,7 +293,7 @@ def render_answer_file(answers: AnswerSet, bank: QuestionBank, form: str | None)
     lines = [
         "# " + tr("jobkompas answer file. Fill in a value after each question id; leave blank if not answered."),
         "# " + tr("Interest items: 1 = strongly dislike … 5 = strongly like."),
-        "# " + tr("Statements about you: 1 = strongly disagree … 5 = strongly agree."),
+        "# " + tr("Statements about you: 1 = not like me at all … 5 = very much like me."),
         "# " + tr("\"unsure\" for not sure. The format is described in docs/answers.md."),
         f"format: {FORMAT}",
         f"language: {lang}",
@@ -312,7 +315,8 @@ def render_answer_file(answers: AnswerSet, bank: QuestionBank, form: str | None)
             lines.append(f"  # --- {tr(BLOCK_TITLES.get(block, block))} ---")
         lines.append(f"  # {q.text.get(lang, q.text['en'])}")
         if q.scale == "choice":
-            lines.append(f"  #   {tr('one of:')} {', '.join(o.id for o in q.options)}")
+            unsure = "" if q.dimension == "country" else f", {UNSURE}"
+            lines.append(f"  #   {tr('one of:')} {', '.join(o.id for o in q.options)}{unsure}")
         value = answers.values.get(qid)
         shown = "" if value is None else (f'"{value}"' if isinstance(value, str) else str(value))
         lines.append(f"  {qid}: {shown}".rstrip())

@@ -31,7 +31,7 @@ TEMPLATE_FILE = "_path-templates.yaml"
 REDIRECT_FILE = "_redirects.yaml"
 ONET_CODE = re.compile(r"^\d{2}-\d{4}\.\d{2}$")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-CACHE_FORMAT = 7
+CACHE_FORMAT = 8
 # why an occupation is left out of recommendations (it stays browsable)
 NOT_RECOMMENDED_WHY = ("elected_office", "us_only", "not_in_country", "not_a_career_start")
 ESTIMATED_PREFIX = "estimated from "
@@ -94,7 +94,12 @@ class Occupation:
     # "" for O*NET's own figures; "estimated from a, b, c" where O*NET has none
     work_styles_source = property(lambda self: self._get("work_styles_source") or "")
     related = property(lambda self: self._get("related") or [])
-    source = property(lambda self: self._get("source") or "")
+    folder: Path | None = None  # set when read back from plain data, which keeps only file names
+
+    @property
+    def source(self) -> str:
+        name = self._get("source") or ""
+        return str(self.folder / name) if name and self.folder is not None else name
     alt_titles = property(lambda self: self._get("alt_titles") or {})
     summary = property(lambda self: self._get("summary"))
     tasks = property(lambda self: self._get("tasks"))
@@ -770,6 +775,7 @@ def _to_plain(cat: Catalogue) -> dict:
         core.append((o.id, o.onet, o.titles, o.interests, o.high_point, o.job_zone, o.isced,
                      o.template, o.curated, o.path_levels, o.written, o.review, o.not_recommended))
         details = {k: getattr(o, k) for k in DETAIL_FIELDS if k != "explicit_paths"}
+        details["source"] = Path(o.source).name  # the folder is the one loaded from, wherever it is now
         details["explicit_paths"] = {k: [tuple(s) for s in v] for k, v in o.explicit_paths.items()}
         blobs[o.id] = marshal.dumps(_plain(details))
     columns = CatalogueColumns.build(cat)
@@ -786,6 +792,8 @@ def _from_plain(directory: Path, plain: dict, version: str) -> Catalogue:
                                          template, curated=curated, details_blob=blobs.get(occ_id),
                                          path_levels=levels, written=tuple(written), review=review,
                                          not_recommended=None if left_out is None else (left_out[0], tuple(left_out[1])))
+    for occ in occupations.values():
+        occ.folder = directory
     catalogue = Catalogue(directory, occupations, PathTemplates(plain["fields"], plain["recipes"]), [], version)
     catalogue._columns_plain = plain["columns"]  # turned into CatalogueColumns when first scored
     catalogue.redirects = plain.get("redirects", {})
@@ -797,6 +805,12 @@ def load_catalogue(directory: Path | None = None, *, use_cache: bool = True) -> 
     from . import cache
 
     directory = Path(directory) if directory else occupations_dir()
+    if use_cache:
+        from . import prebuilt
+
+        shipped = prebuilt.lookup("catalogue", directory, programmes_dir(directory))
+        if shipped is not None:
+            return _from_plain(directory, shipped, shipped["version"])
     signature = _signature(directory)
     if use_cache:
         cached = cache.load("catalogue", signature[:20], lambda plain: _from_plain(directory, plain, signature[:12]))

@@ -183,14 +183,19 @@ def score(
     _check_choice("--format", fmt, SCORE_FORMATS)
     if files.count("-") > 1:
         raise UsageError("standard input ('-') can be read only once")
+    from .busy import busy
+    from .i18n import detect_language, translator
+
     bank = api.load_bank()
     results = []
     for name in files:
         answers = api.read_answers(name, bank=bank)
         for warning in answers.warnings:
             print(f"jobkompas: warning: {warning}", file=sys.stderr)
-        results.append(api.score(answers, top=top, country=_country(country),
-                                 language=_lang(lang) if lang else None, bank=bank))
+        tr = translator(detect_language(_lang(lang) if lang else answers.language))
+        with busy(tr("Finding the jobs that fit you …")):
+            results.append(api.score(answers, top=top, country=_country(country),
+                                     language=_lang(lang) if lang else None, bank=bank))
     _emit(render_results(results, fmt, bom=bom), out)
 
 

@@ -71,7 +71,9 @@ def value_label(value, scale: str, lang: str) -> str:
     if value == "unsure":
         return tr("not sure")
     like = {1: tr("strongly dislike"), 2: tr("dislike"), 3: tr("neutral"), 4: tr("like"), 5: tr("strongly like")}
-    agree = {1: tr("strongly disagree"), 2: tr("disagree"), 3: tr("neither"), 4: tr("agree"), 5: tr("strongly agree")}
+    # answers to "How well does this describe you?": they say how well, not whether you agree
+    agree = {1: tr("not like me at all"), 2: tr("not much like me"), 3: tr("partly like me"), 4: tr("quite like me"),
+             5: tr("very much like me")}
     return (like if scale == "like5" else agree).get(value, str(value))
 
 
@@ -117,6 +119,38 @@ def reason_text(reason: "Reason", lang: str, bank: QuestionBank, country: str | 
         if d.get("kind") == "dislike":
             return tr("You said you would rather not \"{question}\". In this job you will not have to do much of that.").format(question=text)
         return tr("You said you would like to \"{question}\". This job has a lot of that kind of work.").format(question=text)
+    return reason.kind
+
+
+def reason_short(reason: "Reason", lang: str, bank: QuestionBank, country: str | None) -> str:
+    """A reason in a few words, for the one-line-per-job list (the full sentence is in the details)."""
+    tr = translator(lang)
+    d = reason.data
+    if reason.kind in ("interest_fit", "interest_clash"):
+        name = bank.types[d["type"]].name.get(lang, d["type"]) if d["type"] in bank.types else d["type"]
+        if reason.kind == "interest_fit":
+            return tr("your interest: {type}").format(type=name)
+        return tr("little of your interest: {type}").format(type=name) if d.get("side") == "you" else \
+            tr("mostly {type}, which you rated low").format(type=name)
+    if reason.kind in ("trait_fit", "trait_clash"):
+        trait = bank.traits.get(d["trait"])
+        name = trait.name.get(lang) if trait else d["trait"]
+        if reason.kind == "trait_fit":
+            return tr("suits you: {trait}").format(trait=name)
+        return tr("asks for: {trait}").format(trait=name)
+    if reason.kind == "education_ok":
+        return tr("education within your plan")
+    if reason.kind == "education_stretch":
+        return tr("one step more education than you plan")
+    if reason.kind.startswith("education"):
+        return tr("much more education than you plan")
+    if reason.kind == "answer":
+        q = bank.questions.get(d["question"])
+        text = q.text.get(lang, q.text["en"]) if q else d["question"]
+        text = text[:1].lower() + text[1:]
+        if d.get("kind") == "dislike":
+            return tr("little of: {activity}").format(activity=text)
+        return tr("you like to: {activity}").format(activity=text)
     return reason.kind
 
 

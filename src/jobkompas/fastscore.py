@@ -78,6 +78,7 @@ class FastScorer:
         self.type_of = np.zeros((len(self.interest_pos), 6), dtype=np.float32)
         for k, pos in enumerate(self.interest_pos):
             self.type_of[k, RIASEC.index(kinds[pos].dimension)] = 1
+        self.trait_reverse = np.array([kinds[pos].reverse for pos in self.trait_pos], dtype=bool)
         self.trait_of = np.zeros((len(self.trait_pos), len(TRAITS)), dtype=np.float32)
         for k, pos in enumerate(self.trait_pos):
             self.trait_of[k, TRAITS.index(kinds[pos].dimension)] = 1
@@ -328,6 +329,7 @@ class _Profiles:
         self.scorable = ~none & (norm[:, 0] >= 1e-9)
 
         t_values = np.maximum(scale[:, scorer.trait_cols], 0).astype(np.float32)
+        t_values = np.where(t_values > 0, rules.keyed(t_values, scorer.trait_reverse, where=np.where), 0).astype(np.float32)
         t_counts = (t_values > 0).astype(np.float32) @ scorer.trait_of
         t_sums = t_values @ scorer.trait_of
         self.trait_mask = t_counts > 0

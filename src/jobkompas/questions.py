@@ -31,9 +31,11 @@ if TYPE_CHECKING:
 Option = namedtuple("Option", "id text isced route countries", defaults=(None, None, ()))
 
 
-class Question(namedtuple("Question", "id block dimension scale text options", defaults=((),))):
+class Question(namedtuple("Question", "id block dimension scale text options reverse", defaults=((), False))):
     """id; block: interest | trait | education; dimension: R..C, a trait id or an education
-    dimension; scale: like5 | agree5 | choice; text by language; options (choice only)."""
+    dimension; scale: like5 | agree5 | choice; text by language; options (choice only);
+    reverse: a trait statement that agreeing with speaks against the trait (scored by
+    :func:`rules.keyed`)."""
 
     __slots__ = ()
 
@@ -194,8 +196,14 @@ def _parse_traits(data: dict, c: Checker, questions: dict[str, Question],
             if qid in questions:
                 c.add(item, "id", f"duplicate question id {qid!r}")
             text = c.texts(item, "text", f"{qid} text")
+            reverse = item.get("reverse", False)
+            if not isinstance(reverse, bool):
+                c.add(item, "reverse", f"{qid}: 'reverse' must be true or false, not {reverse!r}")
+                reverse = False
             if text:
-                questions[qid] = Question(qid, "trait", tid, "agree5", text)
+                questions[qid] = Question(qid, "trait", tid, "agree5", text, (), reverse)
+        if items and all(isinstance(i, dict) and i.get("reverse") is True for i in items):
+            c.add(entry, "items", f"trait {tid}: every statement is reverse-keyed; at least one must not be")
 
 
 def _parse_education(data: dict, c: Checker, questions: dict[str, Question]) -> None:
@@ -341,7 +349,7 @@ def _bank_to_plain(bank: QuestionBank) -> dict:
         return (o.id, dict(o.text), o.isced, o.route, o.countries)
 
     return {
-        "questions": [(q.id, q.block, q.dimension, q.scale, dict(q.text), [option(o) for o in q.options])
+        "questions": [(q.id, q.block, q.dimension, q.scale, dict(q.text), [option(o) for o in q.options], q.reverse)
                       for q in bank.questions.values()],
         "traits": [(t.id, dict(t.name), dict(t.description), t.work_styles) for t in bank.traits.values()],
         "types": [(t.id, dict(t.name), dict(t.keyword), dict(t.description)) for t in bank.types.values()],
@@ -350,8 +358,8 @@ def _bank_to_plain(bank: QuestionBank) -> dict:
 
 
 def _bank_from_plain(directory: Path, plain: dict) -> QuestionBank:
-    questions = {qid: Question(qid, block, dim, scale, text, tuple(Option(*o) for o in options))
-                 for qid, block, dim, scale, text, options in plain["questions"]}
+    questions = {qid: Question(qid, block, dim, scale, text, tuple(Option(*o) for o in options), reverse)
+                 for qid, block, dim, scale, text, options, reverse in plain["questions"]}
     traits = {t[0]: Trait(*t) for t in plain["traits"]}
     types = {t[0]: TypeText(*t) for t in plain["types"]}
     return QuestionBank(directory, questions, traits, types, plain["forms"])
@@ -362,6 +370,11 @@ def load_question_bank(directory: Path | None = None) -> QuestionBank:
     from . import cache
 
     directory = Path(directory) if directory else questions_dir()
+    from . import prebuilt
+
+    shipped = prebuilt.lookup("bank", directory)
+    if shipped is not None:
+        return _bank_from_plain(directory, shipped)
     signature = _bank_signature(directory)
     bank = cache.load("bank", signature, lambda plain: _bank_from_plain(directory, plain))
     if bank is not None:

@@ -28,6 +28,14 @@ def step_dict(step: Any, lang: str | None = None) -> dict[str, Any]:
             "isced": step.isced, "optional": bool(step.optional), "authorisation": auth}
 
 
+def years_text(years: float, lang: str) -> str:
+    """'1 year', '3 years', '1,5 years' (in nb/da: '1 år', '1,5 år')."""
+    from .explain import number
+    from .i18n import translation
+
+    return translation(lang).ngettext("{n} year", "{n} years", 1 if years == 1 else 2).format(n=number(years, lang))
+
+
 def step_label(step: Any, lang: str, tr: Any) -> str:
     """A step as a student reads it: 'Optional: …' for an optional one."""
     text = step.text.get(lang, step.text["en"])
@@ -179,6 +187,99 @@ def print_result(console: Any, r: "Result", ascii_only: bool, detail: bool = Tru
         console.print(Text(r.certainty_text()))
 
 
+def strongest_reason(m: Any, r: "Result", common: dict[str, int] | None = None) -> str:
+    """The strongest reason that speaks for the job, in a few words; with ``common`` (how many
+    jobs on the page share each reason) the strongest that tells this job apart from the
+    others. When nothing speaks for the job, the first reason against it, marked '–'."""
+    from .explain import reason_short
+
+    short = [(x, reason_short(x, r.language, r.bank, r.country)) for x in m.match.reasons]
+    good = [(x, text) for x, text in short if x.positive]
+    if good:  # what the job offers before what it spares you; min keeps the first of equals
+        return min(good, key=lambda xt: (_REASON_WEIGHT.get(_reason_kind(xt[0]), 1),
+                                         (common or {}).get(xt[1], 0)))[1]
+    return "– " + short[0][1] if short else ""
+
+
+_REASON_WEIGHT = {"education_ok": 1, "answer_dislike": 2}
+
+
+def _reason_kind(reason: Any) -> str:
+    return "answer_dislike" if reason.kind == "answer" and reason.data.get("kind") == "dislike" else reason.kind
+
+
+def _shared_reasons(r: "Result") -> dict[str, int]:
+    from collections import Counter
+
+    from .explain import reason_short
+
+    return Counter(text for m in r.matches for text in {reason_short(x, r.language, r.bank, r.country)
+                                                         for x in m.match.reasons if x.positive})
+
+
+def profile_line(r: "Result", short: bool = False) -> str:
+    """The six interest scores on one line, strongest first: 'Social 78 · Investigative 70 · …',
+    or with ``short`` the letters only: 'S 78 · I 70 · …'."""
+    lang = r.language
+    order = sorted(RIASEC, key=lambda t: -r.profile.scores[t])
+    return " · ".join(f"{t if short or t not in r.bank.types else r.bank.types[t].name.get(lang, t)} "
+                      f"{r.profile.scores[t]:.0f}" for t in order)
+
+
+def print_summary(console: Any, r: "Result", plain: bool = False) -> None:
+    """The results as one screen: for the first ranks the profile in two lines, the code and
+    the matches one line each with the strongest reason; for later ranks only the matches
+    under a heading naming them. The width is read at each call, so a resized terminal gets
+    a fitting layout; ``plain`` writes sentences for a screen reader, nothing cut or drawn."""
+    from rich.table import Table
+    from rich.text import Text
+
+    tr = translator(r.language)
+    lang = r.language
+    p = r.profile
+    first = not r.matches or r.matches[0].rank == 1
+    if first:
+        line = tr("Your interests: ") + profile_line(r)
+        if len(line) > console.width and not plain:  # a narrow terminal: letters, on one line
+            line = tr("Your interests: ") + profile_line(r, short=True)
+        console.print(Text(line, style="bold"))
+        console.print(Text(tr("Holland code: {code}   Confidence: {confidence}").format(
+            code=shown_code(p) or "–", confidence=_confidence(p.confidence, lang))))
+        for text in r.flag_texts():
+            console.print(Text("! " + text, style="yellow"))
+    if not r.matches:
+        console.print(Text(tr("No matches to show."), style="bold"))
+        return
+    if r.max_isced is not None:
+        console.print(Text(level_filter_text(r)))
+    if first:
+        heading = tr("Your top matches")
+    else:
+        heading = tr("More matches: places {first}–{last}").format(first=r.matches[0].rank, last=r.matches[-1].rank)
+    console.print(Text(heading, style="bold"))
+    common = _shared_reasons(r)
+    if plain:
+        for m in r.matches:
+            console.print(Text(tr("{place}. {title}, match {score}: {reason}").format(
+                place=m.label, title=m.occupation.title(lang), score=f"{m.score:.0f}",
+                reason=strongest_reason(m, r, common))))
+    else:
+        width = console.width
+        grid = Table.grid(padding=(0, 1), expand=True)
+        grid.add_column(justify="right", no_wrap=True)
+        grid.add_column(no_wrap=True, overflow="ellipsis", max_width=max(14, min(40, width * 2 // 5)))
+        grid.add_column(justify="right", no_wrap=True)
+        grid.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
+        for m in r.matches:
+            grid.add_row(Text(m.label + "."), Text(m.occupation.title(lang), style="bold"),
+                         Text(f"{m.score:.0f}"), Text(strongest_reason(m, r, common), style="dim"))
+        console.print(grid)
+    # a short terminal (24 rows) has room for the flags or the certainty line, not both; the
+    # flags already say the list is uncertain (the whole profile view shows both)
+    if first and not (r.flag_texts() and console.height < 28):
+        console.print(Text(r.certainty_text()))
+
+
 def path_line(m: Any, lang: str, tr: Any) -> str:
     """'Path: Vg1 … (1) → … ' for one match, in the chosen language; an outline says so."""
     from .explain import number
@@ -241,6 +342,7 @@ def _jinja():
     from .explain import number
 
     env.filters["years"] = number
+    env.filters["years_text"] = years_text  # years|years_text(lang): '1 year', '3 years'
     env.globals["step_label"] = step_label
     env.globals["authorisation_label"] = authorisation_label
     env.globals["OUTLINE_NOTE"] = OUTLINE_NOTE
@@ -440,7 +542,8 @@ def not_recommended_text(occ: "Occupation", country: str, lang: str) -> str:
 
 
 def print_occupation(occ: "Occupation", catalogue: "Catalogue", bank: "QuestionBank", lang: str, country: str,
-                     console: Any = None) -> None:
+                     console: Any = None, plain: bool = False) -> None:
+    """One occupation in full. ``plain``: for a screen reader, no bullets or arrows."""
     from rich.console import Console
     from rich.text import Text
 
@@ -449,8 +552,9 @@ def print_occupation(occ: "Occupation", catalogue: "Catalogue", bank: "QuestionB
     tr = translator(lang)
     console = console or Console()
     console.print(Text(terminal_safe(occ.title(lang)), style="bold"))
-    others = [occ.titles[other] for other in ("en", "nb", "da") if other != lang]
-    console.print(Text(terminal_safe(" / ".join(others))))
+    names = {"en": tr("English"), "nb": tr("Norwegian"), "da": tr("Danish")}
+    console.print(Text(terminal_safe(tr("In other languages: ") + ", ".join(
+        f"{names[code]} {occ.titles[code]}" for code in ("en", "nb", "da") if code != lang))))
     why = not_recommended_text(occ, country, lang)
     if why:
         console.print(Text("! " + why, style="yellow"))
@@ -461,14 +565,14 @@ def print_occupation(occ: "Occupation", catalogue: "Catalogue", bank: "QuestionB
     if occ.tasks:
         console.print(Text(tr("Typical tasks"), style="bold"))
         for task in occ.tasks[lang]:
-            console.print(Text(f"  • {terminal_safe(task)}"))
+            console.print(Text(f"  {'' if plain else '• '}{terminal_safe(task)}"))
     if occ.workplaces:
         console.print(Text(tr("Where you work: ") + " · ".join(occ.workplaces[lang])))  # items hold commas
     if occ.alt_titles.get(lang):
         console.print(Text(tr("Also called: ") + ", ".join(occ.alt_titles[lang])))
     if occ.key_traits:
-        names = [bank.traits[t].name[lang].lower() for t in occ.key_traits if t in bank.traits]
-        console.print(Text(tr("Matters most: ") + ", ".join(names)))
+        traits = [bank.traits[t].name[lang].lower() for t in occ.key_traits if t in bank.traits]
+        console.print(Text(tr("Matters most: ") + ", ".join(traits)))
     interests = " · ".join(f"{t} {number(v, lang, 1)}" for t, v in zip(RIASEC, occ.interests))  # no comma: 7,0
     console.print(Text(tr("Interest profile (O*NET, 1–7): ") + interests + f"  ({occ.high_point})"))
     codes = occ.codes
@@ -476,9 +580,10 @@ def print_occupation(occ: "Occupation", catalogue: "Catalogue", bank: "QuestionB
     line = f"O*NET {occ.onet}" if occ.onet else tr("Figures from O*NET: ") + ", ".join(source)
     if codes.get("isco08"):
         line += f" · ISCO-08 {codes['isco08']}"
-    if codes.get("styrk08"):
+    # each country's own classification on its language's screens; English shows both
+    if codes.get("styrk08") and lang in ("en", "nb"):
         line += f" · STYRK-08 {codes['styrk08']['code']} {codes['styrk08']['title']}"
-    if codes.get("disco08"):
+    if codes.get("disco08") and lang in ("en", "da"):
         line += f" · DISCO-08 {codes['disco08']['code']} {codes['disco08']['title']}"
     console.print(Text(line))
     from .earnings import earnings_text
@@ -495,10 +600,10 @@ def print_occupation(occ: "Occupation", catalogue: "Catalogue", bank: "QuestionB
     if catalogue.path_is_outline(occ, country):
         console.print(Text(tr(OUTLINE_NOTE), style="italic"))
     for i, step in enumerate(catalogue.path(occ, country), start=1):
-        years = f" – {number(step.years, lang)} " + tr("years") if step.years else ""
+        years = " – " + years_text(step.years, lang) if step.years else ""
         console.print(Text(f"  {i}. {step_label(step, lang, tr)}{years}"))
         if step.authorisation:
-            console.print(Text("     → " + authorisation_label(step, lang)))
+            console.print(Text(("     " if plain else "     → ") + authorisation_label(step, lang)))
     if occ.next_steps:
-        names = [catalogue.occupations[i].title(lang) for i in occ.next_steps if i in catalogue.occupations]
-        console.print(Text(tr("Next career steps: ") + ", ".join(names)))
+        titles = [catalogue.occupations[i].title(lang) for i in occ.next_steps if i in catalogue.occupations]
+        console.print(Text(tr("Next career steps: ") + ", ".join(titles)))

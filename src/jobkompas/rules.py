@@ -66,6 +66,13 @@ def trait_shape(z: dict[str, float]) -> dict[str, float]:
     return {t: v - mean for t, v in z.items()}
 
 
+def keyed(value: Any, reverse: Any, where: Callable = pick) -> Any:
+    """An answer on the 1–5 agree scale as it counts for its trait: a reverse-keyed statement
+    ("Group work often annoys me") counts 6 − value, so "strongly agree" there is 1 for the
+    trait. Every path (one answer set, the batch fast path, reports) scores traits through this."""
+    return where(reverse, 6 - value, value)
+
+
 def trait_fit(dot: Any, norm: Any) -> Any:
     """Trait fit from the dot product of the student's unit trait profile with the job's
     trait z-scores and the length of those z-scores: the cosine, put on 0–1."""

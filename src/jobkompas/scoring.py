@@ -28,6 +28,11 @@ def config() -> dict[str, Any]:
     from .resources import fingerprint, package_data
     from .yamlio import parse_yaml_text
 
+    from . import prebuilt
+
+    shipped = prebuilt.lookup("weights")  # weights.yaml ships inside the package, like the code
+    if shipped is not None:
+        return shipped
     path = package_data("weights.yaml")
     text = path.read_text(encoding="utf-8")
     key = fingerprint(text)
@@ -116,7 +121,7 @@ def trait_scores(values: Mapping[str, Any], bank: QuestionBank) -> dict[str, flo
         q = bank.questions.get(qid)
         if q is None or q.block != "trait" or value == UNSURE:
             continue
-        sums[q.dimension] = sums.get(q.dimension, 0.0) + value
+        sums[q.dimension] = sums.get(q.dimension, 0.0) + rules.keyed(value, q.reverse)
         counts[q.dimension] = counts.get(q.dimension, 0) + 1
     return {t: round(_scale(sums[t] / counts[t]), 1) for t in TRAITS if counts.get(t)}
 

@@ -12,7 +12,7 @@ from ..answers import AnswerSet, write_answer_file
 from ..errors import Interrupted, NoTerminalError, OutputError
 from ..explain import isced_name, value_label
 from ..i18n import detect_language, translator
-from ..questions import UNSURE, Question
+from ..questions import RIASEC, UNSURE, Question
 from ..streams import shows_unicode
 from .prompts import BACK, SKIP_REST, PlainPrompter, Prompter, QuestionaryPrompter
 from .state import (QuizState, clear_state, drop_invalid_answers, find_session_state, load_state, new_owner, resume_command,
@@ -47,7 +47,9 @@ def run_wizard(*, lang: str | None, form: str | None, country: str | None, prefi
                 "no terminal to ask questions in: score an answer file with "
                 "'jobkompas score FILE' (get one from 'jobkompas template'), "
                 "prefill with 'jobkompas quiz --answers FILE', or use --plain for line prompts")
+        plain = plain or not can_draw()
         prompter = PlainPrompter() if plain else QuestionaryPrompter()
+    plain = plain or isinstance(prompter, PlainPrompter)
     console = console or make_console(plain)
     bank = api.load_bank()
     language = detect_language(lang)
@@ -55,16 +57,23 @@ def run_wizard(*, lang: str | None, form: str | None, country: str | None, prefi
     if fresh and saved:
         clear_state(saved)
         saved = None
+    if resume and saved is None:
+        from rich.text import Text
+
+        tr = translator(language)
+        console.print(Text(tr("There is no unfinished quiz to continue, so a new one starts.")))
     state: QuizState | None = None
     keep = _Keeper(console, language)
     try:
         if saved and (resume or (session or {}).get("unfinished") or _ask_resume(prompter, saved, lang or saved.language)):
             state = saved
             drop_invalid_answers(state, bank)  # a file edited by hand, or an older bank: asked again
-            language = lang or state.language
-            if "EDU-country" not in state.answers:
-                q = bank.require_education("country")
-                state.answers[q.id] = _ask(prompter, q, state, language, header=None, allow_back=False)
+            language = lang or saved.language
+            if "EDU-country" not in state.answers:  # never asked, or dropped as invalid
+                _ask_country(prompter, bank, state, language)
+            if not state.form:  # stopped while choosing the length: choose it now
+                state.form = _ask_form(prompter, language)
+                keep(state)
         else:
             if saved:
                 clear_state(saved)
@@ -82,18 +91,20 @@ def run_wizard(*, lang: str | None, form: str | None, country: str | None, prefi
             if country:
                 state.answers["EDU-country"] = country
             _welcome(console, language, boxed=not plain, session=session is not None)
-            state.numbered_from = 1  # from --country or the answer file: not asked here
+            state.numbered_from = 1  # country and length are setting up, not questions: numbering starts after them
             if "EDU-country" not in state.answers:
-                q = bank.require_education("country")
-                value = _ask(prompter, q, state, language, header=None, allow_back=False)
-                state.answers[q.id] = value
-                state.numbered_from = 2
+                _ask_country(prompter, bank, state, language)
             if not state.form:
                 state.form = _ask_form(prompter, language)
             keep.language = state.language
             keep(state)
         keep.language = state.language
-        _run_questions(prompter, console, bank, state, keep)
+        while _run_questions(prompter, console, bank, state, keep) == BACK:
+            # back from the first question: country and length can be changed; answers stay
+            if not country:
+                _ask_country(prompter, bank, state, state.language)
+            state.form = _ask_form(prompter, state.language, default=state.form)
+            keep(state)
     except (KeyboardInterrupt, EOFError) as exc:
         tr = translator(language)
         if state is not None and state.answers:
@@ -107,7 +118,11 @@ def run_wizard(*, lang: str | None, form: str | None, country: str | None, prefi
         raise Interrupted(tr("stopped before any answers were given.")) from exc
     answers = AnswerSet(values=dict(state.answers), language=state.language,
                         form=state.form, asked=list(state.asked))
-    result = api.score(answers, bank=bank)
+    from ..busy import busy
+
+    tr = translator(state.language)
+    with busy(tr("Finding the jobs that fit you …")):  # a first run may parse the content
+        result = api.score(answers, bank=bank)
     if on_finish is not None:  # e.g. keep it as a counsellor session, before anything else can fail
         owner = state.owner or {}
         session_id = on_finish(result, owner.get("name"), owner.get("group"))
@@ -117,9 +132,12 @@ def run_wizard(*, lang: str | None, form: str | None, country: str | None, prefi
         console.print(Text(tr("Saved as session {id}.").format(id=session_id)))
     clear_state(state)
     try:
-        _results_menu(prompter, console, result)
+        again = _results_menu(prompter, console, result)
     except (KeyboardInterrupt, EOFError):
-        pass  # the quiz is finished; leaving the results screen loses nothing
+        return result  # the quiz is finished; leaving the results screen loses nothing
+    if again == RESTART:
+        return run_wizard(lang=state.language, form=None, country=None, prefill=None, resume=False, fresh=True,
+                          plain=plain, prompter=prompter, console=console, on_finish=on_finish, session=session)
     return result
 
 
@@ -157,6 +175,23 @@ def _welcome(console, lang: str, boxed: bool = True, session: bool = False) -> N
     console.print(Panel(Text(body), title="jobkompas", expand=False) if boxed else Text(body))
 
 
+def _ask_country(prompter: Prompter, bank, state: QuizState, language: str) -> None:
+    q = bank.require_education("country")
+    default = state.answers.get(q.id) or COUNTRY_FOR_LANGUAGE.get(language)
+    state.answers[q.id] = _ask(prompter, q, state, language, header=None, allow_back=False, default=default)
+
+
+COUNTRY_FOR_LANGUAGE = {"nb": "norway", "da": "denmark"}  # the first guess; the student can choose another
+
+
+def can_draw() -> bool:
+    """A terminal that moves the cursor: not TERM=dumb (or no TERM at all, as under some
+    editors and screen readers' consoles), where only line prompts work."""
+    import os
+
+    return os.environ.get("TERM", "") not in ("", "dumb")
+
+
 def _ask_resume(prompter: Prompter, saved: QuizState, lang: str) -> bool:
     tr = translator(lang or saved.language)
     count = len(saved.answers)
@@ -165,7 +200,7 @@ def _ask_resume(prompter: Prompter, saved: QuizState, lang: str) -> bool:
         [(tr("Yes, continue"), True), (tr("No, start over"), False)], default=True)
 
 
-def _ask_form(prompter: Prompter, lang: str) -> str:
+def _ask_form(prompter: Prompter, lang: str, default: str = "mini") -> str:
     tr = translator(lang)
     bank = api.load_bank()
     sizes = {name: len(bank.forms.get(name, ())) for name in ("mini", "standard", "full")}
@@ -174,7 +209,7 @@ def _ask_form(prompter: Prompter, lang: str) -> str:
         (tr("Standard – about 10 minutes ({n} questions)").format(n=sizes["standard"]), "standard"),
         (tr("Full – about 15 minutes ({n} questions)").format(n=sizes["full"]), "full"),
         (tr("Adaptive – asks only what changes your result (usually 40–55 questions)"), "adaptive"),
-    ], default="mini")
+    ], default=default if default in sizes or default == "adaptive" else "mini")
 
 
 def _question_list(bank, state: QuizState) -> list[Question]:
@@ -182,10 +217,11 @@ def _question_list(bank, state: QuizState) -> list[Question]:
     return [q for q in bank.form(form) if q.id != "EDU-country"]
 
 
-def _run_questions(prompter: Prompter, console, bank, state: QuizState, keep: "_Keeper") -> None:
+def _run_questions(prompter: Prompter, console, bank, state: QuizState, keep: "_Keeper") -> str | None:
     """Ask until the form is done. Fixed forms walk their list; the adaptive form asks
     what ``api.next_question`` picks and shows an estimate of what is left. Going back
-    walks the questions in the order they were asked, for either."""
+    walks the questions in the order they were asked, for either; back from the first
+    question returns :data:`BACK`."""
     adaptive = state.form == "adaptive"
     questions = [] if adaptive else _question_list(bank, state)
     tr = translator(state.language)
@@ -196,7 +232,7 @@ def _run_questions(prompter: Prompter, console, bank, state: QuizState, keep: "_
     while True:
         if not adaptive:
             if index >= len(questions):
-                return
+                return None
             q = questions[index]
             progress = tr("Question {n} of {m} · {block}").format(
                 n=index + state.numbered_from, m=len(questions) + state.numbered_from - 1,
@@ -208,15 +244,17 @@ def _run_questions(prompter: Prompter, console, bank, state: QuizState, keep: "_
             else:
                 following = api.next_question(current, form="adaptive", bank=bank, interests_done=state.interests_done)
                 if following is None:
-                    return
+                    return None
                 q = following
             left = api.remaining_questions(current, form="adaptive", bank=bank, interests_done=state.interests_done)
             progress = tr("Question {n} · {block} · about {left} more").format(
                 n=index + state.numbered_from, block=tr(BLOCK_NAMES[q.block]), left=max(left, 1))
         may_skip = (adaptive and q.block == "interest" and index >= len(state.asked)
                     and may_skip_rest(state.answers, bank))
-        value = _ask(prompter, q, state, state.language, progress, allow_back=index > 0, allow_skip=may_skip)
+        value = _ask(prompter, q, state, state.language, progress, allow_back=True, allow_skip=may_skip)
         if value == BACK:
+            if index == 0:
+                return BACK  # to the country and the length of the quiz
             index -= 1
             continue
         if value == SKIP_REST:
@@ -256,84 +294,204 @@ class _Keeper:
 
 
 def _ask(prompter: Prompter, q: Question, state: QuizState, lang: str, header: str | None,
-         allow_back: bool, allow_skip: bool = False) -> Any:
+         allow_back: bool, allow_skip: bool = False, default: Any = None) -> Any:
     tr = translator(lang)
     if q.scale == "choice":
         options = q.options_for(state.answers.get("EDU-country")) if q.dimension.endswith("level") else q.options
         choices = [(o.text.get(lang, o.text["en"]), o.id) for o in options]
+        if q.dimension != "country":  # the country picks the paths shown: it has to be one
+            choices.append((tr("not sure"), UNSURE))
         message = q.text.get(lang, q.text["en"])
     else:
         choices = [(value_label(v, q.scale, lang), v) for v in (1, 2, 3, 4, 5)]
         choices.append((tr("not sure"), UNSURE))
-        stem = tr("How much would you like to …") if q.scale == "like5" else tr("How well does this describe you?")
-        message = f"{stem}\n  {q.text.get(lang, q.text['en'])}"
+        item = q.text.get(lang, q.text["en"])
+        if q.scale == "like5":  # an activity that finishes the stem's sentence: "… å reparere en sykkel"
+            stem, item = tr("How much would you like to …"), item[:1].lower() + item[1:]
+        else:
+            stem = tr("How well does this describe you?")
+        message = f"{stem}\n  {item}"
     if allow_back:
-        choices.append((tr("← back"), BACK))
+        choices.append((back_label(prompter, tr), BACK))
     if allow_skip:
         choices.append((tr("Skip the remaining interest questions (your job list will be less accurate)"), SKIP_REST))
-    return prompter.select(message, choices, default=state.answers.get(q.id), header=header)
+    return prompter.select(message, choices, default=state.answers.get(q.id, default), header=header)
 
 
-def _results_menu(prompter: Prompter, console, result: api.Result) -> None:
-    from ..render import print_occupation, print_result
+def back_label(prompter: Prompter, tr) -> str:
+    """'← back', or a plain 'back' for line prompts (a screen reader reads the arrow aloud)."""
+    return tr("back (or type b)") if isinstance(prompter, PlainPrompter) else tr("← back")
+
+
+RESTART = "__restart__"
+
+
+def _results_menu(prompter: Prompter, console, result: api.Result) -> str | None:
+    """The results as one screen (profile, code, ten jobs on a line each) and a menu for the
+    rest: the details of a job, the next ten places and back to the top ten, a level filter
+    kept across pages and in reports, the whole profile, saving. Returns :data:`RESTART` when
+    the student chose to start over."""
+    from ..render import print_occupation, print_summary
 
     tr = translator(result.language)
     lang = result.language
+    plain = isinstance(prompter, PlainPrompter)
     shown = result
-    # line prompts (screen readers, dumb terminals) get lists, never box-drawn tables
-    detail = console.width >= 90 and not isinstance(prompter, PlainPrompter)
-    ascii_only = not shows_unicode(console.file, unknown=False)  # no encoding named: play safe
-    print_result(console, shown, ascii_only, detail=detail)
+    top = result  # the first ten, with the filter in force
+
+    def show(r: api.Result) -> None:
+        console.print()
+        print_summary(console, r, plain=plain)  # reads the width now: a resized terminal gets a fitting layout
+
+    show(shown)
     while True:
-        options = [(tr("See details of an occupation"), "details")]
+        options = []
+        if shown.matches:
+            options.append((tr("Why these jobs, and how to get there"), "details"))
+        if shown.profile.scorable and shown.matches and len(shown.matches) == 10:
+            last = shown.matches[-1].rank
+            options.append((tr("Places {first}–{last}").format(first=last + 1, last=last + 10), "more"))
+        if shown.matches and shown.matches[0].rank > 1:
+            options.append((tr("Back to the top 10"), "top"))
         if shown.profile.scorable:
-            options += [(tr("See more matches"), "more"), (tr("Only jobs up to an education level"), "filter")]
-        options += [(tr("Save my answers to a file"), "save_answers"),
-                    (tr("Save a report (Markdown or HTML)"), "save_report"), (tr("Quit"), "quit")]
-        choice = prompter.select(tr("What next?"), options, default="details")
+            options.append((tr("Only jobs up to an education level") if shown.max_isced is None
+                            else tr("Change or remove the education level filter"), "filter"))
+        options += [(tr("My whole interest profile"), "profile"), (tr("Save…"), "save")]
+        if not shown.matches:
+            options.append((tr("Start over"), "restart"))
+        options.append((tr("Quit"), "quit"))
+        choice = prompter.select(tr("What next?"), options, default=options[0][1])
         if choice == "quit":
-            return
+            return None
+        if choice == "restart":
+            return RESTART
         if choice == "details":
-            occ_choices = [(f"{m.rank}. {m.occupation.title(lang)}", m.occupation.id) for m in shown.matches]
-            if not occ_choices:
+            occ_choices = [(f"{m.occupation.title(lang)} ({m.label})", m.occupation.id) for m in shown.matches]
+            try:
+                occ_id = prompter.select(tr("Which occupation?"), occ_choices + [(back_label(prompter, tr), BACK)])
+            except KeyboardInterrupt:  # Ctrl-C in a sub-menu goes back to the menu
                 continue
-            occ_id = prompter.select(tr("Which occupation?"), occ_choices + [(tr("← back"), BACK)])
             if occ_id != BACK:
                 occ = result.catalogue.occupations[occ_id]
-                print_occupation(occ, result.catalogue, result.bank, lang, result.country, console)
+                console.print()
+                print_occupation(occ, result.catalogue, result.bank, lang, result.country, console, plain=plain)
+                m = next(m for m in shown.matches if m.occupation.id == occ_id)
+                _print_reasons(console, m, tr, plain)
         elif choice == "more":  # the next ten, with the level filter (if any) still on
-            more = api.score(result.answers, top=10, offset=len(shown.matches) + shown.matches[0].rank - 1
-                             if shown.matches else 0, max_isced=shown.max_isced,
-                             bank=result.bank, catalogue=result.catalogue)
+            more = api.score(result.answers, top=10, offset=shown.matches[-1].rank,
+                             max_isced=shown.max_isced, bank=result.bank, catalogue=result.catalogue)
             if more.matches:
                 shown = more
-                print_result(console, shown, ascii_only, detail=detail)
+                show(shown)
+            else:
+                console.print(tr("No more matches."))
+        elif choice == "top":
+            shown = top
+            show(shown)
+        elif choice == "profile":
+            _print_profile(console, shown, plain)
         elif choice == "filter":
             levels = sorted({o.isced for o in result.bank.require_education("highest_level").options_for(result.country)})
-            isced = prompter.select(tr("Show jobs that need at most:"),
-                                    [(isced_name(i, result.country, result.bank, lang), i) for i in levels]
-                                    + [(tr("Any level (no filter)"), None)])
-            shown = api.score(result.answers, top=10, max_isced=isced, bank=result.bank, catalogue=result.catalogue)
-            print_result(console, shown, ascii_only, detail=detail)
-        elif choice == "save_answers":
-            path = Path(prompter.text(tr("File name for your answers:"), "jobkompas-answers.yaml")).expanduser()
-            _save(console, tr, lambda path=path: write_answer_file(result.answers, path, result.bank), path)
-        elif choice == "save_report":
-            fmt = prompter.select(tr("Which format?"), [("HTML", "html"), ("Markdown", "markdown")])
-            default = "jobkompas-report.html" if fmt == "html" else "jobkompas-report.md"
-            path = Path(prompter.text(tr("File name for the report:"), default)).expanduser()
-            from ..render import render_results
+            try:
+                isced = prompter.select(tr("Show jobs that need at most:"),
+                                        [(isced_name(i, result.country, result.bank, lang), i) for i in levels]
+                                        + [(tr("Any level (no filter)"), None)], default=shown.max_isced)
+            except KeyboardInterrupt:
+                continue
+            top = shown = api.score(result.answers, top=10, max_isced=isced, bank=result.bank,
+                                    catalogue=result.catalogue)
+            show(shown)
+        elif choice == "save":
+            try:
+                _save_menu(prompter, console, tr, result, shown)
+            except KeyboardInterrupt:
+                console.print(tr("Not saved."))
+                continue
 
-            # the report shows the top ten as chosen now: with the level filter, if one is on
-            report = result if shown.max_isced is None else api.score(
-                result.answers, top=10, max_isced=shown.max_isced, bank=result.bank, catalogue=result.catalogue)
-            report.meta = result.meta
 
-            def write(path: Path = path, report=report, fmt: str = fmt) -> None:
-                from ..outfile import write_text
+def _print_reasons(console, m, tr, plain: bool) -> None:
+    from rich.text import Text
 
-                write_text(path, render_results([report], fmt))
-            _save(console, tr, write, path)
+
+    console.print(Text(tr("Why it matches you ({score} of 100)").format(score=f"{m.score:.0f}"), style="bold"))
+    for reason, text in zip(m.match.reasons, m.reasons):
+        mark = "" if plain else ("+ " if reason.positive else "– ")
+        console.print(Text("  " + mark + text))
+
+
+def _print_profile(console, r: api.Result, plain: bool) -> None:
+    from rich.text import Text
+
+    from ..explain import number
+    from ..render import bar
+    from ..rules import liked_types
+    from ..render import shown_code
+
+    tr = translator(r.language)
+    lang = r.language
+    console.print()
+    console.print(Text(tr("Your interest profile"), style="bold"))
+    width = max(10, min(30, console.width - 40))
+    ascii_only = not shows_unicode(console.file, unknown=False)
+    for t in RIASEC:
+        name = r.bank.types[t].name.get(lang, t) if t in r.bank.types else t
+        graph = "" if plain else bar(r.profile.scores[t], width, ascii_only) + " "
+        console.print(Text(f"  {t} {name:<14} {graph}{number(r.profile.scores[t], lang, 1):>5}"))
+    for t in liked_types(shown_code(r.profile), r.profile.scores):
+        if t in r.bank.types:
+            tt = r.bank.types[t]
+            console.print(Text(f"  {t} – {tt.name.get(lang)}: {tt.description.get(lang)}"))
+    for text in r.flag_texts():
+        console.print(Text("! " + text, style="yellow"))
+    if r.matches and r.matches[0].rank == 1:
+        console.print(Text(r.certainty_text()))
+
+
+def _save_menu(prompter: Prompter, console, tr, result: api.Result, shown: api.Result) -> None:
+    what = prompter.select(tr("What do you want to save?"), [
+        (tr("A report (HTML, for a browser)"), "html"), (tr("A report (Markdown text)"), "markdown"),
+        (tr("My answers (to change or score them later)"), "answers"), (back_label(prompter, tr), BACK)])
+    if what == BACK:
+        return
+    if what == "answers":
+        path = _ask_path(prompter, console, tr, tr("File name for your answers:"), tr("jobkompas-answers") + ".yaml")
+        if path is not None:
+            _save(console, tr, lambda: write_answer_file(result.answers, path, result.bank), path)
+        return
+    ext = "html" if what == "html" else "md"
+    path = _ask_path(prompter, console, tr, tr("File name for the report:"), tr("jobkompas-report") + "." + ext)
+    if path is None:
+        return
+    from ..render import render_results
+
+    # the report shows the top ten as chosen now: with the level filter, if one is on
+    report = result if shown.max_isced is None else api.score(
+        result.answers, top=10, max_isced=shown.max_isced, bank=result.bank, catalogue=result.catalogue)
+    report.meta = result.meta
+
+    def write() -> None:
+        from ..outfile import write_text
+
+        write_text(path, render_results([report], what))
+    _save(console, tr, write, path)
+
+
+def _ask_path(prompter: Prompter, console, tr, message: str, default: str) -> Path | None:
+    """A file name to save to: blank means the default; an existing file is replaced only
+    when the student says so. None: nothing to save to."""
+    from rich.text import Text
+
+    name = prompter.text(message, default).strip() or default
+    path = Path(name).expanduser()
+    if path.is_dir():
+        console.print(Text(tr("{path} is a folder: give a file name.").format(path=path.resolve())))
+        return None
+    if path.exists():
+        replace = prompter.select(tr("{path} exists already. Replace it?").format(path=path.resolve()),
+                                  [(tr("No, keep it"), False), (tr("Yes, replace it"), True)], default=False)
+        if not replace:
+            return None
+    return path
 
 
 def _save(console, tr, write, path: Path) -> None:
@@ -341,7 +499,20 @@ def _save(console, tr, write, path: Path) -> None:
 
     try:
         write()
-        console.print(Text(tr("Saved: {path}").format(path=path)))
+        console.print(Text(tr("Saved: {path}").format(path=path.resolve())))
     except (OSError, OutputError) as exc:
-        reason = exc.reason if isinstance(exc, OutputError) else exc.strerror
-        console.print(Text(tr("Could not save {path}: {error}").format(path=path, error=reason)))
+        error = exc.__context__ if isinstance(exc, OutputError) and isinstance(exc.__context__, OSError) else exc
+        reason = os_error_text(error, tr) if isinstance(error, OSError) else str(getattr(exc, "reason", exc))
+        console.print(Text(tr("Could not save {path}: {error}").format(path=path.resolve(), error=reason)))
+
+
+def os_error_text(exc: OSError, tr) -> str:
+    """Why a file could not be written, in the student's language for the common causes."""
+    import errno
+
+    known = {errno.EACCES: N_("you may not write there"), errno.EPERM: N_("you may not write there"),
+             errno.ENOENT: N_("that folder does not exist"), errno.ENOTDIR: N_("that folder does not exist"),
+             errno.EISDIR: N_("that is a folder"), errno.ENOSPC: N_("the disk is full"),
+             errno.EROFS: N_("that disk is read-only"), errno.ENAMETOOLONG: N_("the name is too long")}
+    text = known.get(exc.errno or 0)
+    return tr(text) if text else (exc.strerror or str(exc))

@@ -38,7 +38,7 @@ class QuestionaryPrompter:
         chosen = next((o for o in options if o.value == default), None)
         question = questionary.select(
             f"{header}\n{message}" if header else message, choices=options,
-            default=chosen, use_shortcuts=len(options) <= 10, qmark="?",
+            default=chosen, use_shortcuts=len(options) <= 36, qmark="?",  # keys 1–9, 0, then a–z
             instruction=" ", **self._io,
         )
         return question.unsafe_ask()
@@ -47,6 +47,13 @@ class QuestionaryPrompter:
         import questionary
 
         return questionary.text(message, default=default, **self._io).unsafe_ask()
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 class PlainPrompter:
@@ -61,6 +68,8 @@ class PlainPrompter:
         line = self.stdin.readline()
         if line == "":
             raise EOFError
+        if not _isatty(self.stdin):  # piped: nothing echoed the answer, so what follows would share the prompt's line
+            self.stdout.write(line.rstrip("\r\n") + "\n")
         return line.strip()
 
     def select(self, message: str, choices: Sequence[Choice], default: Any = None,

@@ -34,7 +34,7 @@ class QuizState:
     asked: list[str] = field(default_factory=list)
     position: int = 0
     interests_done: bool = False  # adaptive form: the student skipped the rest of the interest block
-    numbered_from: int = 2  # the number on the first numbered question: 2 when the country was question 1
+    numbered_from: int = 1  # the number on the first numbered question (country and length are not numbered)
     # a session quiz: {"id": "u-…", "name": …, "group": …, "created_at": …}; None for a private quiz
     owner: dict[str, Any] | None = None
 
