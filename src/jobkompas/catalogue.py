@@ -30,7 +30,7 @@ TEMPLATE_FILE = "_path-templates.yaml"
 REDIRECT_FILE = "_redirects.yaml"
 ONET_CODE = re.compile(r"^\d{2}-\d{4}\.\d{2}$")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-CACHE_FORMAT = 7
+CACHE_FORMAT = 8
 # why an occupation is left out of recommendations (it stays browsable)
 NOT_RECOMMENDED_WHY = ("elected_office", "us_only", "not_in_country", "not_a_career_start")
 ESTIMATED_PREFIX = "estimated from "
