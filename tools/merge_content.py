@@ -136,6 +136,8 @@ def merge_entry(profile: dict, entry: dict) -> dict:
         have = list(alt.get(lang) or [])
         own = {t.casefold() for t in have} | {str(profile["titles"].get(lang, "")).casefold()}
         alt[lang] = have + [t for t in titles if t.casefold() not in own][: max(0, 12 - len(have))]
+    if profile.get("alt_titles"):  # (validate wants every language, if only an empty list)
+        profile["alt_titles"] = {lang: profile["alt_titles"].get(lang) or [] for lang in LANGS}
     return profile
 
 
