@@ -190,6 +190,8 @@ def test_a_type_is_a_liking_only_above_the_students_middle(code, scores, liked):
     ([90.0, 89.5, 89.1, 85.0], 1, [1, 1, 1, 4]),
     ([90.0, 89.5, 89.0, 88.6], 1, [1, 1, 3, 3]),  # 1.0 apart from the first of the group: a new place
     ([70.0, 69.9], 11, [11, 11]),
+    # past the spread window a moved-down match can score above the one before it
+    ([80.0, 79.0, 83.0, 82.5], 9, [9, 10, 11, 11]),
 ])
 def test_near_ties_share_a_place(scores, first, places):
     assert rules.places(scores, first, 1.0) == places
@@ -217,6 +219,51 @@ def test_the_result_shows_ties_and_how_sure_it_is(bank, catalogue):
         assert shown["tied"] == (m.place != m.rank) and m.label == (f"={m.place}" if m.tied else str(m.rank))
     text = __import__("jobkompas.render", fromlist=["render_results"]).render_results([result], "markdown")
     assert result.certainty_text() in text
+
+
+@pytest.mark.parametrize("isco, family", [
+    ("7411", "741"), ("7231", "723"), (" 2211 ", "221"), ("", None), (None, None), ("X1", None),
+])
+def test_the_family_is_the_isco_minor_group(isco, family):
+    assert rules.family(isco) == family
+
+
+@pytest.mark.parametrize("families, cap, window, order, filled", [
+    # nothing to spread
+    (["a", "b", "c", "d"], 2, 3, [0, 1, 2, 3], True),
+    # a third of one family waits until after the window, ahead of the rest
+    (["a", "a", "a", "b", "c", "d"], 2, 4, [0, 1, 3, 4, 2, 5], True),
+    # several wait: they keep their own order
+    (["a", "a", "a", "a", "b", "c"], 2, 3, [0, 1, 4, 2, 3, 5], True),
+    # no family never waits
+    ([None, None, None, "a"], 1, 3, [0, 1, 2, 3], True),
+    # cap 1: one of each
+    (["a", "a", "b", "b", "c"], 1, 3, [0, 2, 4, 1, 3], True),
+    # too short to fill the window: the caller must look further down
+    (["a", "a", "a"], 2, 3, [0, 1, 2], False),
+])
+def test_a_top_list_spreads_over_families(families, cap, window, order, filled):
+    assert rules.spread(families, cap, window) == (order, filled)
+
+
+def test_the_top_10_holds_at_most_two_of_one_family_on_every_path(bank, catalogue):
+    """A student of investigative and social interests gets many psychologists, doctors and
+    university teachers: no more than two of one ISCO minor group in the top 10, the others
+    right after it; "see more" continues the same list."""
+    from conftest import pattern_answers
+
+    values = pattern_answers(bank, {"I": 5, "S": 4}, default=1)
+    answers = api.new_answers(values, bank=bank)
+    top = api.score(answers, top=30, bank=bank, catalogue=catalogue).matches
+    cap, window = DISPLAY["family_cap"], DISPLAY["spread_window"]
+    families = [rules.family(m.occupation.codes.get("isco08")) for m in top]
+    first = [f for f in families[:window] if f]
+    assert max(first.count(f) for f in first) <= cap
+    scores = [m.score for m in top]
+    assert scores[window] > scores[window - 1]  # one moved down (else the test says nothing)
+    assert scores[:window] == sorted(scores[:window], reverse=True)
+    more = api.score(answers, top=10, offset=10, bank=bank, catalogue=catalogue).matches
+    assert [m.occupation.id for m in more] == [m.occupation.id for m in top[10:20]]
 
 
 # ------------------------------------------------------------ missing data

@@ -35,7 +35,7 @@ from .catalogue import Catalogue
 from .questions import RIASEC, QuestionBank
 from .resources import COUNTRIES
 from .rules import CONFIDENCE_NAMES, FLAG_NAMES  # noqa: F401 (the batch writer's columns, with the scorer)
-from .scoring import TRAITS, config, education_fit
+from .scoring import SPREAD_LOOKAHEAD, TRAITS, config, education_fit
 
 BLOCK = 10  # occupations per block when looking for the best scores
 ROWS_PER_PRODUCT = 1024  # respondents per matrix product: the scores stay in cache
@@ -69,7 +69,15 @@ class FastScorer:
                                          if self.country_col is not None else [], dtype=np.int64)
         self.left_out = np.array([cols.left_out[k] for k in COUNTRIES], dtype=bool)  # (country, occupation)
         recommended = int((~self.left_out).sum(axis=1).min())
-        self.top = min(top, recommended)
+        display = config()["display"]
+        self.cap, self.window = display["family_cap"], display["spread_window"]
+        # family of each occupation (rules.family) as a number; None stays None (never waits)
+        names = sorted({f for f in cols.families if f is not None})
+        self.family_of = [None if f is None else names.index(f) for f in cols.families]
+        self.shown = min(top, recommended)
+        # ranked this deep, then spread (rules.spread); rows it cannot settle are ranked whole
+        self.top = min(top + self.window + SPREAD_LOOKAHEAD, recommended)
+        self.recommended = recommended
         self.id_rank = np.argsort(np.argsort(np.array(cols.ids)))  # ties are broken by id
         kinds = [bank.questions[layout.header[c]] for c in layout.scale_columns]
         self.interest_pos = np.array([k for k, q in enumerate(kinds) if q.block == "interest"], dtype=np.int64)
@@ -186,6 +194,7 @@ class FastScorer:
         redo = np.flatnonzero(exact)
         if len(redo):
             matches[redo], values[redo] = self._best_exact(p, redo)
+        matches, values = self._spread(p, matches, values)
         tenths = _tenths(values)
         tenths[matches < 0] = 0
         return Ranked(p.code, p.tenths, p.confidence, p.flags, matches, tenths)
@@ -230,7 +239,35 @@ class FastScorer:
         unsure = exact_values[:, top - 1] - floor32 < NEAR if keep > top else np.zeros(n, dtype=bool)
         return best[:, :top], exact_values[:, :top], np.flatnonzero(unsure)
 
-    def _best_exact(self, p: "_Profiles", rows: np.ndarray):
+    def _spread(self, p: "_Profiles", matches: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's ranking spread over families (:func:`rules.spread`, as the one-respondent
+        path does), cut to the places asked for. A row whose window the ranked depth cannot
+        fill is ranked whole first."""
+        n = len(matches)
+        out_m = np.full((n, self.shown), -1, dtype=np.int64)
+        out_v = np.zeros((n, self.shown), dtype=np.float64)
+        family_of = self.family_of
+        for r in range(n):
+            row = matches[r]
+            if row[0] < 0:
+                continue
+            ids = row.tolist()
+            order, filled = rules.spread([family_of[i] for i in ids], self.cap, self.window)
+            row_values = values[r]
+            if not filled and len(ids) < self.recommended_in(p.country[r]):
+                whole_m, whole_v = self._best_exact(p, np.array([r]), whole=True)
+                row, row_values = whole_m[0], whole_v[0]
+                ids = row.tolist()
+                order, _ = rules.spread([family_of[i] for i in ids], self.cap, self.window)
+            order = order[:self.shown]
+            out_m[r, :len(order)] = row[order]
+            out_v[r, :len(order)] = row_values[order]
+        return out_m, out_v
+
+    def recommended_in(self, country: int) -> int:
+        return int((~self.left_out[country]).sum())
+
+    def _best_exact(self, p: "_Profiles", rows: np.ndarray, whole: bool = False):
         """The scalar path's rules (:mod:`rules`), in float64, for a few rows."""
         interest = rules.interest_fit(p.unit[rows] @ self.U.T)
         usable = p.usable[rows]
@@ -247,7 +284,8 @@ class FastScorer:
         edu = np.where(has_edu, self.edu[country, p.edu_code[rows]], 0.0)
         total = rules.match_score(interest, trait, present, edu, has_edu, config()["weights"], where=np.where)
         total = np.where(self.left_out[country], -np.inf, total)
-        order = np.lexsort((np.broadcast_to(self.id_rank, total.shape), -total))[:, :self.top]
+        depth = self.recommended_in(int(country[0])) if whole else self.top
+        order = np.lexsort((np.broadcast_to(self.id_rank, total.shape), -total))[:, :depth]
         return order, np.take_along_axis(total, order, axis=1)
 
 

@@ -205,10 +205,42 @@ def places(scores: list[float], first: int, tie_points: float) -> list[int]:
     out: list[int] = []
     start = None
     for k, score in enumerate(scores):
-        if start is None or scores[start] - score >= tie_points:
+        # abs: after :func:`spread` a match past the window can score above the one before it
+        if start is None or abs(scores[start] - score) >= tie_points:
             start = k
         out.append(first + start)
     return out
+
+
+def family(isco08: str | None) -> str | None:
+    """The narrow family an occupation belongs to for :func:`spread`: its ISCO-08 minor group
+    (the first three digits; the same in STYRK-08 and DISCO-08). ``None`` without a code."""
+    code = (isco08 or "").strip()
+    return code[:3] if len(code) >= 3 and code[:3].isdigit() else None
+
+
+def spread(families: list[Any], cap: int, window: int) -> tuple[list[int], bool]:
+    """A ranked list (best first, given by each entry's family) reordered so that its first
+    ``window`` places hold at most ``cap`` occupations of one family: going down the list,
+    one whose family already has ``cap`` places there waits, and everything that waited comes
+    right after the window, in its own order, followed by the rest. A family of ``None``
+    never waits. Returns the new order (positions in the given list) and whether the window
+    was filled; when it was not, the list given was too short to decide (unless it was the
+    whole ranking) and the order is that of every entry."""
+    taken: dict[Any, int] = {}
+    first: list[int] = []
+    waiting: list[int] = []
+    k = 0
+    while k < len(families) and len(first) < window:
+        name = families[k]
+        if name is None or taken.get(name, 0) < cap:
+            first.append(k)
+            if name is not None:
+                taken[name] = taken.get(name, 0) + 1
+        else:
+            waiting.append(k)
+        k += 1
+    return first + waiting + list(range(k, len(families))), len(first) >= window
 
 
 CERTAINTY_NAMES = ("open", "partly", "clear")

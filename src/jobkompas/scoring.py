@@ -154,6 +154,7 @@ class CatalogueColumns:
     levels: dict[str, list[int]]  # per country: the ISCED level of the path shown there
     routes: dict[str, list[str]]  # per country: practical or school (see route_of)
     left_out: dict[str, list[bool]]  # per country: not recommended there
+    families: list[str | None]  # ISCO-08 minor group (rules.family), for spreading the top 10
     _trait_vectors: dict = field(default_factory=dict, repr=False, compare=False)
 
     def trait_vectors(self, names: tuple[str, ...]) -> list[tuple[list[float], float]]:
@@ -199,6 +200,7 @@ class CatalogueColumns:
             trait_shape=[rules.trait_shape(z) for z in trait_z], levels=levels,
             routes={k: [route_of(level, o.job_zone) for level, o in zip(levels[k], occupations)] for k in COUNTRIES},
             left_out={k: [o.left_out_in(k) for o in occupations] for k in COUNTRIES},
+            families=[rules.family(o.codes.get("isco08")) for o in occupations],
         )
 
     def country(self, country: str | None) -> str:
@@ -212,6 +214,7 @@ class CatalogueColumns:
         nan = float("nan")
         return {
             "ids": self.ids, "levels": self.levels, "routes": self.routes, "left_out": self.left_out,
+            "families": self.families,
             "units": array("d", [x for u in self.interest_unit for x in u]).tobytes(),
             "trait_z": array("d", [z.get(t, nan) for z in self.trait_z for t in TRAITS]).tobytes(),
         }
@@ -232,7 +235,8 @@ class CatalogueColumns:
                    trait_shape=[rules.trait_shape(z) for z in trait_z],
                    levels={k: list(v) for k, v in plain["levels"].items()},
                    routes={k: list(v) for k, v in plain["routes"].items()},
-                   left_out={k: list(v) for k, v in plain["left_out"].items()})
+                   left_out={k: list(v) for k, v in plain["left_out"].items()},
+                   families=list(plain["families"]))
 
 
 def route_of(level: int, job_zone: int | None) -> str:
@@ -354,11 +358,33 @@ def best_ranked(profile: Profile, columns: CatalogueColumns, count: int | None, 
         fit, trait = fits[key], traits[i]
         scored.append((rules.match_score(inter, trait or 0.0, trait is not None, fit or 0.0, fit is not None,
                                          weights), i))
-    ids = columns.ids
-    key_of = lambda item: rules.ranking_key(item[0], ids[item[1]])  # noqa: E731
-    chosen = sorted(scored, key=key_of) if count is None or count >= len(scored) else heapq.nsmallest(count, scored, key=key_of)
+    chosen = spread_ranking(scored, columns, count)
     return [(score, i, Components(interest[i], traits[i], fits[(levels[i], routes[i])]))
             for score, i in chosen], len(scored)
+
+
+SPREAD_LOOKAHEAD = 40  # ranked beyond ``count`` first; the whole list only if the window is not filled
+
+
+def spread_ranking(scored: list[tuple[float, int]], columns: CatalogueColumns,
+                   count: int | None) -> list[tuple[float, int]]:
+    """The best ``count`` (all if ``None``) of (score, index), best first by
+    :func:`rules.ranking_key`, then spread over families (:func:`rules.spread`)."""
+    ids, families = columns.ids, columns.families
+    display = config()["display"]
+    key_of = lambda item: rules.ranking_key(item[0], ids[item[1]])  # noqa: E731
+    depth = None if count is None else count + display["spread_window"] + SPREAD_LOOKAHEAD
+    ordered = None
+    if depth is not None and depth < len(scored):
+        ordered = heapq.nsmallest(depth, scored, key=key_of)
+        order, filled = rules.spread([families[i] for _, i in ordered], display["family_cap"], display["spread_window"])
+        if not filled:
+            ordered = None
+    if ordered is None:
+        ordered = sorted(scored, key=key_of)
+        order, _ = rules.spread([families[i] for _, i in ordered], display["family_cap"], display["spread_window"])
+    spread = [ordered[k] for k in order]
+    return spread if count is None else spread[:count]
 
 
 def top_matches(profile: Profile, values: Mapping[str, Any], bank: QuestionBank,
