@@ -53,10 +53,11 @@ def test_nordic_names_find_them_first(catalogue):
 def test_a_file_without_onet_needs_a_figures_source(tmp_path, capsys):
     occ = Path(shutil.copytree(occupations_dir(), tmp_path / "occ"))
     path = occ / "soldier.yaml"
-    text = path.read_text(encoding="utf-8")
-    start = text.index("figures_source:")
-    end = text.index("codes:")
-    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    from jobkompas.yamlio import dump_yaml, load_yaml_file
+
+    data = load_yaml_file(path, with_lines=False)
+    del data["figures_source"]
+    path.write_text(dump_yaml(data), encoding="utf-8")
     assert main(["--occupations", str(occ), "validate"]) == ExitCode.CONTENT
     assert "'onet' must be an O*NET-SOC code" in capsys.readouterr().out
 
