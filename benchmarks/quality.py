@@ -127,7 +127,7 @@ def mirror(s: Setup, count: int | None) -> dict:
             if t not in z and t not in fallback:
                 fallback[t] = s.rng.normal(0, 1)
             values[q.id] = clip(3 + z.get(t, fallback.get(t, 0.0)) + s.rng.normal(0, 0.5))
-        values["EDU-highest"] = s.highest_for(occ.isced)
+        values["EDU-highest"] = s.highest_for(s.catalogue.path_level(occ, COUNTRY))
         top = [oid for oid, _ in s.top(values)]
         in10 += occ.id in top[:10]
         in20 += occ.id in top[:20]
