@@ -300,6 +300,9 @@ class Match:
     components: Components
     reasons: list[Reason]
     required_isced: int
+    # occupations of this one's family moved down from the top places by rules.spread:
+    # (id, rank), at most SIMILAR_SHOWN
+    similar: list[tuple[str, int]] = field(default_factory=list)
 
 
 def _trait_vector(profile: Profile) -> tuple[list[str], list[float]] | None:
@@ -397,8 +400,9 @@ def top_matches(profile: Profile, values: Mapping[str, Any], bank: QuestionBank,
     """The best ``top`` matches (after ``offset``) with reasons, and how many were ranked."""
     columns = catalogue.columns
     country = columns.country(country or profile.education.country)
-    best, ranked = best_ranked(profile, columns, offset + top, country=country, max_isced=max_isced)
-    chosen = best[offset:]
+    best, ranked = best_ranked(profile, columns, offset + top + SPREAD_LOOKAHEAD, country=country, max_isced=max_isced)
+    similar = moved_down(best, columns)
+    chosen = best[offset:offset + top]
     answers = interest_answers_by_type(values, bank)  # the same for every match: sorted once
     matches = []
     for score, index, comp in chosen:
@@ -406,8 +410,31 @@ def top_matches(profile: Profile, values: Mapping[str, Any], bank: QuestionBank,
         required = columns.levels[country][index]
         matches.append(Match(occ.id, round(score, 1), comp,
                              explain(profile, values, bank, occ, columns, index, comp, answers, required=required),
-                             required))
+                             required, similar.get(index, [])))
     return matches, ranked
+
+
+SIMILAR_SHOWN = 3
+
+
+def moved_down(best: list[tuple[float, int, Any]], columns: CatalogueColumns) -> dict[int, list[tuple[str, int]]]:
+    """For each occupation in the top places of a spread ranking (best first): those of its
+    family that :func:`rules.spread` moved down, as (id, rank). An entry past the window
+    waited exactly when it ranks above the window's last one by :func:`rules.ranking_key`."""
+    window = config()["display"]["spread_window"]
+    if len(best) <= window:
+        return {}
+    ids, families = columns.ids, columns.families
+    last = rules.ranking_key(best[window - 1][0], ids[best[window - 1][1]])
+    out: dict[int, list[tuple[str, int]]] = {}
+    for rank, (score, index, _) in enumerate(best[window:], start=window + 1):
+        if rules.ranking_key(score, ids[index]) >= last:
+            break
+        for _, head, _ in best[:window]:
+            if families[head] == families[index] and len(out.setdefault(head, [])) < SIMILAR_SHOWN:
+                out[head].append((ids[index], rank))
+                break
+    return out
 
 
 # ---------------------------------------------------------------- reasons
