@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -50,3 +51,20 @@ def pattern_answers(bank, likes: dict[str, int], default: int = 1, traits: int |
         values.update({q.id: traits for q in bank.by_block("trait")})
     values.update(edu)
     return values
+
+
+@pytest.fixture(scope="session")
+def load_script():
+    """Import a tool or benchmark script of the project by its path (they are not packages)."""
+    import importlib.util
+
+    root = Path(__file__).resolve().parent.parent
+
+    def load(relative: str):
+        path = root / relative
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    return load

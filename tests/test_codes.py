@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 import shutil
 from pathlib import Path
@@ -93,15 +91,8 @@ def test_strength_names_touches_or_misses():
     assert "2223" in codes.naming_groups("styrk08", "Sykepleier")
 
 
-def _import_tool():
-    spec = importlib.util.spec_from_file_location("import_onet", ROOT / "tools" / "import_onet.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_import_never_copies_an_isco_number_that_means_another_job_in_styrk():
-    tool = _import_tool()
+def test_import_never_copies_an_isco_number_that_means_another_job_in_styrk(load_script):
+    tool = load_script("tools/import_onet.py")
     styrk = codes.group_titles()["styrk08"]
     group = tool.choose_group("styrk08", ["2221"], styrk, ["Sykepleier"], ["Nurse"])
     assert group == {"code": "2223", "title": "Sykepleiere"}
@@ -109,15 +100,15 @@ def test_import_never_copies_an_isco_number_that_means_another_job_in_styrk():
     assert group["code"] == "3254"
 
 
-def test_import_prefers_a_danish_job_group_only_where_it_names_the_job_better():
-    tool = _import_tool()
+def test_import_prefers_a_danish_job_group_only_where_it_names_the_job_better(load_script):
+    tool = load_script("tools/import_onet.py")
     disco = codes.group_titles()["disco08"]
     assert tool.choose_group("disco08", ["2269"], disco, ["Ergoterapeut"], ["Occupational therapist"])["code"] == "226910"
     assert tool.choose_group("disco08", ["7212"], disco, ["Svejser"], ["Welder"])["code"] == "7212"
 
 
-def test_replace_blocks_keeps_every_other_line():
-    tool = _import_tool()
+def test_replace_blocks_keeps_every_other_line(load_script):
+    tool = load_script("tools/import_onet.py")
     text = ("# head\nid: x\ntitles: {en: X}\ncodes:\n  isco08: '1'\nsummary:\n  en: A long line\n"
             "    wrapped by hand\n")
     out = tool.replace_blocks(text, {"codes": "codes:\n  isco08: '2'\n"})
@@ -135,10 +126,10 @@ DATA = ROOT.parent.parent / "shared" / "data"
 
 
 @pytest.mark.skipif(not (DATA / "onet").is_dir(), reason="needs the O*NET source files")
-def test_the_import_keeps_overrides_and_merges_and_changes_nothing(tmp_path, capsys):
+def test_the_import_keeps_overrides_and_merges_and_changes_nothing(tmp_path, capsys, load_script):
     occ = _copy(tmp_path)
     before = {p.name: p.read_bytes() for p in occ.glob("*.yaml")}
-    tool = _import_tool()
+    tool = load_script("tools/import_onet.py")
     assert tool.main(["--onet", str(DATA / "onet"),
                       "--crosswalk", str(DATA / "crosswalks" / "onet_soc_2019_to_isco08.tsv"),
                       "--styrk", str(DATA / "norway" / "styrk08_klass_nb.csv"),

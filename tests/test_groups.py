@@ -172,7 +172,7 @@ def test_hostile_names_in_the_summary_are_inert(capsys, tmp_path, bank):
 
 
 def test_groups_report_writes_one_private_report_per_student(capsys, tmp_path, klass):
-    run(capsys, "sessions", "note", klass["ria"], "Talk about apprenticeships")
+    run(capsys, "sessions", "note", klass["ria"], "Talk about the Zebrafjord workshop visit")
     folder = tmp_path / "reports"
     code, _, err = run(capsys, "groups", "report", "10B", "--out", str(folder))
     assert code == 0 and "5 report(s)" in err
@@ -181,10 +181,10 @@ def test_groups_report_writes_one_private_report_per_student(capsys, tmp_path, k
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in folder.iterdir())
     student = (folder / f"{klass['ria']}.html").read_text(encoding="utf-8")
-    assert "apprenticeships" not in student and "Åse" not in student
+    assert "Zebrafjord" not in student and "Åse" not in student
     run(capsys, "groups", "report", "10B", "--out", str(folder), "--counsellor", "--include-names", "--format", "markdown")
     copy = (folder / f"{klass['ria']}.md").read_text(encoding="utf-8")
-    assert "apprenticeships" in copy and "Åse" in copy
+    assert "Zebrafjord" in copy and "Åse" in copy
 
 
 def test_groups_rescore_rescores_every_session(capsys, klass):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from pathlib import Path
 
@@ -13,7 +12,6 @@ from jobkompas.errors import ExitCode
 from jobkompas.resources import occupations_dir
 from jobkompas.yamlio import load_yaml_file
 
-ROOT = Path(__file__).resolve().parent.parent
 NORDIC = ["social-educator", "social-worker", "blacksmith", "chimney-sweep", "soldier", "military-officer",
           "industrial-operator", "multimedia-designer", "financial-services-economist", "datamatiker",
           "ship-assistant"]
@@ -61,10 +59,8 @@ def test_a_file_without_onet_needs_a_figures_source(tmp_path, capsys):
     assert "'onet' must be an O*NET-SOC code" in capsys.readouterr().out
 
 
-def test_the_import_takes_the_mean_and_the_override_codes():
-    spec = importlib.util.spec_from_file_location("import_onet", ROOT / "tools" / "import_onet.py")
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+def test_the_import_takes_the_mean_and_the_override_codes(load_script):
+    tool = load_script("tools/import_onet.py")
     src = {"interests": {"1": dict(R=2.0, I=2.0, A=2.0, S=6.0, E=4.0, C=1.0),
                          "2": dict(R=4.0, I=2.0, A=2.0, S=4.0, E=2.0, C=1.0)},
            "styles": {"1": {"integrity": 4.0}, "2": {"integrity": 5.0}}, "zones": {"1": 3, "2": 4},

@@ -11,7 +11,7 @@ import pytest
 from jobkompas.catalogue import parse_catalogue
 from jobkompas.cli import main
 from jobkompas.errors import ExitCode
-from jobkompas.resources import occupations_dir
+from jobkompas.resources import occupations_dir, programmes_dir
 
 NORWAY = """\
 programmes:
@@ -293,10 +293,37 @@ def test_the_occupation_page_shows_programmes_optional_steps_and_authorisations(
     assert "generell skisse" not in out, "a written path is not called an outline"
 
 
-def test_a_template_built_path_says_it_is_a_general_outline(capsys, catalogue):
+@pytest.fixture(scope="module")
+def outline_dir(tmp_path_factory) -> Path:
+    """The shipped catalogue with every other practical occupation (job zone 1–3) switched
+    back to a template-built path, as a counsellor's own content may still have."""
+    from jobkompas.yamlio import dump_yaml, load_yaml_file
+
+    root = tmp_path_factory.mktemp("outline")
+    occ = root / "occupations"
+    shutil.copytree(occupations_dir(), occ)
+    shutil.copytree(programmes_dir(), root / "programmes")
+    practical = sorted(p for p in occ.glob("*.yaml") if not p.name.startswith("_")
+                       and (load_yaml_file(p, with_lines=False).get("figures") or {}).get("job_zone", 5) <= 3)
+    for path in practical[::2]:
+        data = load_yaml_file(path, with_lines=False)
+        data["paths"] = {"template": "industry"}
+        data["review"] = {**(data.get("review") or {}), "paths": "template"}
+        path.write_text(dump_yaml(data), encoding="utf-8")
+    return occ
+
+
+def test_a_template_built_path_says_it_is_a_general_outline(capsys, outline_dir):
+    catalogue = parse_catalogue(outline_dir)
     occ = next(o for o in catalogue.occupations.values() if catalogue.path_is_outline(o, "denmark"))
-    assert main(["occupations", "show", occ.id, "--lang", "da", "--country", "denmark"]) == 0
+    assert main(["--occupations", str(outline_dir), "occupations", "show", occ.id, "--lang", "da",
+                 "--country", "denmark"]) == 0
     assert "Dette er en generel skitse for faget" in capsys.readouterr().out
+
+
+def test_shipped_occupations_have_no_template_built_paths(catalogue):
+    assert not [o.id for o in catalogue.occupations.values()
+                if any(catalogue.path_is_outline(o, c) for c in ("norway", "denmark", "other"))]
 
 
 def test_occupation_json_carries_ids_levels_optional_authorisation_and_review(capsys):
@@ -314,7 +341,7 @@ def test_occupation_json_carries_ids_levels_optional_authorisation_and_review(ca
     assert doc["review"] == {"text": "checked", "paths": "written"}
 
 
-def test_score_json_marks_outlines_and_validates_against_the_schema(bank):
+def test_score_json_marks_outlines_and_validates_against_the_schema(bank, outline_dir):
     import json
     from importlib import resources
 
@@ -325,7 +352,7 @@ def test_score_json_marks_outlines_and_validates_against_the_schema(bank):
     from jobkompas import api
 
     answers = api.new_answers(pattern_answers(bank, {"R": 5, "C": 4}), bank=bank)
-    result = api.score(answers, top=30, country="norway", language="nb")
+    result = api.score(answers, top=30, country="norway", language="nb", catalogue=parse_catalogue(outline_dir))
     doc = result.to_dict()
     schema = json.loads(resources.files("jobkompas").joinpath("schemas/result.schema.json").read_text())
     jsonschema.validate(doc, schema)
@@ -339,7 +366,7 @@ def test_score_json_marks_outlines_and_validates_against_the_schema(bank):
     assert "_(Dette er en generell skisse for fagområdet" in markdown
 
 
-def test_the_result_table_marks_an_outline_path(bank):
+def test_the_result_table_marks_an_outline_path(bank, outline_dir):
     from conftest import pattern_answers
 
     from jobkompas import api
@@ -347,7 +374,7 @@ def test_the_result_table_marks_an_outline_path(bank):
     from jobkompas.i18n import translator
 
     result = api.score(api.new_answers(pattern_answers(bank, {"R": 5, "C": 4}), bank=bank), top=30,
-                       country="denmark", language="da")
+                       country="denmark", language="da", catalogue=parse_catalogue(outline_dir))
     tr = translator("da")
     lines = {m.outline: path_line(m, "da", tr) for m in result.matches}
     assert lines[True].endswith("(generel skitse)")

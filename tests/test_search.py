@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 
 from jobkompas.cli import main
 from jobkompas.search import search
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _bench():
-    spec = importlib.util.spec_from_file_location("search_names", ROOT / "benchmarks" / "search_names.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def ids(catalogue, text, n=5):
     return [o.id for o, _ in search(catalogue, text, limit=n)]
 
 
-def test_common_nordic_job_names_are_found_at_rank_one(catalogue):
-    bench = _bench()
+def test_common_nordic_job_names_are_found_at_rank_one(catalogue, load_script):
+    bench = load_script("benchmarks/search_names.py")
     rows = bench.read_names()
     assert len(rows) == 150
     share, misses = bench.rank_one(catalogue, rows)

@@ -137,7 +137,7 @@ def test_path_templates_keep_what_their_header_comment_says():
     # "An occupation with `paths: {template: FIELD}` …": every FIELD named exists
     assert "`paths: {template: FIELD}`" in header
     templated = [occ for occ in catalogue.occupations.values() if occ.template is not None]
-    assert len(templated) > 700 and {occ.template for occ in templated} <= set(fields)
+    assert {occ.template for occ in templated} <= set(fields)  # (the shipped pages all have written paths)
     for occ in catalogue.occupations.values():  # without a FIELD, no recipe: (the code would
         if occ.template is None:  # fall back to 'business' for a country with no written path)
             assert set(occ.explicit_paths) == set(COUNTRIES), occ.id
