@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from jobkompas import api
+from jobkompas import api, resources
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -27,10 +27,12 @@ def isolated_user_dirs(tmp_path, monkeypatch):
     monkeypatch.setenv("COLUMNS", "100")
     for name in ("JOBKOMPAS_QUESTIONS", "JOBKOMPAS_OCCUPATIONS", "JOBKOMPAS_LANG"):
         # setenv first, so that teardown puts back the state from before the test even when the
-        # test's code set it in os.environ itself ('--occupations DIR' does): a value left
-        # behind would reach the session's bank and catalogue if they are first loaded later
+        # test's code set it in os.environ itself
         monkeypatch.setenv(name, "")
         monkeypatch.delenv(name)
+    # '--occupations DIR' chooses content for the process: a choice left behind would reach
+    # the session's bank and catalogue if they are first loaded later
+    monkeypatch.setattr(resources, "_CHOSEN", {})
     yield
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from rich.console import Console
 
 from jobkompas import adaptive, api
@@ -21,6 +22,7 @@ def run_adaptive(bank, full):
     return order, answers
 
 
+@pytest.mark.slow
 def test_balanced_start_then_stop_within_limits_then_traits_and_education(bank):
     full = respondent(bank, {"R": 5, "C": 4, "I": 2})
     order, answers = run_adaptive(bank, full)
@@ -41,6 +43,7 @@ def interest_count(order):
     return sum(q.block == "interest" for q in order)
 
 
+@pytest.mark.slow
 def test_stops_only_at_a_check_and_earlier_when_the_profile_is_clear_cut(bank):
     # (a strong R profile is not clear-cut in this sense: many realistic occupations sit
     # close together, so its top 10 needs more answers to settle)
@@ -51,6 +54,7 @@ def test_stops_only_at_a_check_and_earlier_when_the_profile_is_clear_cut(bank):
     assert interest_count(clear) <= 18 < interest_count(flat)
 
 
+@pytest.mark.slow
 def test_expected_overlap_is_high_for_a_clear_profile_and_low_for_a_flat_one(bank):
     catalogue = api.load_catalogue()
     def overlap_after(full, n):
@@ -82,6 +86,7 @@ def test_never_asks_more_than_the_maximum(bank, monkeypatch):
     assert [q.block for q in order[40:]] == ["trait"] * 20 + ["education"] * 4
 
 
+@pytest.mark.slow
 def test_adaptive_is_deterministic_and_asks_fewer_than_the_standard_form(bank):
     full = respondent(bank, {"S": 5, "A": 4, "E": 2})
     first, _ = run_adaptive(bank, full)
@@ -90,6 +95,7 @@ def test_adaptive_is_deterministic_and_asks_fewer_than_the_standard_form(bank):
     assert sum(q.block == "interest" for q in first) < 60
 
 
+@pytest.mark.slow
 def test_remaining_estimate_counts_down_to_the_fixed_blocks(bank):
     answers = api.new_answers({}, form="adaptive", bank=bank)
     assert api.remaining_questions(answers, bank=bank) == adaptive.TYPICAL_LENGTH + 24
@@ -98,6 +104,7 @@ def test_remaining_estimate_counts_down_to_the_fixed_blocks(bank):
     assert api.remaining_questions(done, bank=bank) == 0
 
 
+@pytest.mark.slow
 def test_answer_file_records_the_order_asked(bank, tmp_path):
     full = respondent(bank, {"I": 5})
     order, answers = run_adaptive(bank, full)
@@ -111,6 +118,7 @@ def test_answer_file_records_the_order_asked(bank, tmp_path):
     assert again.values == answers.values
 
 
+@pytest.mark.slow
 def test_wizard_adaptive_shows_an_estimate_and_finishes():
     from test_wizard import PipedQuestionary, realistic_keys
 
@@ -128,9 +136,11 @@ def test_wizard_adaptive_shows_an_estimate_and_finishes():
     assert result.profile.holland.startswith("R")
     assert result.answers.form == "adaptive" and len(result.answers.asked) == len(headers)
     interest = sum(1 for q in result.answers.asked if api.load_bank().questions[q].block == "interest")
-    assert interest <= adaptive.MAX_ITEMS
+    # a clear profile stops at a check, well before the end of the interest bank
+    assert interest in adaptive.STOP_CHECKS and interest < adaptive.MAX_ITEMS
 
 
+@pytest.mark.slow
 def test_an_unsettled_student_is_told_about_the_rest_of_the_bank_only_after_the_last_check(bank):
     """Nine in ten stop by 30, so before then the estimate never promises more than that;
     a flat profile that is still unsettled at 30 is told it will answer the rest (60 more)."""
@@ -147,6 +157,7 @@ def test_an_unsettled_student_is_told_about_the_rest_of_the_bank_only_after_the_
     assert interest_count([bank.questions[k] for k in answers.values]) == adaptive.MAX_ITEMS
 
 
+@pytest.mark.slow
 def test_a_student_past_the_last_check_may_skip_the_rest_of_the_interest_block():
     """A flat profile is unsettled at 30 and would answer up to 60 more: the wizard offers to
     skip them (only then), and the quiz goes on with the trait block."""

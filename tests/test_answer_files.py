@@ -230,6 +230,7 @@ def line_of_answer(text: str, qid: str) -> int:
 @settings(max_examples=150, deadline=None, database=None)
 @given(data=st.data(), as_json=st.booleans(), language=st.sampled_from(["en", "nb", "da"]),
        form=st.sampled_from([None, "mini", "standard", "full", "adaptive"]))
+@pytest.mark.slow
 def test_valid_answer_maps_are_read_and_survive_a_saved_answer_file(bank, tmp_path_factory, data, as_json, language, form):
     raw, expected = data.draw(valid_answer_map(bank), label="answers")
     top = {"language": language, **({"form": form} if form else {})}
@@ -246,6 +247,7 @@ def test_valid_answer_maps_are_read_and_survive_a_saved_answer_file(bank, tmp_pa
 
 @settings(max_examples=200, deadline=None, database=None)
 @given(data=st.data(), as_json=st.booleans())
+@pytest.mark.slow
 def test_an_invalid_answer_is_refused_naming_its_question_and_line(bank, data, as_json):
     raw, qid = data.draw(invalid_answer_map(bank), label="answers")
     text = answer_document(raw, as_json)
@@ -259,13 +261,16 @@ def test_an_invalid_answer_is_refused_naming_its_question_and_line(bank, data, a
 
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=400))
-def test_random_bytes_never_crash_the_reader(tmp_path_factory, data):
+@pytest.mark.slow
+def test_random_bytes_never_crash_the_reader(tmp_path_factory, bank, data):
     path = tmp_path_factory.mktemp("fuzz") / "f.yaml"
     path.write_bytes(data)
     try:
-        api.read_answers(path)
-    except InputError:
-        pass
+        answers = api.read_answers(path)
+    except InputError as exc:
+        assert str(exc).startswith(f"{path}"), str(exc)
+    else:  # what is accepted is a clean answer set
+        assert_clean(answers, bank)
 
 
 @settings(max_examples=300, deadline=None)
@@ -273,9 +278,22 @@ def test_random_bytes_never_crash_the_reader(tmp_path_factory, data):
 def test_mutated_good_file_parses_or_fails_cleanly(bank, position, insert):
     text = GOOD[:position] + insert + GOOD[position + 1:]
     try:
-        api.parse_answers(text, bank=bank)
+        answers = api.parse_answers(text, bank=bank)
     except InputError as exc:
         assert str(exc).startswith("<answers>:")
+    else:
+        assert_clean(answers, bank)
+
+
+def assert_clean(answers, bank):
+    """Every value is one the question accepts, as it accepts it (a re-check changes nothing)."""
+    from jobkompas.answers import check_value
+    from jobkompas.resources import LANGUAGES
+
+    assert answers.language in LANGUAGES
+    for qid, value in answers.values.items():
+        assert qid in bank.questions, qid
+        assert check_value(bank.questions[qid], value) == value, (qid, value)
 
 
 CELL = st.one_of(st.sampled_from(["1", "5", "unsure", "", " 3 ", "9", "x", "norway", "dk", "no-fagbrev", "\"", ","]),
@@ -284,6 +302,7 @@ CELL = st.one_of(st.sampled_from(["1", "5", "unsure", "", " 3 ", "9", "x", "norw
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.lists(CELL, min_size=0, max_size=6), max_size=6))
+@pytest.mark.slow
 def test_random_batch_rows_are_scored_or_reported(tmp_path_factory, rows):
     import csv as csvmod
     import io as iomod
@@ -402,3 +421,35 @@ def test_digits_from_other_scripts_are_named_not_read(bank, digit):
     with pytest.raises(InputError) as error:
         api.parse_answers(doc, source="a.yaml", bank=bank)
     assert str(error.value) == f"a.yaml:3: R01: got {digit!r}; expected a whole number 1–5 or \"unsure\""
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (1, 1), (5, 5), ("3", 3), (" 4 ", 4), ("unsure", "unsure"), ("Not sure", "unsure"), ("?", "unsure"),
+])
+def test_a_scale_answer_is_a_whole_number_1_to_5_or_unsure(bank, raw, expected):
+    doc = f"format: jobkompas-answers/1\nanswers:\n  R01: {raw!r}\n"
+    assert api.parse_answers(doc, bank=bank).values["R01"] == expected
+
+
+@pytest.mark.parametrize("raw", [0, 6, -1, "6", 2.5, "five", "maybe"])
+def test_a_scale_answer_outside_1_to_5_is_refused(bank, raw):
+    doc = f"format: jobkompas-answers/1\nanswers:\n  R01: {raw!r}\n"
+    with pytest.raises(InputError) as error:
+        api.parse_answers(doc, source="a.yaml", bank=bank)
+    assert str(error.value).startswith("a.yaml:3: R01: got ")
+
+
+@pytest.mark.parametrize("country, edu_country, refused", [
+    ("norway", "denmark", True),
+    ("Denmark", "norway", True),
+    ("norway", "norway", False),
+    ("Danmark", "denmark", False),
+])
+def test_a_country_given_twice_must_agree(bank, country, edu_country, refused):
+    doc = f"format: jobkompas-answers/1\ncountry: {country}\nanswers:\n  EDU-country: {edu_country}\n"
+    if refused:
+        with pytest.raises(InputError) as error:
+            api.parse_answers(doc, source="a.yaml", bank=bank)
+        assert str(error.value).startswith("a.yaml:2: country is ") and "keep only one" in str(error.value)
+    else:
+        assert api.parse_answers(doc, bank=bank).values["EDU-country"] == edu_country

@@ -65,6 +65,7 @@ def test_a_damaged_bank_cache_is_rebuilt(bank_dir, damage):
     assert path.read_bytes() == good, "the damaged file is replaced"
 
 
+@pytest.mark.slow
 def test_a_damaged_catalogue_cache_is_rebuilt(monkeypatch):
     cat = catalogue.load_catalogue(occupations_dir())
     (path,) = user_cache_dir().glob("catalogue-*.marshal")
@@ -76,6 +77,7 @@ def test_a_damaged_catalogue_cache_is_rebuilt(monkeypatch):
     assert cached("catalogue") == [path.name]
 
 
+@pytest.mark.slow
 def test_a_cache_dir_that_cannot_be_written_only_costs_speed(bank_dir):
     blocker = user_cache_dir()
     blocker.parent.mkdir(parents=True, exist_ok=True)
@@ -113,6 +115,7 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path):
     assert path.read_text(encoding="utf-8") == "old" and os.listdir(tmp_path) == ["state.json"]
 
 
+@pytest.mark.slow
 def test_version_and_help_do_not_load_the_cache():
     code = ("import sys; from jobkompas.cli import main\n"
             "for args in (['--version'], ['--help']):\n"
@@ -123,6 +126,7 @@ def test_version_and_help_do_not_load_the_cache():
     assert out.strip().splitlines()[-1] == "[]"
 
 
+@pytest.mark.slow
 def test_a_warm_cache_and_a_json_answer_file_never_load_yaml(tmp_path):
     """PyYAML is a third of what importing the API costs: scoring JSON answers from cached
     content must not need it (the first run fills the cache, the second is measured)."""

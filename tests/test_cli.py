@@ -126,6 +126,7 @@ def quiz_keys(bank, form="mini"):
     return lines, values
 
 
+@pytest.mark.slow
 def test_files_the_app_writes_follow_their_schemas(capsys, tmp_path, monkeypatch, bank):
     """Answer files written by 'template' and by the quiz's "Save my answers to a file", and
     result JSON from 'score' (edge cases too) and from kept sessions, each against its schema."""
@@ -225,6 +226,7 @@ def test_score_from_stdin(capsys, tmp_path, monkeypatch):
     (["quiz", "--form", "huge"], ExitCode.USAGE, "--form must be one of mini, standard, full, adaptive; got 'huge'"),
     (["nonsense"], ExitCode.USAGE, "No such command 'nonsense'. (see 'jobkompas --help')"),
 ])
+@pytest.mark.slow
 def test_errors_are_one_line_with_documented_codes(capsys, args, code, words):
     got, out, err = run(capsys, *args)
     assert got == code and out == ""
@@ -284,6 +286,7 @@ def test_questions_list_json(capsys):
     assert next(r for r in rows if r["id"] == "R01")["forms"] == ["mini", "standard", "full"]
 
 
+@pytest.mark.slow
 def test_occupations_list_search_show(capsys):
     code, out, _ = run(capsys, "occupations", "list", "--json")
     occs = json.loads(out)
@@ -302,6 +305,7 @@ def test_occupations_list_search_show(capsys):
     assert code == 0 and "Arbeidsleder innen industri og produksjon" in out and "Fagbrev" in out.replace("fagbrev", "Fagbrev")
 
 
+@pytest.mark.slow
 def test_no_terminal_fails_fast_with_a_hint():
     result = subprocess.run([sys.executable, "-m", "jobkompas"], stdin=subprocess.DEVNULL,
                             capture_output=True, text=True, timeout=60)
@@ -310,6 +314,7 @@ def test_no_terminal_fails_fast_with_a_hint():
     assert "Traceback" not in result.stderr and "Warning" not in result.stderr
 
 
+@pytest.mark.slow
 def test_non_utf8_and_narrow_terminals_stay_readable(capsys, tmp_path):
     import os
 
@@ -334,6 +339,7 @@ def test_batch_out_into_a_missing_directory_is_a_usage_error(capsys, tmp_path, f
     assert err == f"jobkompas: error: cannot write {target}: No such file or directory\n"
 
 
+@pytest.mark.slow
 def test_identical_answers_show_no_holland_code(capsys, tmp_path, bank):
     """All six types tied: the letters would only be the order R I A S E C, so none are shown
     (the JSON keeps its field, with the no_variation flag beside it)."""
@@ -346,3 +352,22 @@ def test_identical_answers_show_no_holland_code(capsys, tmp_path, bank):
         code, out, _ = run(capsys, *args)
         assert code == 0 and line in out, args
         assert "Realistic:" not in out and "R – Realistic" not in out and "<strong>Realistic</strong>" not in out
+
+
+def test_content_folders_are_chosen_without_touching_the_environment(capsys, tmp_path, monkeypatch):
+    import os
+    import shutil
+
+    from jobkompas import api
+    from jobkompas.resources import questions_dir
+
+    bank = tmp_path / "bank"
+    shutil.copytree(questions_dir(), bank)
+    before = dict(os.environ)
+    code, out, _ = run(capsys, "--questions", str(bank), "questions", "list", "--json")
+    assert code == 0 and json.loads(out)
+    assert dict(os.environ) == before
+    assert api.load_bank().directory == bank  # chosen for this process, through the library
+    code, _, _ = run(capsys, "questions", "list", "--json")  # a run without the option goes back
+    assert code == 0 and api.load_bank().directory != bank
+    assert run(capsys, "--questions", str(tmp_path / "missing"), "questions", "list")[0] == ExitCode.USAGE

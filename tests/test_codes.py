@@ -42,6 +42,7 @@ def test_hand_written_profiles_have_the_groups_that_name_them(catalogue):
     assert catalogue.get("general-manager").codes["styrk08"]["code"] != "1343"
 
 
+@pytest.mark.slow
 def test_a_group_naming_another_job_is_reported(tmp_path, capsys):
     occ = _copy(tmp_path)
     # a Norwegian nurse put in the group with the ISCO number of nurses (Spesialsykepleiere)
@@ -53,6 +54,7 @@ def test_a_group_naming_another_job_is_reported(tmp_path, capsys):
     assert "welder.yaml" in out and "'Tollere' names another job than 'Sveiser'" in out
 
 
+@pytest.mark.slow
 def test_a_title_that_is_not_the_official_one_is_reported(tmp_path, capsys):
     occ = _copy(tmp_path)
     _set_group(occ / "welder.yaml", "styrk08", "7212", "Sveisere og sånt")
@@ -60,6 +62,7 @@ def test_a_title_that_is_not_the_official_one_is_reported(tmp_path, capsys):
     assert "7212 is titled 'Sveisere', not 'Sveisere og sånt'" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_override_must_be_applied_and_name_a_known_occupation(tmp_path, capsys):
     occ = _copy(tmp_path)
     table = occ / codes.OVERRIDE_FILE
@@ -73,6 +76,7 @@ def test_override_must_be_applied_and_name_a_known_occupation(tmp_path, capsys):
     assert "welder.yaml" in out and "says 7214" in out
 
 
+@pytest.mark.slow
 def test_override_without_a_reason_is_refused(tmp_path, capsys):
     occ = _copy(tmp_path)
     table = occ / codes.OVERRIDE_FILE
@@ -122,10 +126,11 @@ def test_a_merged_occupation_id_still_resolves(catalogue, capsys):
     assert '"id": "midwife"' in capsys.readouterr().out
 
 
-DATA = ROOT.parent.parent / "shared" / "data"
+DATA = ROOT.parent / "shared" / "data"  # ../shared beside the checkout
 
 
 @pytest.mark.skipif(not (DATA / "onet").is_dir(), reason="needs the O*NET source files")
+@pytest.mark.slow
 def test_the_import_keeps_overrides_and_merges_and_changes_nothing(tmp_path, capsys, load_script):
     occ = _copy(tmp_path)
     before = {p.name: p.read_bytes() for p in occ.glob("*.yaml")}
@@ -147,6 +152,7 @@ def test_no_title_is_shared_in_any_language(catalogue):
         assert len(titles) == len(set(titles)), lang
 
 
+@pytest.mark.slow
 def test_validate_reports_a_shared_title_and_a_bad_redirect(tmp_path, capsys):
     occ = _copy(tmp_path)
     welder = occ / "welder.yaml"
@@ -158,6 +164,7 @@ def test_validate_reports_a_shared_title_and_a_bad_redirect(tmp_path, capsys):
     assert "old-job: unknown occupation id 'no-such-job'" in out
 
 
+@pytest.mark.slow
 def test_validate_reports_an_alternative_title_that_is_another_occupations_title(tmp_path, capsys):
     occ = _copy(tmp_path)
     welder = occ / "welder.yaml"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import pytest
 import typer
 
 from jobkompas.cli import app
@@ -40,6 +41,7 @@ def test_every_command_is_documented():
     assert all_commands() <= documented, all_commands() - documented
 
 
+@pytest.mark.slow
 def test_cli_reference_is_up_to_date(monkeypatch):
     generator = load_generator()
     expected = generator.render()

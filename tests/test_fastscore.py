@@ -103,6 +103,7 @@ def careful_output(path, bank, catalogue, top=10, country=None, language=None):
 
 
 @pytest.mark.parametrize("variant", ["plain", "crlf", "quoted"])
+@pytest.mark.slow
 def test_fast_path_writes_exactly_what_the_careful_path_writes(bank, catalogue, tmp_path, variant):
     header, rows = random_rows(bank, 150, seed=7)
     data = to_csv(header, rows, lineterminator="\r\n" if variant == "crlf" else "\n", quote_all=variant == "quoted")
@@ -122,6 +123,7 @@ def test_fast_path_writes_exactly_what_the_careful_path_writes(bank, catalogue, 
     assert ",,,,,,,,,,,,,,,,,,,," in fast  # the identical-answers row gets no matches
 
 
+@pytest.mark.slow
 def test_a_level_of_another_country_is_rejected_on_the_fast_path_too(bank, catalogue, tmp_path):
     """Clean rows (no odd cells) stay on the fast path; one naming a Danish level with
     country norway must still be rejected, with its line, as an answer file would be."""
@@ -138,6 +140,7 @@ def test_a_level_of_another_country_is_rejected_on_the_fast_path_too(bank, catal
     assert not any(":53:" in e for e in fast_errors)
 
 
+@pytest.mark.slow
 def test_the_country_flag_ranks_as_one_by_one_scoring_does(bank, catalogue, tmp_path):
     """The country decides the education level of each job (its path there) and which jobs
     are recommended at all: `batch --country` gives what one-by-one scoring gives, and the
@@ -153,6 +156,7 @@ def test_the_country_flag_ranks_as_one_by_one_scoring_does(bank, catalogue, tmp_
     assert outputs["norway"] != outputs["other"]  # e.g. casino jobs are left out in Norway only
 
 
+@pytest.mark.slow
 def test_many_chunks_and_a_late_quote(bank, catalogue, tmp_path, monkeypatch):
     """Chunk boundaries fall mid-file; a quote far down hands the rest to the csv module."""
     from jobkompas import batchcsv
@@ -165,6 +169,7 @@ def test_many_chunks_and_a_late_quote(bank, catalogue, tmp_path, monkeypatch):
     assert fast_output(path, bank, catalogue) == careful_output(path, bank, catalogue)
 
 
+@pytest.mark.slow
 def test_scores_match_scalar_path_for_wide_top(bank, catalogue, tmp_path):
     header, rows = random_rows(bank, 40, seed=3, odd=0)
     path = tmp_path / "class.csv"
@@ -180,6 +185,7 @@ CELL = st.one_of(st.sampled_from(["1", "2", "3", "4", "5", "", "?", "unsure", "6
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
+@pytest.mark.slow
 def test_fuzzed_class_files_read_the_same_both_ways(bank, catalogue, tmp_path, data):
     header, rows = random_rows(bank, 12, seed=data.draw(st.integers(0, 10**6)), odd=0.02)
     for _ in range(data.draw(st.integers(1, 6))):
@@ -255,6 +261,7 @@ def sliced_and_single(monkeypatch, args, processes):
 
 
 @pytest.mark.parametrize("variant", ["plain", "crlf", "latin-1 row"])
+@pytest.mark.slow
 def test_slices_on_separate_processes_write_what_one_process_writes(bank, tmp_path, monkeypatch, variant):
     """A large plain file is scored in slices by forked processes (batchsplit): the output,
     the error lines (with their line numbers, in file order) and the exit code are those of
@@ -298,6 +305,7 @@ def test_a_file_with_quotes_is_not_cut_into_slices(bank, tmp_path, monkeypatch):
         assert source.plain_slices(4) is None
 
 
+@pytest.mark.slow
 def test_a_full_disk_under_a_slice_is_a_storage_error(bank, tmp_path, monkeypatch, capsys):
     import errno
     import sys
@@ -338,6 +346,7 @@ def test_a_full_disk_under_a_slice_is_a_storage_error(bank, tmp_path, monkeypatc
     assert not (tmp_path / "out.csv").exists()
 
 
+@pytest.mark.slow
 def test_jsonl_slices_on_separate_processes_write_what_one_process_writes(bank, tmp_path, monkeypatch):
     from jobkompas import batch
 
@@ -357,6 +366,7 @@ def test_jsonl_slices_on_separate_processes_write_what_one_process_writes(bank, 
     assert sliced.stdout.count("\n") > 200 and "not UTF-8" in sliced.stderr
 
 
+@pytest.mark.slow
 def test_a_changed_rule_reaches_the_batch_scorer_too(bank, catalogue, tmp_path, monkeypatch):
     """The batch product is built from the rules themselves: change one (here the interest
     fit, still affine) and the fast path ranks as the one-respondent path does."""

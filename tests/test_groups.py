@@ -66,6 +66,7 @@ def summary(capsys, *extra):
     return json.loads(out)
 
 
+@pytest.mark.slow
 def test_the_roster_lists_every_student_of_the_group(capsys, klass):
     s = summary(capsys)
     assert [r["session"] for r in s["roster"]] == list(klass.values())
@@ -75,6 +76,7 @@ def test_the_roster_lists_every_student_of_the_group(capsys, klass):
     assert len(first["top3"]) == 3 and 100 < first["answered"] < first["questions"] == 124
 
 
+@pytest.mark.slow
 def test_the_roster_names_students_only_when_asked(capsys, klass):
     for fmt in ("json", "table", "html", "markdown", "csv"):
         _, out, _ = run(capsys, "groups", "summary", "10B", "--format", fmt)
@@ -83,6 +85,7 @@ def test_the_roster_names_students_only_when_asked(capsys, klass):
         assert "Åse" in out and "Bjørn" in out, fmt
 
 
+@pytest.mark.slow
 def test_the_first_education_step_follows_the_students_country(capsys, klass):
     rows = {r["session"]: r for r in summary(capsys)["roster"]}
     assert rows[klass["ria"]]["first_step"].startswith(("Vg1", "Studiespesialisering", "Upper secondary"))
@@ -91,6 +94,7 @@ def test_the_first_education_step_follows_the_students_country(capsys, klass):
     assert norwegian and danish and "Vg1" not in danish
 
 
+@pytest.mark.slow
 def test_invalid_profiles_are_listed_apart_and_left_out_of_the_figures(capsys, klass):
     s = summary(capsys)
     assert [i["session"] for i in s["invalid"]] == [klass["same"]]
@@ -102,6 +106,7 @@ def test_invalid_profiles_are_listed_apart_and_left_out_of_the_figures(capsys, k
     assert row["code"] == "" and not row["valid"]
 
 
+@pytest.mark.slow
 def test_identical_answers_show_a_dash_not_riasec(capsys, klass):
     _, out, _ = run(capsys, "sessions", "list", "--group", "10B", "--lang", "en")
     line = next(l for l in out.splitlines() if l.startswith(klass["same"]))
@@ -109,6 +114,7 @@ def test_identical_answers_show_a_dash_not_riasec(capsys, klass):
     assert out.splitlines()[0].split()[:3] == ["Session", "Group", "Date"]
 
 
+@pytest.mark.slow
 def test_sessions_list_speaks_the_language_with_occupation_titles(capsys, klass):
     _, out, _ = run(capsys, "sessions", "list", "--group", "10B", "--lang", "nb")
     assert out.splitlines()[0].split()[:3] == ["Økt", "Gruppe", "Dato"]
@@ -116,6 +122,7 @@ def test_sessions_list_speaks_the_language_with_occupation_titles(capsys, klass)
     assert top["title"] in out and top["id"] not in out
 
 
+@pytest.mark.slow
 def test_who_to_talk_to_first(capsys, klass):
     s = summary(capsys)
     order = [t["session"] for t in s["talk_first"]]
@@ -125,6 +132,7 @@ def test_who_to_talk_to_first(capsys, klass):
     assert 'many "not sure"' in eva["reasons"]
 
 
+@pytest.mark.slow
 def test_all_codes_are_counted_not_only_ten(capsys, tmp_path, bank):
     triples = list(itertools.permutations("RIASEC", 3))[::9][:14]
     for i, (a, b, c) in enumerate(triples):
@@ -134,6 +142,7 @@ def test_all_codes_are_counted_not_only_ten(capsys, tmp_path, bank):
     assert len(codes) == 14 and sum(codes.values()) == 14
 
 
+@pytest.mark.slow
 def test_unfinished_students_are_in_the_summary_with_the_command_to_continue(capsys, klass):
     with pytest.raises(Interrupted):
         quiz(interrupt_at(8), name="Frida", group="10B")
@@ -147,6 +156,7 @@ def test_unfinished_students_are_in_the_summary_with_the_command_to_continue(cap
     assert [r["status"] for r in rows].count("unfinished") == 1 and len(rows) == 6
 
 
+@pytest.mark.slow
 def test_summary_formats_have_headers_and_a_date(capsys, klass):
     _, html, _ = run(capsys, "groups", "summary", "10B", "--format", "html")
     assert html.count("<thead>") >= 5 and '<meta name="viewport"' in html
@@ -171,6 +181,7 @@ def test_hostile_names_in_the_summary_are_inert(capsys, tmp_path, bank):
     assert "'=HYPERLINK(\"http://e.example\")" in names
 
 
+@pytest.mark.slow
 def test_groups_report_writes_one_private_report_per_student(capsys, tmp_path, klass):
     run(capsys, "sessions", "note", klass["ria"], "Talk about the Zebrafjord workshop visit")
     folder = tmp_path / "reports"
@@ -187,6 +198,7 @@ def test_groups_report_writes_one_private_report_per_student(capsys, tmp_path, k
     assert "Zebrafjord" in copy and "Åse" in copy
 
 
+@pytest.mark.slow
 def test_groups_rescore_rescores_every_session(capsys, klass):
     with Store() as store:
         for sid in klass.values():
@@ -204,6 +216,7 @@ class _Keyboard(io.StringIO):
         return True
 
 
+@pytest.mark.slow
 def test_purging_a_group_shows_what_goes_and_asks(capsys, monkeypatch, klass):
     code, _, err = run(capsys, "sessions", "purge", "--group", "10B")  # no terminal, no --yes
     assert code == ExitCode.USAGE and "--yes" in err and klass["ria"] in err
@@ -219,6 +232,7 @@ def test_purging_a_group_shows_what_goes_and_asks(capsys, monkeypatch, klass):
         assert store.list("10B") == [] and len(store.list("9A")) == 1
 
 
+@pytest.mark.slow
 def test_purge_with_yes_does_not_ask(capsys, klass):
     code, _, err = run(capsys, "sessions", "purge", "--group", "10B", "--yes")
     assert code == 0 and "deleted 5 session(s)" in err

@@ -86,6 +86,7 @@ def test_answer_reasons_are_plain_words_in_norwegian(bank, catalogue):
 
 
 @pytest.mark.parametrize("lang, heading", [("nb", "Kilder (tall, koder og navn"), ("da", "Kilder (tal, koder og navne")])
+@pytest.mark.slow
 def test_reports_credit_the_sources_in_the_report_language(bank, lang, heading):
     from jobkompas.render import render_html, render_markdown
 
@@ -98,6 +99,7 @@ def test_reports_credit_the_sources_in_the_report_language(bank, lang, heading):
         assert "O*NET 29.0" in text and "USDOL/ETA" in text and "CC BY 4.0" in text and "O*NET®" in text
 
 
+@pytest.mark.slow
 def test_profiles_and_summaries_use_the_decimal_comma(capsys, tmp_path, bank):
     import re
 

@@ -93,6 +93,7 @@ def test_csv_export_leaves_names_out_unless_asked(capsys, tmp_path, bank):
     assert rows[0]["name"] == NAME
 
 
+@pytest.mark.slow
 def test_show_leaves_the_name_out_unless_asked(capsys, tmp_path, bank):
     session = imported(capsys, tmp_path, bank, "--names")
     for args in (("sessions", "show", session), ("sessions", "show", session, "--json"),
@@ -104,6 +105,7 @@ def test_show_leaves_the_name_out_unless_asked(capsys, tmp_path, bank):
 
 
 @pytest.mark.parametrize("fmt", ["html", "markdown"])
+@pytest.mark.slow
 def test_session_report_names_the_student_only_when_asked(capsys, tmp_path, bank, fmt):
     session = imported(capsys, tmp_path, bank, "--names")
     code, out, _ = run(capsys, "report", session, "--format", fmt)
@@ -112,6 +114,7 @@ def test_session_report_names_the_student_only_when_asked(capsys, tmp_path, bank
     assert "Ødegård" in out
 
 
+@pytest.mark.slow
 def test_answer_file_report_names_the_respondent_only_when_asked(capsys, tmp_path, bank):
     path = answer_file(tmp_path, bank, {"A": 5})
     code, out, _ = run(capsys, "report", str(path), "--format", "markdown")
@@ -171,6 +174,7 @@ def quiz(decide, *, resume=False, **session):
     return result, prompter
 
 
+@pytest.mark.slow
 def test_a_session_quiz_is_saved_under_its_own_identity_not_the_private_file():
     with pytest.raises(Interrupted, match="quiz --session --name Ada --group 10B --resume"):
         quiz(interrupt_at(8), name="Ada", group="10B")
@@ -179,6 +183,7 @@ def test_a_session_quiz_is_saved_under_its_own_identity_not_the_private_file():
     assert state.owner["name"] == "Ada" and state.owner["group"] == "10B" and len(state.answers) == 7
 
 
+@pytest.mark.slow
 def test_another_named_student_is_not_offered_the_unfinished_quiz():
     with pytest.raises(Interrupted):
         quiz(interrupt_at(8), name="Ada", group="10B")
@@ -191,6 +196,7 @@ def test_another_named_student_is_not_offered_the_unfinished_quiz():
     assert [s.owner["name"] for s in session_states()] == ["Ada"]  # Ada's is still waiting
 
 
+@pytest.mark.slow
 def test_the_same_name_in_another_group_is_another_student():
     with pytest.raises(Interrupted):
         quiz(interrupt_at(8), name="Ada", group="10B")
@@ -198,6 +204,7 @@ def test_the_same_name_in_another_group_is_another_student():
     assert not any("unfinished quiz" in m for m in prompter.messages)
 
 
+@pytest.mark.slow
 def test_a_quiz_without_a_name_is_never_offered_to_the_next_student():
     with pytest.raises(Interrupted, match="quiz --unfinished u-"):
         quiz(interrupt_at(8), group="10B")
@@ -205,6 +212,7 @@ def test_a_quiz_without_a_name_is_never_offered_to_the_next_student():
     assert not any("unfinished quiz" in m for m in prompter.messages)
 
 
+@pytest.mark.slow
 def test_the_student_is_offered_their_own_quiz_and_finishes_it():
     with pytest.raises(Interrupted):
         quiz(interrupt_at(8), name="Ada", group="10B")
@@ -218,6 +226,7 @@ def test_the_student_is_offered_their_own_quiz_and_finishes_it():
     assert ada.display_name == "Ada" and ada.group == "10B"  # the identity it was started with
 
 
+@pytest.mark.slow
 def test_an_unfinished_quiz_continues_by_id_keeping_name_and_group():
     with pytest.raises(Interrupted):
         quiz(interrupt_at(8), name="Ada", group="10B")
@@ -236,6 +245,7 @@ def test_an_unknown_unfinished_id_is_a_not_found_error(capsys):
     assert code == ExitCode.USAGE
 
 
+@pytest.mark.slow
 def test_the_counsellor_sees_unfinished_quizzes_with_the_command_to_continue(capsys):
     with pytest.raises(Interrupted):
         quiz(interrupt_at(8), name="Ada", group="10B")
@@ -251,6 +261,7 @@ def test_the_counsellor_sees_unfinished_quizzes_with_the_command_to_continue(cap
     assert row["status"] == "unfinished" and row["answered"] == 7 and "name" not in row
 
 
+@pytest.mark.slow
 def test_deleting_and_purging_remove_unfinished_quizzes(capsys):
     with pytest.raises(Interrupted):
         quiz(interrupt_at(8), name="Ada", group="10B")
@@ -292,6 +303,7 @@ def test_an_older_database_readable_by_others_becomes_private(tmp_path, open_uma
     assert mode(path) == 0o600
 
 
+@pytest.mark.slow
 def test_unfinished_quizzes_are_private(open_umask):
     with pytest.raises(Interrupted):
         quiz(interrupt_at(5), name="Ada", group="10B")
@@ -304,6 +316,7 @@ def test_unfinished_quizzes_are_private(open_umask):
     assert mode(home() / "unfinished-quiz.json") == 0o600
 
 
+@pytest.mark.slow
 def test_written_reports_and_exports_are_private(capsys, tmp_path, bank, open_umask):
     session = imported(capsys, tmp_path, bank)
     for args, name in ((("report", session), "r.html"), (("sessions", "export"), "e.csv"),
@@ -313,6 +326,7 @@ def test_written_reports_and_exports_are_private(capsys, tmp_path, bank, open_um
         assert mode(target) == 0o600, args
 
 
+@pytest.mark.slow
 def test_an_existing_report_keeps_its_mode(capsys, tmp_path, bank, open_umask):
     session = imported(capsys, tmp_path, bank)
     target = tmp_path / "shared.html"
@@ -325,6 +339,7 @@ def test_an_existing_report_keeps_its_mode(capsys, tmp_path, bank, open_umask):
 # ------------------------------------------------------------------ correcting records
 
 
+@pytest.mark.slow
 def test_a_wrong_note_can_be_deleted_for_good(capsys, tmp_path, bank):
     session = imported(capsys, tmp_path, bank)
     run(capsys, "sessions", "note", session, "first, correct")
@@ -339,6 +354,7 @@ def test_a_wrong_note_can_be_deleted_for_good(capsys, tmp_path, bank):
     assert run(capsys, "sessions", "delete-note", "s-00000000", "1")[0] == ExitCode.NOT_FOUND
 
 
+@pytest.mark.slow
 def test_every_command_the_privacy_page_names_exists(capsys):
     """docs/privacy.md tells schools which commands delete, correct and show data."""
     import re
@@ -360,6 +376,7 @@ NOTICE = {"en": "Your answers are kept by your counsellor on this machine",
 
 
 @pytest.mark.parametrize("lang", ["en", "nb", "da"])
+@pytest.mark.slow
 def test_a_session_quiz_tells_the_student_their_answers_are_kept(lang):
     for session, shown in (({"name": "Ada", "group": "10B"}, True), (None, False)):
         out = console()

@@ -166,6 +166,7 @@ def test_reasons_filter_and_score_use_the_level_of_the_path_shown(bank, catalogu
     assert all(m.match.required_isced <= 3 for m in more.matches)
 
 
+@pytest.mark.slow
 def test_the_wizard_keeps_the_level_filter_for_more_matches_and_the_report(bank, catalogue, tmp_path):
     from rich.console import Console
 
@@ -209,6 +210,7 @@ def test_the_wizard_keeps_the_level_filter_for_more_matches_and_the_report(bank,
 # ------------------------------------------------------------ one result, every path
 
 
+@pytest.mark.slow
 def test_a_warm_cache_ranks_exactly_like_a_cold_parse(bank, catalogue):
     cold = parse_catalogue(catalogue.directory)
     warm_columns, cold_columns = catalogue.columns, cold.columns
@@ -227,6 +229,7 @@ def test_a_warm_cache_ranks_exactly_like_a_cold_parse(bank, catalogue):
         assert [(s, warm_columns.ids[i]) for s, i, _ in warm] == [(s, cold_columns.ids[i]) for s, i, _ in again]
 
 
+@pytest.mark.slow
 def test_score_batch_api_and_wizard_give_the_same_result(bank, catalogue, tmp_path):
     from jobkompas.answers import write_answer_file
 

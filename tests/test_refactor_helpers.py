@@ -103,6 +103,7 @@ def test_group_summary_renders_without_the_cli(tmp_path, bank):
 
 
 @pytest.mark.parametrize("flag", ["--version", "--help"])
+@pytest.mark.slow
 def test_version_and_help_stay_light(flag):
     heavy = ("rich", "numpy", "questionary", "jinja2", "yaml")
     code = ("import sys\nfrom jobkompas.cli import main\ncode = main([%r])\n"

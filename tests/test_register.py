@@ -182,6 +182,7 @@ STEP_PROBLEMS = [
 
 
 @pytest.mark.parametrize("case, change, expected", STEP_PROBLEMS, ids=[c[0] for c in STEP_PROBLEMS])
+@pytest.mark.slow
 def test_each_path_step_rule(content, case, change, expected):
     old, new = change
     assert old in GOOD_PATHS
@@ -199,6 +200,7 @@ REVIEW_PROBLEMS = [
 
 
 @pytest.mark.parametrize("case, review, expected", REVIEW_PROBLEMS, ids=[c[0] for c in REVIEW_PROBLEMS])
+@pytest.mark.slow
 def test_each_review_rule(content, case, review, expected):
     cat = content(extra=review)
     assert [m.split(": ", 1)[1] for m in messages(cat)] == [expected]
@@ -242,6 +244,7 @@ REGISTER_PROBLEMS = [
 
 
 @pytest.mark.parametrize("case, change, file, expected", REGISTER_PROBLEMS, ids=[c[0] for c in REGISTER_PROBLEMS])
+@pytest.mark.slow
 def test_each_register_rule(content, case, change, file, expected):
     old, new = change
     assert old in NORWAY
@@ -252,6 +255,7 @@ def test_each_register_rule(content, case, change, file, expected):
     assert [m.split(": ", 1)[1] for m in found] == [expected]
 
 
+@pytest.mark.slow
 def test_validate_names_file_and_line_and_prints_the_counts(content, capsys):
     content(GOOD_PATHS.replace("no-fag-elektriker\n", "no-fag-trollmann\n", 1))
     code = main(["--occupations", str(content.occ), "validate"])
@@ -338,9 +342,10 @@ def test_occupation_json_carries_ids_levels_optional_authorisation_and_review(ca
     assert norway[3]["optional"] is True and norway[3]["programme"] == "no-fagskole-elkraft"
     assert doc["path_level"] == {"norway": 3, "denmark": 3, "other": 3}
     assert doc["path_outline"] == {"norway": False, "denmark": False, "other": False}
-    assert doc["review"] == {"text": "checked", "paths": "written"}
+    assert doc["review"] == {"text": "checked", "paths": "checked"}
 
 
+@pytest.mark.slow
 def test_score_json_marks_outlines_and_validates_against_the_schema(bank, outline_dir):
     import json
     from importlib import resources
@@ -381,6 +386,7 @@ def test_the_result_table_marks_an_outline_path(bank, outline_dir):
     assert "generel skitse" not in lines[False] and lines[False].startswith("Uddannelsesvej (år): ")
 
 
+@pytest.mark.slow
 def test_a_missing_register_file_is_one_problem_and_does_not_cascade(content, capsys):
     content()
     (content.prog / "denmark.yaml").unlink()
@@ -389,6 +395,7 @@ def test_a_missing_register_file_is_one_problem_and_does_not_cascade(content, ca
     assert out == [f"{content.prog / 'denmark.yaml'}:1: no such file"]
 
 
+@pytest.mark.slow
 def test_register_entries_of_any_shape_give_problems_not_exceptions():
     from hypothesis import given, settings
     from hypothesis import strategies as st

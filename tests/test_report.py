@@ -41,6 +41,7 @@ def sid(capsys, tmp_path, bank):
 
 
 @pytest.mark.parametrize("fmt", ["html", "markdown"])
+@pytest.mark.slow
 def test_the_students_copy_has_no_notes(capsys, sid, fmt):
     code, out, _ = run(capsys, "report", sid, "--format", fmt)
     assert code == 0 and "Wants to visit" not in out and "Call the parents" not in out and "Counsellor notes" not in out
@@ -48,6 +49,7 @@ def test_the_students_copy_has_no_notes(capsys, sid, fmt):
 
 
 @pytest.mark.parametrize("fmt", ["html", "markdown"])
+@pytest.mark.slow
 def test_the_counsellors_copy_has_notes_answers_traits_and_completeness(capsys, sid, fmt):
     code, out, _ = run(capsys, "report", sid, "--format", fmt, "--counsellor")
     assert code == 0 and "Counsellor's copy" in out
@@ -56,11 +58,13 @@ def test_the_counsellors_copy_has_notes_answers_traits_and_completeness(capsys, 
     assert re.search(r"Answered: \d+/84", out)
 
 
+@pytest.mark.slow
 def test_multi_line_notes_keep_their_lines_in_html(capsys, sid):
     _, out, _ = run(capsys, "report", sid, "--counsellor")
     assert "Wants to visit a workshop\nCall the parents first" in out and ".note { white-space: pre-wrap; }" in out
 
 
+@pytest.mark.slow
 def test_html_report_reads_on_a_phone_and_to_a_screen_reader(capsys, sid, bank):
     _, out, _ = run(capsys, "report", sid)
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in out
@@ -70,6 +74,7 @@ def test_html_report_reads_on_a_phone_and_to_a_screen_reader(capsys, sid, bank):
         assert re.search(rf'<th scope="row">{t} {bank.types[t].name["en"]}</th><td class="n">\d+(\.\d)?</td>', table)
 
 
+@pytest.mark.slow
 def test_reasons_are_marked_plus_or_minus_in_text_not_only_colour(capsys, tmp_path, bank):
     sid = session(capsys, tmp_path, bank, likes={"A": 5, "S": 4, "R": 1})
     _, out, _ = run(capsys, "report", sid)
@@ -80,12 +85,14 @@ def test_reasons_are_marked_plus_or_minus_in_text_not_only_colour(capsys, tmp_pa
     assert "\n- + " in md and "\n- – " in md
 
 
+@pytest.mark.slow
 def test_headings_stay_with_their_content_when_printed(capsys, sid):
     _, out, _ = run(capsys, "report", sid)
     assert "h1, h2, h3 { break-after: avoid; page-break-after: avoid; }" in out
     assert ".match { break-inside: avoid;" in out and "@page { size: A4;" in out
 
 
+@pytest.mark.slow
 def test_title_date_and_country(capsys, sid):
     _, out, _ = run(capsys, "report", sid, "--include-names")
     assert "<title>jobkompas result — Kari Nordmann</title>" in out and "<h1>Kari Nordmann</h1>" in out

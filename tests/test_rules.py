@@ -23,6 +23,7 @@ def _flags(total=60, fewest=10, spread=40.0, same=False, gaps=(10.0, 10.0, 10.0)
     ("clear profile", {}, set()),
     ("no answers", {"total": 0, "fewest": 0, "spread": 0.0}, {"no_variation", "too_few_answers"}),
     ("every answer the same", {"same": True, "spread": 0.0}, {"no_variation"}),
+    ("every answer the same, whatever the spread says", {"same": True, "spread": 40.0}, {"no_variation"}),
     ("11 answers", {"total": 11}, {"too_few_answers"}),
     ("one type with 1 answer", {"fewest": 1}, {"too_few_answers"}),
     ("spread 14.9", {"spread": 14.9}, {"flat_profile"}),
@@ -175,6 +176,7 @@ def test_answer_reason(value, job, high_point, kind):
     ("RIA", {"R": 80, "I": 70, "A": 60, "S": 10, "E": 10, "C": 10}, ["R", "I", "A"]),
     ("RIA", {"R": 60, "I": 42, "A": 40, "S": 40, "E": 40, "C": 38}, ["R"]),  # middle 43.3
     ("", {t: 50 for t in "RIASEC"}, []),
+    ("RIA", {"R": 80, "I": 50, "A": 50, "S": 40, "E": 40, "C": 40}, ["R"]),  # I and A at the middle, 50
 ])
 def test_a_type_is_a_liking_only_above_the_students_middle(code, scores, liked):
     assert rules.liked_types(code, scores) == liked
@@ -302,6 +304,7 @@ def test_no_occupation_lacks_work_styles_and_estimates_say_where_from(catalogue)
                                      for i in ids)
 
 
+@pytest.mark.slow
 def test_an_occupation_with_estimated_work_styles_gets_a_trait_part(bank, catalogue):
     from conftest import pattern_answers
 
@@ -311,6 +314,7 @@ def test_an_occupation_with_estimated_work_styles_gets_a_trait_part(bank, catalo
     assert all(m.match.components.traits is not None for m in result.matches)
 
 
+@pytest.mark.slow
 def test_estimated_figures_do_not_win_more_than_their_share(bank, catalogue):
     """The rule that fills in missing work styles keeps those occupations from winning just
     because a part of the score is missing (benchmarks/quality.py measures it at full size)."""

@@ -63,6 +63,7 @@ def assert_inert(page: str) -> None:
     assert "href=" not in page  # no link at all: user text cannot make one
 
 
+@pytest.mark.slow
 def test_markdown_report_shows_hostile_name_note_and_group_as_text(capsys, tmp_path, bank):
     session = hostile_session(capsys, tmp_path, bank)
     code, out, _ = run(capsys, "report", session, "--format", "markdown", "--include-names", "--counsellor")
@@ -74,6 +75,7 @@ def test_markdown_report_shows_hostile_name_note_and_group_as_text(capsys, tmp_p
     assert "[click](javascript:alert(2))" in text and "[10B](javascript:alert(4))" in text
 
 
+@pytest.mark.slow
 def test_a_multi_line_note_keeps_its_lines_in_markdown(capsys, tmp_path, bank):
     session = hostile_session(capsys, tmp_path, bank, name="Kari", note="first line\nsecond line\n- not a list", group="9A")
     code, out, _ = run(capsys, "report", session, "--format", "markdown", "--counsellor")
@@ -92,6 +94,7 @@ def test_an_empty_note_is_refused(capsys, tmp_path, bank):
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=60))
+@pytest.mark.slow
 def test_escaped_text_renders_as_exactly_that_text(text):
     shown = " ".join(text.split())
     page = rendered(md_escape(text))
@@ -152,6 +155,7 @@ def test_batch_csv_neutralises_formula_ids_on_both_paths(capsys, tmp_path, bank,
     assert code == 0 and got == [safe_cell(i) for i in ids] and got[2] == "-5"
 
 
+@pytest.mark.slow
 def test_bom_only_when_asked(capsys, tmp_path, bank):
     hostile_session(capsys, tmp_path, bank, name="Åse", group="9A")
     path = answer_file(tmp_path, bank, "b.json", "Øyvind")
@@ -182,6 +186,7 @@ def oslo(monkeypatch):
     time.tzset()
 
 
+@pytest.mark.slow
 def test_dates_are_local_time(capsys, tmp_path, bank, oslo):
     code, out, _ = run(capsys, "import", str(answer_file(tmp_path, bank, "t.json", None)), "--group", "9A")
     session = out.strip()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from conftest import pattern_answers
 
 from jobkompas import api
@@ -36,6 +37,14 @@ def test_identical_answers_give_no_matches_and_say_why(bank, catalogue):
     assert "cannot tell" in result.flag_texts()[0]
 
 
+def test_without_interest_answers_every_type_sits_at_the_middle(bank):
+    from jobkompas.scoring import build_profile
+
+    profile = build_profile({q.id: 4 for q in bank.by_block("trait")}, bank)
+    assert profile.scores == dict.fromkeys(RIASEC, 50.0)
+    assert profile.holland == ""
+
+
 def test_too_few_answers_is_flagged_with_low_confidence(bank, catalogue):
     answers = api.new_answers({"R01": 5, "R02": 5, "I01": 1, "A01": 2, "S01": 1, "E01": 3, "C01": 1}, bank=bank)
     result = api.score(answers, bank=bank, catalogue=catalogue)
@@ -44,6 +53,7 @@ def test_too_few_answers_is_flagged_with_low_confidence(bank, catalogue):
     assert result.matches  # still a hint, clearly marked
 
 
+@pytest.mark.slow
 def test_scoring_is_deterministic(bank, catalogue, tmp_path):
     """The same answers give the same output byte for byte, whatever the answer order and
     the process: each run below has its own string-hash seed and its own cold caches, so
@@ -104,6 +114,7 @@ def test_scoring_is_deterministic(bank, catalogue, tmp_path):
     assert all(len(d["matches"]) == 30 for d in class_results)
 
 
+@pytest.mark.slow
 def test_education_gap_is_said_and_lowers_the_score(bank, catalogue):
     values = pattern_answers(bank, {"I": 5}, default=1)
     far = api.new_answers({**values, "EDU-country": "norway", "EDU-highest": "no-phd"}, bank=bank)
@@ -156,6 +167,7 @@ def test_next_question_walks_the_form_and_skips_answers(bank):
     assert api.next_question(all_answered, bank=bank) is None
 
 
+@pytest.mark.slow
 def test_best_ranked_gives_the_head_of_the_full_ranking_with_exact_totals():
     """The quick ranking (floats first, components only for the best) must give the very
     numbers Components.total gives, the same order (ties by id) and the same count."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from jobkompas.cli import main
 from jobkompas.search import search
 
@@ -12,6 +14,7 @@ def ids(catalogue, text, n=5):
     return [o.id for o, _ in search(catalogue, text, limit=n)]
 
 
+@pytest.mark.slow
 def test_common_nordic_job_names_are_found_at_rank_one(catalogue, load_script):
     bench = load_script("benchmarks/search_names.py")
     rows = bench.read_names()

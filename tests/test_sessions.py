@@ -71,6 +71,7 @@ def test_import_list_note_show_rescore_export(capsys, tmp_path, bank):
     assert {d["name"] for d in json.loads(out)} == {"Kari Nordmann", "Ola Hansen"}
 
 
+@pytest.mark.slow
 def test_show_and_report_say_when_the_stored_result_is_out_of_date(capsys, tmp_path, bank):
     code, out, _ = run(capsys, "import", str(answer_file(tmp_path, bank, {"I": 5, "R": 4}, "i.json")))
     session = out.strip()
@@ -94,6 +95,7 @@ def test_show_and_report_say_when_the_stored_result_is_out_of_date(capsys, tmp_p
     assert stored_top == api.score(api.read_answers(tmp_path / "i.json")).matches[0].occupation.id
 
 
+@pytest.mark.slow
 def test_group_summary_table_json_html(capsys, tmp_path, bank):
     for i, likes in enumerate(({"R": 5}, {"R": 5, "C": 2}, {"S": 5}, {"E": 5, "C": 4})):
         run(capsys, "import", str(answer_file(tmp_path, bank, likes, f"{i}.json")), "--group", "9A")
@@ -113,6 +115,7 @@ def test_group_summary_table_json_html(capsys, tmp_path, bank):
     assert run(capsys, "groups", "summary", "nobody")[0] == ExitCode.NOT_FOUND
 
 
+@pytest.mark.slow
 def test_report_escapes_hostile_names_and_notes(capsys, tmp_path, bank):
     path = answer_file(tmp_path, bank, {"I": 5}, "x.json", "<img src=x onerror=alert(1)>")
     code, out, _ = run(capsys, "import", str(path), "--names")
@@ -157,6 +160,7 @@ def _writer(db_path: str, worker: int, count: int) -> None:
             save_result(store, result, name=f"w{worker}-{i}", group=f"g{worker}")
 
 
+@pytest.mark.slow
 def test_concurrent_writers_lose_nothing(tmp_path):
     db_path = str(tmp_path / "shared.sqlite3")
     Store(Path(db_path)).close()
@@ -185,6 +189,7 @@ with store.transaction() as db:
 """
 
 
+@pytest.mark.slow
 def test_a_crash_mid_write_keeps_finished_sessions(tmp_path, bank):
     db_path = tmp_path / "crash.sqlite3"
     result = api.score(api.new_answers(pattern_answers(bank, {"E": 5}), bank=bank), bank=bank)

@@ -3,6 +3,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from jobkompas.cli import main
 from jobkompas.errors import ExitCode
 from jobkompas.resources import occupations_dir, questions_dir
@@ -13,12 +15,14 @@ def copy_tree(src: Path, dst: Path) -> Path:
     return dst
 
 
+@pytest.mark.slow
 def test_shipped_content_is_valid(capsys):
     assert main(["validate"]) == 0
     shipped = sum(1 for p in occupations_dir().glob("*.yaml") if not p.name.startswith("_"))
     assert f"{shipped} occupations" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_broken_occupation_file_is_reported_with_file_and_line(tmp_path, capsys):
     occ = copy_tree(occupations_dir(), tmp_path / "occ")
     welder = occ / "welder.yaml"
@@ -37,6 +41,7 @@ def test_broken_occupation_file_is_reported_with_file_and_line(tmp_path, capsys)
     assert f"{occ / 'broken.yaml'}:3: invalid YAML" in out or f"{occ / 'broken.yaml'}:2: invalid YAML" in out
 
 
+@pytest.mark.slow
 def test_unknown_related_id_and_bad_path_step(tmp_path, capsys):
     occ = copy_tree(occupations_dir(), tmp_path / "occ")
     nurse, welder = occ / "nurse.yaml", occ / "production-supervisor.yaml"
@@ -71,6 +76,7 @@ def test_custom_question_bank_directory(tmp_path, capsys, monkeypatch):
     assert '"XR0"' in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_question_bank_problems_are_listed(tmp_path, capsys):
     bank_dir = copy_tree(questions_dir(), tmp_path / "q")
     text = (bank_dir / "interests.yaml").read_text(encoding="utf-8")
@@ -100,6 +106,7 @@ def test_no_path_leads_from_a_general_studies_programme_to_a_trade_certificate()
     assert wrong == [] and general_paths > 100  # (and the wording it looks for is still there)
 
 
+@pytest.mark.slow
 def test_a_broken_template_file_is_one_problem_named_once(tmp_path, capsys, monkeypatch):
     occ = copy_tree(occupations_dir(), tmp_path / "occ")
     (occ / "_path-templates.yaml").write_text("fields: [\n", encoding="utf-8")
@@ -109,6 +116,7 @@ def test_a_broken_template_file_is_one_problem_named_once(tmp_path, capsys, monk
     assert out == [f"{occ / '_path-templates.yaml'}:2: invalid YAML: did not find expected node content"]
 
 
+@pytest.mark.slow
 def test_path_templates_keep_what_their_header_comment_says():
     """Every promise in the header comment of _path-templates.yaml, checked: a FIELD named by
     `paths: {template: FIELD}` exists; its {placeholders} are filled from the field, so each
@@ -193,6 +201,7 @@ def test_path_templates_keep_what_their_header_comment_says():
                     assert step.text[lang] == expected, (occ.id, country, lang)
 
 
+@pytest.mark.slow
 def test_written_paths_without_a_template_cover_every_country(tmp_path, capsys):
     """Otherwise the missing country would quietly get another field's templated path."""
     occ = copy_tree(occupations_dir(), tmp_path / "occ")

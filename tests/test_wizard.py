@@ -57,6 +57,7 @@ def console():
     return Console(file=io.StringIO(), width=100, color_system=None)
 
 
+@pytest.mark.slow
 def test_mini_quiz_through_real_prompts_gives_a_realistic_result():
     prompter = PipedQuestionary(realistic_keys)
     out = console()
@@ -71,6 +72,7 @@ def test_mini_quiz_through_real_prompts_gives_a_realistic_result():
     assert load_state() is None, "a finished quiz leaves no unfinished state"
 
 
+@pytest.mark.slow
 def test_going_back_changes_an_earlier_answer():
     went_back = []
 
@@ -115,6 +117,7 @@ def twos_first(header, message, choices, default):
     return realistic_keys(header, message, choices, default)
 
 
+@pytest.mark.slow
 def test_ctrl_c_keeps_answers_and_resume_asks_only_the_rest():
     def interrupting(header, message, choices, default):
         if question_number(header) == 12:
@@ -152,6 +155,7 @@ def test_ctrl_c_keeps_answers_and_resume_asks_only_the_rest():
     assert resumed.to_dict() == straight.to_dict()
 
 
+@pytest.mark.slow
 def test_prefilled_answers_are_not_asked_again(tmp_path):
     path = tmp_path / "partial.yaml"
     path.write_text("format: jobkompas-answers/1\nlanguage: en\nform: mini\ncountry: norway\n"
@@ -185,6 +189,7 @@ def test_plain_mode_reads_numbered_answers_from_a_pipe():
     assert "  6) not sure" in out.getvalue() and "Question 44 of 44" in out.getvalue()
 
 
+@pytest.mark.slow
 def test_quiz_with_session_is_kept_for_the_counsellor():
     from jobkompas.counsellor import save_result
     from jobkompas.store import Store
@@ -204,6 +209,7 @@ def test_quiz_with_session_is_kept_for_the_counsellor():
     assert f"Saved as session {session.id}" in out.file.getvalue()
 
 
+@pytest.mark.slow
 def test_a_data_dir_that_cannot_be_written_costs_only_resuming(tmp_path, monkeypatch):
     blocked = tmp_path / "not-a-dir"
     blocked.write_text("a file where the data dir should be", encoding="utf-8")
@@ -225,6 +231,7 @@ def test_a_data_dir_that_cannot_be_written_costs_only_resuming(tmp_path, monkeyp
     assert "--resume" not in str(stopped.value)
 
 
+@pytest.mark.slow
 def test_the_resume_question_speaks_the_saved_quiz_language(monkeypatch):
     monkeypatch.setenv("LANG", "en_GB.UTF-8")  # the terminal says English; the quiz was Danish
 

@@ -430,7 +430,19 @@ def main(argv: list[str] | None = None) -> int:
                 "da": seed.get("da", ""),
             }
         profile["codes"] = build_codes(code, src, profile)
-        profile["figures"] = build_figures(code, src, ids)
+        figures = build_figures(code, src, ids)
+        old_figures = profile.get("figures") or {}
+        if "work_styles" not in figures and old_figures.get("work_styles_source"):
+            # O*NET has no work styles here: keep the estimate (tools/estimate_work_styles.py)
+            # and the line naming where it came from, in the place they had
+            ordered_figures = {}
+            for key, value in figures.items():
+                ordered_figures[key] = value
+                if key == "high_point":
+                    ordered_figures["work_styles"] = old_figures["work_styles"]
+                    ordered_figures["work_styles_source"] = old_figures["work_styles_source"]
+            figures = ordered_figures
+        profile["figures"] = figures
         profile.setdefault("paths", {"template": field_for(code)})
         if path.exists():
             old = path.read_text(encoding="utf-8")

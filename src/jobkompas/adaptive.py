@@ -38,7 +38,7 @@ TOP = 10
 SEED = 20261122
 
 # When to check whether to stop (number of interest items asked -> the expected top-10
-# overlap needed to stop there). The length goal of issue 7 is: half the students done by 18
+# overlap needed to stop there). The length goal is: half the students done by 18
 # interest items, nine in ten by 30. Stopping before 18 would not help that goal and costs
 # agreement, so the first check is at 18, where the settled half (a little more, for a
 # margin) stops; at 30 all but the least settled tenth stop. Those are students whose answers

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .questions import UNSURE, Question, QuestionBank
-from .resources import COUNTRIES, LANGUAGES
+from .resources import LANGUAGES
 from .yamlio import LineDict, parse_yaml_text
 
 TYPE_CHECKING = False  # typing is left to type checkers: importing the API alone does not load it
@@ -189,7 +189,7 @@ def answers_from_data(data: Any, source: str, bank: QuestionBank, lines=lambda k
             value = check_value(country_q, data["country"]) if country_q else None
         except ValueError as exc:
             raise InputError(f"country: {exc}", f"{source}:{lines('country')}") from None
-        if value:
+        if country_q and value:
             if "EDU-country" in result.values and result.values["EDU-country"] != value:
                 raise InputError(f"country is {value!r} but answers.EDU-country is {result.values['EDU-country']!r}; "
                                  "keep only one", f"{source}:{lines('country')}")
@@ -215,7 +215,7 @@ def _check_levels(result: AnswerSet, bank: QuestionBank, where: Callable[[str], 
     for dim in ("current_level", "highest_level"):
         q = bank.education(dim)
         value = result.values.get(q.id) if q else None
-        if value and value != UNSURE:
+        if q and value and value != UNSURE:
             level = bank.level(value)
             if country and level and level.countries and country not in level.countries:
                 raise InputError(f"{q.id}: level {value!r} belongs to {level.countries[0]}, not {country}", where(q.id))
@@ -305,10 +305,10 @@ def iter_batch_rows(path: Path | str, bank: QuestionBank,
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror}", name) from None
     try:
-        first = handle.read1(1 << 16)
+        first = handle.read1(1 << 16)  # type: ignore[union-attr]  # stdin.buffer is a BufferedReader
         if first.startswith(b"\xef\xbb\xbf"):
             first = first[3:]
-        lines = Utf8Lines(lambda: handle.read1(1 << 16), name, first)
+        lines = Utf8Lines(lambda: handle.read1(1 << 16), name, first)  # type: ignore[union-attr]
         try:
             header = next(csv.reader(lines))
         except StopIteration:
@@ -450,7 +450,9 @@ def row_answers(row: list[str], header: list[str], questions: list[Question | No
             answers.form = cell
             continue
         if column == "country":
-            q = bank.education("country")
+            q = bank.require_education("country")
+        if q is None:
+            continue
         try:
             answers.values[q.id] = check_value(q, cell)
         except ValueError as exc:

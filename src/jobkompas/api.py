@@ -14,24 +14,25 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from .answers import AnswerSet, check_value, parse_answer_text, read_answer_file
+from .answers import COUNTRY_ALIASES, AnswerSet, check_value, parse_answer_text, read_answer_file
 from .errors import InputError
 from .questions import UNSURE, Question, QuestionBank, load_question_bank
-from .resources import COUNTRIES, LANGUAGES, occupations_dir, questions_dir
+from .resources import COUNTRIES, LANGUAGES, occupations_dir, questions_dir, use_content
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # the catalogue and scoring load only when something is scored
-    from typing import Any, Mapping
+    from typing import Any, Iterator, Mapping
 
     from .catalogue import Catalogue, Occupation, Step
+    from .problems import Problem
     from .scoring import Match, Profile
 
 RESULT_FORMAT = "jobkompas-result/1"
 
 __all__ = [
-    "AnswerSet", "MatchView", "Question", "QuestionBank", "Result", "UNSURE", "load_bank",
-    "load_catalogue", "new_answers", "next_question", "parse_answers", "read_answers",
-    "remaining_questions", "score",
+    "AnswerSet", "COUNTRIES", "COUNTRY_ALIASES", "LANGUAGES", "MatchView", "Question", "QuestionBank", "Result",
+    "UNSURE", "answer_template", "check_content", "load_bank", "load_catalogue", "new_answers", "next_question",
+    "parse_answers", "read_answers", "read_class_file", "remaining_questions", "score", "search", "use_content",
 ]
 
 
@@ -88,6 +89,41 @@ def parse_answers(text: str, *, source: str = "<answers>", bank: QuestionBank | 
 def read_answers(path: str | Path, *, bank: QuestionBank | None = None) -> AnswerSet:
     """Read an answer file; ``-`` reads standard input."""
     return read_answer_file(path, bank or load_bank())
+
+
+def read_class_file(path: str | Path, *, bank: QuestionBank | None = None) -> Iterator[tuple[int, AnswerSet | InputError]]:
+    """The respondents of a batch CSV (``-`` reads standard input), streaming: their line and
+    answers, or that row's error. A bad header is raised."""
+    from .answers import iter_batch_rows
+
+    return iter_batch_rows(path, bank or load_bank())
+
+
+def answer_template(form: str, *, language: str = "en", bank: QuestionBank | None = None) -> str:
+    """A ready-to-fill answer file for ``form``, with each question's text as a comment."""
+    from .answers import render_answer_file
+
+    bank = bank or load_bank()
+    return render_answer_file(AnswerSet(language=language, form=form), bank, form)
+
+
+def search(text: str, *, limit: int = 10, catalogue: Catalogue | None = None) -> list[tuple[Occupation, float]]:
+    """Occupations whose titles (any language, typos tolerated) match ``text``, best first,
+    with their relevance."""
+    from .search import search as search_titles
+
+    return search_titles(catalogue or load_catalogue(), text, limit=limit)
+
+
+def check_content() -> tuple[QuestionBank, Catalogue, list[Problem]]:
+    """Parse the question bank and the catalogue afresh (no cache) and list every problem."""
+    from .catalogue import parse_catalogue
+    from .codes import check_catalogue
+    from .questions import parse_question_bank
+
+    bank = parse_question_bank()
+    catalogue = parse_catalogue()
+    return bank, catalogue, bank.problems + catalogue.problems + check_catalogue(catalogue)
 
 
 def next_question(answers: AnswerSet, *, form: str | None = None, bank: QuestionBank | None = None,

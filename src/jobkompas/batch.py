@@ -72,7 +72,7 @@ def _run_jsonl(file: str, *, top: int, lang: str | None, country: str | None, st
 
     def score(span: tuple[int, int] | None, target: IO[bytes], report, progress) -> tuple[int, int]:
         done = failed = 0
-        for line, item in iter_batch_rows(file, bank, span):
+        for _line, item in iter_batch_rows(file, bank, span):
             if isinstance(item, InputError):
                 failed += 1
                 report(item)

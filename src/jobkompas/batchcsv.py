@@ -70,7 +70,7 @@ class Layout:
             elif name == "language":
                 self._choice(c, LANGUAGES, {})
             elif name == "country" or (q is not None and q.dimension == "country"):
-                options = tuple(o.id for o in bank.education("country").options)
+                options = tuple(o.id for o in bank.require_education("country").options)
                 self._choice(c, options, COUNTRY_ALIASES)
             elif q is not None and q.scale == "choice":
                 self._choice(c, tuple(o.id for o in q.options), {})
@@ -100,8 +100,7 @@ class Layout:
         column: a row naming a level of another country goes the careful way, which rejects it
         as an answer file would."""
         countries = [k for k, c in enumerate(self.choice_columns)
-                     if self.header[c] == "country" or (self.questions[c] is not None
-                                                        and self.questions[c].dimension == "country")]
+                     if self.header[c] == "country" or getattr(self.questions[c], "dimension", None) == "country"]
         checks = []
         for k, c in enumerate(self.choice_columns):
             q = self.questions[c]
@@ -129,15 +128,15 @@ class Layout:
         """A validated row as array codes (the careful path's result joins the fast path's)."""
         scale = []
         for c in self.scale_columns:
-            value = answers.values.get(self.questions[c].id)
+            value = answers.values.get(self.header[c])  # the column is named by its question's id
             scale.append(MISSING if value is None else NOT_SURE if value == UNSURE else int(value))
         choice = []
         for k, c in enumerate(self.choice_columns):
-            name, q = self.header[c], self.questions[c]
+            name = self.header[c]
             # (an empty language cell reads as "en" here and as EMPTY on the fast path; the
             # language does not change a batch CSV row, so the two never differ in output)
             value = (answers.language if name == "language" else
-                     answers.values.get("EDU-country") if name == "country" else answers.values.get(q.id))
+                     answers.values.get("EDU-country") if name == "country" else answers.values.get(name))
             choice.append(self.choice_values[k].index(value) if value in self.choice_values[k] else EMPTY)
         return scale, choice
 
@@ -492,12 +491,12 @@ def _split_chunk(chunk: bytes, first_line: int, source: ClassFile) -> tuple[Rows
         b_len = (ends - starts)[mine]
         extra = np.zeros((ncols + 1, len(rows_gen)), dtype=np.int64)
         extra[b_col + 1, b_row] = b_len - 1
-        length = 1 + extra[1:]
+        lengths = 1 + extra[1:]
         np.cumsum(extra, axis=0, out=extra)
         start = row_start[rows_gen][None, :] + 2 * np.arange(ncols)[:, None] + extra[:-1]
         var = np.array(layout.var_columns)
         scale_cols = np.array(layout.scale_columns, dtype=np.int64)
-        s_start, s_len = start[scale_cols].T, length[scale_cols].T
+        s_start, s_len = start[scale_cols].T, lengths[scale_cols].T
         scale = np.where(s_len == 1, _ONE_CHAR[padded[s_start]], np.where(s_len == 0, MISSING, INVALID)).astype(np.int8)
         long_cells = np.argwhere(s_len > 1)
         if len(long_cells):
@@ -505,7 +504,7 @@ def _split_chunk(chunk: bytes, first_line: int, source: ClassFile) -> tuple[Rows
                              s_len[long_cells[:, 0], long_cells[:, 1]])
             values = [_SCALE_TOKENS.get(t, INVALID) for t in tokens]
             scale[long_cells[:, 0], long_cells[:, 1]] = values
-        decoded_rows.append(_decode(buf, padded, layout, width, rows_gen, start[var].T, length[var].T, scale))
+        decoded_rows.append(_decode(buf, padded, layout, width, rows_gen, start[var].T, lengths[var].T, scale))
 
     for rows, ids, scale, choice, ok in decoded_rows:
         careful[rows[~ok]] = True
@@ -589,7 +588,7 @@ class ResultWriter:
     a table of cells and one ``bytes.join``: the csv module's text, without its per-cell cost.
     """
 
-    def __init__(self, occupation_ids: Sequence[str], top: int, riasec: str,
+    def __init__(self, occupation_ids: Sequence[str], top: int, riasec: Sequence[str],
                  confidence_names: Sequence[str], flag_names: Sequence[str]) -> None:
         self.top = top
         cells: list[bytes] = []

@@ -17,6 +17,7 @@ from pathlib import Path
 from . import __version__
 from .errors import ContentError, InputError
 from .problems import Checker, Problem
+from .programmes import Register
 from .questions import RIASEC, TRAIT_WORK_STYLES
 from .resources import COUNTRIES, LANGUAGES, fingerprint, occupations_dir, programmes_dir
 from .yamlio import load_yaml_file
@@ -39,7 +40,8 @@ ESTIMATED_PREFIX = "estimated from "
 TYPE_CHECKING = False  # typing is left to type checkers: importing the API alone does not load it
 if TYPE_CHECKING:
     from typing import Any
-from .programmes import Register
+
+    from .scoring import CatalogueColumns
 
 # One step of an education path. ``text`` is what is shown ({lang: text}); a step that names a
 # register entry also carries its id, ISCED level, the note and subject it was written with and the
@@ -57,12 +59,12 @@ class Occupation:
     the hand-written text and paths …) sits as a separate blob in the cache and is read on
     first use, which keeps loading ~900 occupations fast."""
 
-    def __init__(self, id: str, onet: str, titles: dict[str, str], interests: tuple[float, ...],
+    def __init__(self, id: str, onet: str | None, titles: dict[str, str], interests: tuple[float, ...],
                  high_point: str, job_zone: int | None, isced: int, template: str | None,
                  *, curated: bool, not_recommended: tuple[str, tuple[str, ...]] | None = None,
                  details: dict[str, Any] | None = None,
                  details_blob: bytes | None = None, path_levels: dict[str, int] | None = None,
-                 written: tuple[str, ...] = (), review: dict[str, str] | None = None) -> None:
+                 written: tuple[str, ...] = (), review: dict[str, str | None] | None = None) -> None:
         self.id = id
         self.onet = onet
         self.titles = titles
@@ -169,6 +171,7 @@ class Catalogue:
         self.problems = problems if problems is not None else []
         self.version = version
         self.register: Register | None = None  # read by parse_catalogue; a cached catalogue has none
+        self._columns_plain: dict | None = None  # a cached catalogue's scoring columns, until first used
 
     def __len__(self) -> int:
         return len(self.occupations)
@@ -222,7 +225,7 @@ class Catalogue:
     def columns(self) -> "CatalogueColumns":
         from .scoring import CatalogueColumns
 
-        plain = getattr(self, "_columns_plain", None)
+        plain = self._columns_plain
         if plain is not None:
             return CatalogueColumns.from_plain(plain)
         return CatalogueColumns.build(self)
@@ -443,7 +446,9 @@ def parse_occupation(path: Path, data: Any, template_fields: set[str],
     if job_zone is not None and (isinstance(job_zone, bool) or job_zone not in (1, 2, 3, 4, 5)):
         c.add(figures, "job_zone", "figures.job_zone must be 1–5")
         job_zone = None
-    education = figures.get("education") if isinstance(figures.get("education"), dict) else {}
+    education = figures.get("education")
+    if not isinstance(education, dict):
+        education = {}
     isced = education.get("isced")
     if isinstance(isced, bool) or not isinstance(isced, int) or not 0 <= isced <= 8:
         c.add(education or figures, "isced" if education else "education", "figures.education.isced must be 0–8")
@@ -547,13 +552,13 @@ def _parse_not_recommended(c: Checker, data: dict) -> tuple[str, tuple[str, ...]
     for key in node:
         if key not in ("why", "countries"):
             c.add(node, key, f"not_recommended: unknown key {key!r} (use why and countries)")
-    if len(c.problems) > problems:
+    if len(c.problems) > problems or not isinstance(why, str):
         return None
     return why, tuple(k for k in COUNTRIES if k in countries)
 
 
 def _parse_review(c: Checker, data: dict, *, has_summary: bool, template: str | None,
-                  written: tuple[str, ...]) -> dict[str, str]:
+                  written: tuple[str, ...]) -> dict[str, str | None]:
     """``review: {text: written|checked, paths: template|written|checked}``; when absent, what
     the file shows: written text if it has a summary, written paths if it writes every country."""
     derived = {"text": "written" if has_summary else None,
@@ -640,7 +645,8 @@ def parse_catalogue(directory: Path | None = None, programmes: Path | None = Non
         occ.path_levels = {country: _level_of(occ, country, templates) for country in COUNTRIES}
         if occ.onet and occ.onet in seen_onet:
             problems.append(Problem(str(path), data.line_of("onet"), f"O*NET code {occ.onet} is also in {seen_onet[occ.onet]}"))
-        seen_onet[occ.onet] = path.name
+        if occ.onet:
+            seen_onet[occ.onet] = path.name
         occupations[occ.id] = occ
         figures = data.get("figures") or {}
         ref_lines[occ.id] = {"figures.related": figures.line_of("related") if hasattr(figures, "line_of") else 1,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import Annotated, List, Optional
 
 import typer
 
@@ -39,6 +39,34 @@ app.add_typer(groups_app, name="groups")
 LANG_HELP = "Language: en, nb (Norwegian Bokmål) or da (Danish). Default: from the locale."
 COUNTRY_HELP = "Country for education paths and levels (and which jobs can be recommended there): norway, denmark or other."
 BOM_HELP = "CSV: start with a UTF-8 byte order mark, so that Excel shows æ, ø and å correctly."
+QUIZ_FORMS = ("mini", "standard", "full", "adaptive")
+LANGUAGE_CODES = ("en", "nb", "da")  # resources.LANGUAGES, kept here so --help imports nothing
+SCORE_FORMATS = ("table", "json", "csv", "markdown", "html")
+BATCH_FORMATS = ("csv", "jsonl")
+EXPORT_FORMATS = ("csv", "json")
+SUMMARY_FORMATS = ("table", "json", "html", "markdown", "csv")
+REPORT_FORMATS = ("html", "markdown")
+
+
+def _choices(values: tuple[str, ...]) -> str:
+    """The metavar that lists an option's choices in --help; the value is checked by
+    _check_choice, whose message names the option and the choices."""
+    return "[" + "|".join(values) + "]"
+
+
+# Options shared by several commands, declared once.
+LangOption = Annotated[Optional[str], typer.Option("--lang", metavar=_choices(LANGUAGE_CODES), help=LANG_HELP)]
+CountryOption = Annotated[Optional[str], typer.Option("--country", metavar=_choices(("norway", "denmark", "other")),
+                                                      help=COUNTRY_HELP)]
+OutOption = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file instead of standard output.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="JSON on stdout.")]
+BomOption = Annotated[bool, typer.Option("--bom", help=BOM_HELP)]
+GroupFilterOption = Annotated[Optional[str], typer.Option("--group", help="Only this group.")]
+QuizFormOption = Annotated[Optional[str], typer.Option("--form", metavar=_choices(QUIZ_FORMS),
+                                                       help="Quiz length: mini (~5 min), standard, full or adaptive.")]
+ResumeOption = Annotated[bool, typer.Option("--resume", help="Continue the saved unfinished quiz without asking.")]
+FreshOption = Annotated[bool, typer.Option("--fresh", help="Start over, discarding a saved unfinished quiz.")]
+PlainOption = Annotated[bool, typer.Option("--plain", help="Numbered line prompts (screen readers, dumb terminals, piped input).")]
 
 
 def _version(value: bool) -> None:
@@ -53,18 +81,16 @@ def root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
     questions: Optional[Path] = typer.Option(None, "--questions", envvar="JOBKOMPAS_QUESTIONS", help="Use another question bank directory."),
     occupations: Optional[Path] = typer.Option(None, "--occupations", envvar="JOBKOMPAS_OCCUPATIONS", help="Use another occupation directory."),
-    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
-    form: Optional[str] = typer.Option(None, "--form", help="Quiz length: mini (~5 min), standard, full or adaptive."),
-    resume: bool = typer.Option(False, "--resume", help="Continue the saved unfinished quiz without asking."),
-    fresh: bool = typer.Option(False, "--fresh", help="Start over, discarding a saved unfinished quiz."),
-    plain: bool = typer.Option(False, "--plain", help="Numbered line prompts (screen readers, dumb terminals, piped input)."),
+    lang: LangOption = None,
+    form: QuizFormOption = None,
+    resume: ResumeOption = False,
+    fresh: FreshOption = False,
+    plain: PlainOption = False,
 ) -> None:
     """Start the quiz when no command is given (the quiz options work here too)."""
-    for env, value in (("JOBKOMPAS_QUESTIONS", questions), ("JOBKOMPAS_OCCUPATIONS", occupations)):
-        if value is not None:
-            if not value.is_dir():
-                raise UsageError(f"directory not found: {value}")
-            os.environ[env] = str(value)
+    from .api import use_content
+
+    use_content(questions=questions, occupations=occupations)
     if ctx.invoked_subcommand is None:
         quiz(lang=lang, form=form, country=None, answers=None, resume=resume, fresh=fresh, plain=plain,
              session=False, name=None, group=None, unfinished=None)
@@ -88,8 +114,7 @@ def _lang(lang: Optional[str]) -> str:
 def _country(country: Optional[str]) -> Optional[str]:
     if country is None:
         return None
-    from .answers import COUNTRY_ALIASES
-    from .resources import COUNTRIES
+    from .api import COUNTRIES, COUNTRY_ALIASES
 
     value = COUNTRY_ALIASES.get(country.lower(), country.lower())
     _check_choice("--country", value, COUNTRIES)
@@ -101,13 +126,13 @@ def _country(country: Optional[str]) -> Optional[str]:
 
 @app.command()
 def quiz(
-    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
-    form: Optional[str] = typer.Option(None, "--form", help="Quiz length: mini (~5 min), standard, full or adaptive."),
-    country: Optional[str] = typer.Option(None, "--country", help=COUNTRY_HELP),
+    lang: LangOption = None,
+    form: QuizFormOption = None,
+    country: CountryOption = None,
     answers: Optional[Path] = typer.Option(None, "--answers", help="Prefill from an answer file; only missing questions are asked."),
-    resume: bool = typer.Option(False, "--resume", help="Continue the saved unfinished quiz without asking."),
-    fresh: bool = typer.Option(False, "--fresh", help="Start over, discarding a saved unfinished quiz."),
-    plain: bool = typer.Option(False, "--plain", help="Numbered line prompts (screen readers, dumb terminals, piped input)."),
+    resume: ResumeOption = False,
+    fresh: FreshOption = False,
+    plain: PlainOption = False,
     session: bool = typer.Option(False, "--session", help="Keep the finished quiz as a counsellor session on this machine."),
     name: Optional[str] = typer.Option(None, "--name", help="Optional display name for the session (left out of exports)."),
     group: Optional[str] = typer.Option(None, "--group", help="Optional group (class), e.g. 10B."),
@@ -118,7 +143,7 @@ def quiz(
 
     if resume and fresh:
         raise UsageError("--resume and --fresh cannot be used together")
-    _check_choice("--form", form, ("mini", "standard", "full", "adaptive"))
+    _check_choice("--form", form, QUIZ_FORMS)
     if unfinished is not None and (name or group or fresh or answers):
         raise UsageError("--unfinished keeps the quiz's own name and group: leave out --name, --group, --fresh and --answers")
     if (name or group) and not session:
@@ -143,18 +168,19 @@ def quiz(
 @app.command()
 def score(
     files: List[str] = typer.Argument(..., help="Answer files (YAML or JSON); '-' reads standard input."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table, json, csv, markdown or html."),
+    fmt: str = typer.Option("table", "--format", "-f", metavar=_choices(SCORE_FORMATS), help="Output format."),
     top: int = typer.Option(10, "--top", min=1, max=200, help="How many matches to show."),
-    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP + " Default: the answer file's language."),
-    country: Optional[str] = typer.Option(None, "--country", help=COUNTRY_HELP),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of standard output."),
-    bom: bool = typer.Option(False, "--bom", help=BOM_HELP),
+    lang: Optional[str] = typer.Option(None, "--lang", metavar=_choices(LANGUAGE_CODES),
+                                       help=LANG_HELP + " Default: the answer file's language."),
+    country: CountryOption = None,
+    out: OutOption = None,
+    bom: BomOption = False,
 ) -> None:
     """Score answer files and print the results (stdout only; messages on stderr)."""
     from . import api
     from .render import render_results
 
-    _check_choice("--format", fmt, ("table", "json", "csv", "markdown", "html"))
+    _check_choice("--format", fmt, SCORE_FORMATS)
     if files.count("-") > 1:
         raise UsageError("standard input ('-') can be read only once")
     bank = api.load_bank()
@@ -171,18 +197,18 @@ def score(
 @app.command()
 def batch(
     file: str = typer.Argument(..., help="CSV: an 'id' column and one column per question id; '-' reads standard input."),
-    fmt: str = typer.Option("csv", "--format", "-f", help="csv or jsonl."),
+    fmt: str = typer.Option("csv", "--format", "-f", metavar=_choices(BATCH_FORMATS), help="Output format."),
     top: int = typer.Option(10, "--top", min=1, max=50, help="Top occupations per respondent."),
-    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
-    country: Optional[str] = typer.Option(None, "--country", help=COUNTRY_HELP),
+    lang: LangOption = None,
+    country: CountryOption = None,
     strict: bool = typer.Option(False, "--strict", help="Stop at the first bad row."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of standard output."),
-    bom: bool = typer.Option(False, "--bom", help=BOM_HELP),
+    out: OutOption = None,
+    bom: BomOption = False,
 ) -> None:
     """Score a whole class from one CSV, streaming; bad rows are reported and skipped."""
     from .batch import run_batch
 
-    _check_choice("--format", fmt, ("csv", "jsonl"))
+    _check_choice("--format", fmt, BATCH_FORMATS)
     failed = run_batch(file, fmt=fmt, top=top, lang=_lang(lang) if lang else None,
                        country=_country(country), strict=strict, out=out, bom=bom)
     if failed:
@@ -192,22 +218,21 @@ def batch(
 @app.command()
 def template(
     form: str = typer.Option("standard", "--form", help="mini, standard or full."),
-    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of standard output."),
+    lang: LangOption = None,
+    out: OutOption = None,
 ) -> None:
     """Write a ready-to-fill answer file with each question's text as a comment."""
     from . import api
-    from .answers import AnswerSet, render_answer_file
 
     bank = api.load_bank()
     _check_choice("--form", form, tuple(bank.forms))
-    _emit(render_answer_file(AnswerSet(language=_lang(lang), form=form), bank, form), out)
+    _emit(api.answer_template(form, language=_lang(lang), bank=bank), out)
 
 
 @questions_app.command("list")
 def questions_list(
-    as_json: bool = typer.Option(False, "--json", help="JSON on stdout."),
-    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
+    as_json: JsonOption = False,
+    lang: LangOption = None,
 ) -> None:
     """Every question: id, block, dimension, forms, allowed values and texts."""
     from . import api
@@ -231,8 +256,8 @@ def questions_list(
 
 @occupations_app.command("list")
 def occupations_list(
-    as_json: bool = typer.Option(False, "--json", help="JSON on stdout."),
-    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
+    as_json: JsonOption = False,
+    lang: LangOption = None,
     curated: bool = typer.Option(False, "--curated", help="Only occupations with hand-written text."),
 ) -> None:
     """All occupations: id, title, Holland code, job zone."""
@@ -253,18 +278,17 @@ def occupations_list(
 @occupations_app.command("search")
 def occupations_search(
     text: str = typer.Argument(..., help="Any title or alternative title, in any language; typos are tolerated."),
-    as_json: bool = typer.Option(False, "--json", help="JSON on stdout."),
-    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
+    as_json: JsonOption = False,
+    lang: LangOption = None,
     limit: int = typer.Option(10, "--limit", min=1, max=100),
 ) -> None:
     """Find occupations by title in English, Norwegian or Danish."""
     from . import api
     from .render import occupation_dict
-    from .search import search
 
     catalogue = api.load_catalogue()
     language = _lang(lang)
-    hits = search(catalogue, text, limit=limit)
+    hits = api.search(text, limit=limit, catalogue=catalogue)
     if as_json:
         _emit_json([{**occupation_dict(o, catalogue, language, full=False), "relevance": round(s, 3)} for o, s in hits])
         return
@@ -278,20 +302,19 @@ def occupations_search(
 @occupations_app.command("show")
 def occupations_show(
     occupation_id: str = typer.Argument(..., metavar="ID"),
-    as_json: bool = typer.Option(False, "--json", help="JSON on stdout."),
-    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
-    country: Optional[str] = typer.Option(None, "--country", help=COUNTRY_HELP),
+    as_json: JsonOption = False,
+    lang: LangOption = None,
+    country: CountryOption = None,
 ) -> None:
     """One occupation in full: text, codes, figures and education paths."""
     from . import api
     from .errors import NotFoundError
     from .render import occupation_dict, print_occupation
-    from .search import search
 
     catalogue = api.load_catalogue()
     occ = catalogue.get(occupation_id)
     if occ is None:
-        hint = search(catalogue, occupation_id, limit=3)
+        hint = api.search(occupation_id, limit=3, catalogue=catalogue)
         more = f"; did you mean {', '.join(o.id for o, _ in hint)}?" if hint else ""
         raise NotFoundError(f"no occupation with id {occupation_id!r}{more}")
     language = _lang(lang)
@@ -309,14 +332,9 @@ def validate(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only problems."),
 ) -> None:
     """Check the question bank and the catalogue; print every problem as file:line: message."""
-    from .catalogue import parse_catalogue
-    from .questions import parse_question_bank
+    from . import api
 
-    from .codes import check_catalogue
-
-    bank = parse_question_bank()
-    catalogue = parse_catalogue()
-    problems = bank.problems + catalogue.problems + check_catalogue(catalogue)
+    bank, catalogue, problems = api.check_content()
     for problem in problems:
         print(problem)
     if problems:
@@ -339,7 +357,7 @@ def validate(
 
 
 @app.command()
-def about(lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP)) -> None:
+def about(lang: LangOption = None) -> None:
     """Sources, licences and where jobkompas keeps its files."""
     from .i18n import translator
     from .resources import occupations_dir, programmes_dir, questions_dir, user_data_dir
@@ -370,7 +388,6 @@ def import_(
 ) -> None:
     """Store answer files or a batch CSV as sessions (scored now)."""
     from . import api
-    from .answers import iter_batch_rows
     from .counsellor import save_result
     from .errors import InputError
     from .store import Store
@@ -380,9 +397,9 @@ def import_(
     with Store() as store:
         for name in files:
             if name.lower().endswith(".csv"):
-                items = iter_batch_rows(name, bank)
+                items = api.read_class_file(name, bank=bank)
             else:
-                items = [(1, api.read_answers(name, bank=bank))]
+                items = iter([(1, api.read_answers(name, bank=bank))])
             for _, item in items:
                 if isinstance(item, InputError):
                     failed += 1
@@ -399,10 +416,10 @@ def import_(
 
 @sessions_app.command("list")
 def sessions_list(
-    group: Optional[str] = typer.Option(None, "--group", help="Only this group."),
-    as_json: bool = typer.Option(False, "--json", help="JSON on stdout."),
+    group: GroupFilterOption = None,
+    as_json: JsonOption = False,
     names: bool = typer.Option(False, "--names", help="Show display names."),
-    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
+    lang: LangOption = None,
 ) -> None:
     """Sessions, oldest first: id, group, date, Holland code, top match; then unfinished quizzes
     with the command that continues each."""
@@ -426,7 +443,7 @@ def sessions_list(
     catalogue = api.load_catalogue() if rows else None
     table = [[tr("Session"), tr("Group"), tr("Date"), tr("Code"), tr("Top match")] + ([tr("Name")] if names else [])]
     for r in rows:
-        occ = catalogue.occupations.get(r["top_match"]) if r["top_match"] else None
+        occ = catalogue.occupations.get(r["top_match"]) if catalogue and r["top_match"] else None
         table.append([r["session"], r["group"] or "–", local_time(r["created_at"]), r["holland_code"] or "–",
                       occ.title(language) if occ else (r["top_match"] or "–")] + ([r.get("name") or ""] if names else []))
     for r in waiting:
@@ -460,7 +477,7 @@ def _columns(table: list[list[str]]) -> str:
 @sessions_app.command("show")
 def sessions_show(
     session_id: str = typer.Argument(..., metavar="ID"),
-    as_json: bool = typer.Option(False, "--json", help="JSON on stdout."),
+    as_json: JsonOption = False,
     names: bool = typer.Option(False, "--names", help="Show the display name."),
 ) -> None:
     """One session: profile, matches and notes."""
@@ -536,12 +553,12 @@ def sessions_rescore(session_id: str = typer.Argument(..., metavar="ID")) -> Non
 
 @sessions_app.command("export")
 def sessions_export(
-    group: Optional[str] = typer.Option(None, "--group", help="Only this group."),
-    fmt: str = typer.Option("csv", "--format", "-f", help="csv or json."),
+    group: GroupFilterOption = None,
+    fmt: str = typer.Option("csv", "--format", "-f", metavar=_choices(EXPORT_FORMATS), help="Output format."),
     include_names: bool = typer.Option(False, "--include-names", help="Include display names (left out by default)."),
     include_notes: bool = typer.Option(False, "--include-notes", help="Include counsellor notes (json only)."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of standard output."),
-    bom: bool = typer.Option(False, "--bom", help=BOM_HELP),
+    out: OutOption = None,
+    bom: BomOption = False,
 ) -> None:
     """Export sessions; names and notes stay out unless asked for."""
     import json
@@ -550,7 +567,7 @@ def sessions_export(
     from .csvout import csv_text
     from .store import Store
 
-    _check_choice("--format", fmt, ("csv", "json"))
+    _check_choice("--format", fmt, EXPORT_FORMATS)
     with Store() as store:
         sessions = store.list(group)
         if fmt == "json":
@@ -580,7 +597,7 @@ def sessions_delete(session_id: str = typer.Argument(..., metavar="ID")) -> None
 
 @sessions_app.command("purge")
 def sessions_purge(
-    group: Optional[str] = typer.Option(None, "--group", help="Only this group."),
+    group: GroupFilterOption = None,
     older_than: Optional[str] = typer.Option(None, "--older-than", help="Only sessions older than this, e.g. 90d, 12w, 6m, 1y."),
     yes: bool = typer.Option(False, "--yes", help="Delete without asking (for scripts); needed too when neither --group nor --older-than narrows the purge."),
 ) -> None:
@@ -619,7 +636,7 @@ def sessions_purge(
 
 
 @groups_app.command("list")
-def groups_list(as_json: bool = typer.Option(False, "--json", help="JSON on stdout.")) -> None:
+def groups_list(as_json: JsonOption = False) -> None:
     """The groups (classes) kept on this machine, with how many sessions each has."""
     from .store import Store
 
@@ -635,11 +652,11 @@ def groups_list(as_json: bool = typer.Option(False, "--json", help="JSON on stdo
 @groups_app.command("summary")
 def groups_summary(
     group: str = typer.Argument(..., help="The group (class), e.g. 10B."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table, json, html, markdown or csv (the roster)."),
-    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
+    fmt: str = typer.Option("table", "--format", "-f", metavar=_choices(SUMMARY_FORMATS), help="Output format (csv: the roster)."),
+    lang: LangOption = None,
     include_names: bool = typer.Option(False, "--include-names", help="Show display names (left out by default)."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of standard output."),
-    bom: bool = typer.Option(False, "--bom", help=BOM_HELP),
+    out: OutOption = None,
+    bom: BomOption = False,
 ) -> None:
     """A class roster: every student with code, confidence, flags, top 3 and first education
     step; who has not finished; who to talk to first; codes, types and common matches."""
@@ -648,7 +665,7 @@ def groups_summary(
     from .render import render_group_summary
     from .store import Store
 
-    _check_choice("--format", fmt, ("table", "json", "html", "markdown", "csv"))
+    _check_choice("--format", fmt, SUMMARY_FORMATS)
     language = _lang(lang)
     with Store() as store:
         sessions = store.list(group)
@@ -663,8 +680,8 @@ def groups_summary(
 def groups_report(
     group: str = typer.Argument(..., help="The group (class), e.g. 10B."),
     out: Path = typer.Option(..., "--out", "-o", help="Folder for the reports (created private to you if missing); one file per student, named by session id."),
-    fmt: str = typer.Option("html", "--format", "-f", help="html or markdown."),
-    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
+    fmt: str = typer.Option("html", "--format", "-f", metavar=_choices(REPORT_FORMATS), help="Output format."),
+    lang: LangOption = None,
     include_names: bool = typer.Option(False, "--include-names", help="Name each student in their report."),
     counsellor: bool = typer.Option(False, "--counsellor", help="Counsellor's copies (with notes); without it, the students' copies."),
 ) -> None:
@@ -674,7 +691,7 @@ def groups_report(
     from .render import render_results
     from .store import Store
 
-    _check_choice("--format", fmt, ("html", "markdown"))
+    _check_choice("--format", fmt, REPORT_FORMATS)
     language = _lang(lang) if lang else None
     with Store() as store:
         sessions = [store.get(s.id) for s in store.list(group)]
@@ -739,9 +756,9 @@ def _session_result(session, language: str | None = None, include_name: bool = F
 @app.command()
 def report(
     source: str = typer.Argument(..., metavar="SESSION_OR_ANSWER_FILE"),
-    fmt: str = typer.Option("html", "--format", "-f", help="html or markdown."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of standard output."),
-    lang: Optional[str] = typer.Option(None, "--lang", help=LANG_HELP),
+    fmt: str = typer.Option("html", "--format", "-f", metavar=_choices(REPORT_FORMATS), help="Output format."),
+    out: OutOption = None,
+    lang: LangOption = None,
     include_names: bool = typer.Option(False, "--include-names", help="Name the student (a session's display name, an answer file's respondent); left out by default."),
     counsellor: bool = typer.Option(False, "--counsellor", help="The counsellor's copy: with notes, education answers, work-style traits and how complete the answers are. Without it: the student's copy."),
 ) -> None:
@@ -753,7 +770,7 @@ def report(
     from . import api
     from .render import render_results
 
-    _check_choice("--format", fmt, ("html", "markdown"))
+    _check_choice("--format", fmt, REPORT_FORMATS)
     if re.fullmatch(r"s-[0-9a-f]{8}", source) and not Path(source).exists():
         from .store import Store
 
@@ -789,19 +806,20 @@ def _emit_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+def _is_usage_error(exc: Exception) -> bool:
+    """click's ClickException (typer vendors click and does not export the class): it
+    carries the message for the user and the exit code."""
+    return any(cls.__name__ == "ClickException" for cls in type(exc).__mro__) and hasattr(exc, "format_message")
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     """Run the CLI; turn every error into one line on stderr and its exit code."""
-    try:  # typer >= 0.26 vendors click; older releases use the click package
-        from typer._click import exceptions as click_exceptions
-    except ImportError:  # pragma: no cover
-        from click import exceptions as click_exceptions
-
     for stream in (sys.stdout, sys.stderr):
         # a non-UTF-8 terminal (LANG=C, old consoles) gets '?' for what it cannot show,
         # never a crash; bars and boxes switch to ASCII where they are drawn
         if stream is not None and not shows_unicode(stream, unknown=False):
             try:
-                stream.reconfigure(errors="replace")
+                stream.reconfigure(errors="replace")  # type: ignore[union-attr]  # a TextIOWrapper
             except (AttributeError, ValueError):
                 pass
     try:
@@ -813,19 +831,20 @@ def main(argv: Optional[List[str]] = None) -> int:
         return int(exc.code)
     except typer.Exit as exc:
         return int(getattr(exc, "exit_code", 0))
-    except click_exceptions.ClickException as exc:  # bad flags or arguments: one line too
-        message = " ".join(exc.format_message().split())
-        ctx = getattr(exc, "ctx", None)
-        hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-        print(f"jobkompas: error: {message}{hint}", file=sys.stderr)
-        return exc.exit_code
     except (typer.Abort, KeyboardInterrupt):
         print("\njobkompas: interrupted", file=sys.stderr)
         return int(ExitCode.INTERRUPTED)
     except BrokenPipeError:
         sys.stderr.close()
         return 0
-    except Exception as exc:  # a bug: one line, and the traceback only when asked for
+    except Exception as exc:
+        if _is_usage_error(exc):  # bad flags or arguments: one line too
+            message = " ".join(exc.format_message().split())  # type: ignore[attr-defined]
+            ctx = getattr(exc, "ctx", None)
+            hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+            print(f"jobkompas: error: {message}{hint}", file=sys.stderr)
+            return int(exc.exit_code)  # type: ignore[attr-defined]
+        # a bug: one line, and the traceback only when asked for
         if os.environ.get("JOBKOMPAS_DEBUG"):
             raise
         print(f"jobkompas: internal error: {type(exc).__name__}: {exc} "

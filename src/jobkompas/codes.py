@@ -12,6 +12,7 @@ exceptions live in ``occupations/_code-overrides.yaml``.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence, Set as AbstractSet
 from functools import lru_cache
 from pathlib import Path
 
@@ -76,7 +77,7 @@ def _common_prefix(a: str, b: str) -> int:
     return n
 
 
-def _touch(left: set[str], right: set[str]) -> bool:
+def _touch(left: AbstractSet[str], right: AbstractSet[str]) -> bool:
     """A stem of one inside a word of the other, or a long shared beginning."""
     for a in left:
         for b in right:
@@ -100,7 +101,7 @@ def _title_info(title: str) -> tuple[tuple[frozenset[str], ...], frozenset[str],
     return parts, whole, frozenset(_stems(title))
 
 
-def strength(group_title: str, job_titles: list[str]) -> int:
+def strength(group_title: str, job_titles: Sequence[str]) -> int:
     """2 if the group title names one of the job titles, 1 if they share a stem, else 0."""
     best = 0
     group_parts, _, group_stems = _title_info(group_title)
@@ -206,17 +207,19 @@ def is_rest_group(system: str, code: str) -> bool:
     return len(code) >= 4 and bool(_REST.search(titles["isco08"].get(code[:4], "").casefold()))
 
 
-def same_as_isco(system: str, code: str, en_titles: list[str]) -> bool:
+def same_as_isco(system: str, code: str, en_titles: Sequence[str]) -> bool:
     """The national unit group is the ISCO-08 group of that number, and its English title
     names or touches the job's English titles."""
     if len(code) != 4 or (system == "styrk08" and code in STYRK_OTHER_MEANING):
         return False
     isco = group_titles()["isco08"].get(code)
-    return bool(isco) and strength(isco, en_titles) >= 1
+    if not isco:
+        return False
+    return strength(isco, en_titles) >= 1
 
 
 def contradiction(system: str, code: str, group_title: str, job_titles: list[str],
-                  en_titles: list[str] = ()) -> str | None:
+                  en_titles: Sequence[str] = ()) -> str | None:
     """Why the group does not fit the job titles, or None.
 
     The group title shares nothing with the titles (in its language, nor, where the unit group

@@ -165,7 +165,8 @@ def group_summary(sessions: list[Session], lang: str, include_names: bool = Fals
 
     bank = api.load_bank()
     catalogue = api.load_catalogue()
-    roster, invalid, talk_first = [], [], []
+    roster, invalid = [], []
+    talk_first: list[dict[str, Any]] = []
     valid_profiles = []
     occupations: Counter[str] = Counter()
     for s in sessions:
@@ -206,7 +207,7 @@ def group_summary(sessions: list[Session], lang: str, include_names: bool = Fals
     for s in sessions:
         level = bank.level(s.answers.get(highest_q.id)) if highest_q else None
         ambitions[level.text.get(lang, level.text["en"]) if level else "–"] += 1
-        option = next((o for o in (route_q.options if route_q else ()) if o.id == s.answers.get(route_q.id)), None)
+        option = next((o for o in (route_q.options if route_q else ()) if route_q and o.id == s.answers.get(route_q.id)), None)
         routes[option.text.get(lang, option.text["en"]) if option else "–"] += 1
     return {
         "generated_at": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M"),

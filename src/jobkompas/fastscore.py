@@ -34,7 +34,7 @@ from .batchcsv import EMPTY, MISSING, NOT_SURE, Layout
 from .catalogue import Catalogue
 from .questions import RIASEC, QuestionBank
 from .resources import COUNTRIES
-from .rules import CONFIDENCE_NAMES, FLAG_NAMES
+from .rules import CONFIDENCE_NAMES, FLAG_NAMES  # noqa: F401 (the batch writer's columns, with the scorer)
 from .scoring import TRAITS, config, education_fit
 
 BLOCK = 10  # occupations per block when looking for the best scores
@@ -82,7 +82,7 @@ class FastScorer:
         self.top = min(top + 2 * self.window, recommended)
         self.recommended = recommended
         self.id_rank = np.argsort(np.argsort(np.array(cols.ids)))  # ties are broken by id
-        kinds = [bank.questions[layout.questions[c].id] for c in layout.scale_columns]
+        kinds = [bank.questions[layout.header[c]] for c in layout.scale_columns]
         self.interest_pos = np.array([k for k, q in enumerate(kinds) if q.block == "interest"], dtype=np.int64)
         self.trait_pos = np.array([k for k, q in enumerate(kinds) if q.block == "trait"], dtype=np.int64)
         self.interest_cols, self.trait_cols = _as_slice(self.interest_pos), _as_slice(self.trait_pos)
@@ -107,10 +107,10 @@ class FastScorer:
         # (country, education code, occupation): the path level and route differ by country
         edu = []
         for country in COUNTRIES:
-            kinds = sorted(set(zip(cols.levels[country], cols.routes[country])))  # a dozen (level, route) pairs
-            kind_of = np.array([kinds.index(k) for k in zip(cols.levels[country], cols.routes[country])], dtype=np.int64)
-            fits = np.array([[education_fit(req, level, route, pref) for req, route in kinds]
-                             for level in levels for pref in prefs], dtype=np.float64).reshape(-1, len(kinds))
+            pairs = sorted(set(zip(cols.levels[country], cols.routes[country])))  # a dozen (level, route) pairs
+            kind_of = np.array([pairs.index(k) for k in zip(cols.levels[country], cols.routes[country])], dtype=np.int64)
+            fits = np.array([[education_fit(req, level, route, pref) for req, route in pairs]
+                             for level in levels for pref in prefs], dtype=np.float64).reshape(-1, len(pairs))
             edu.append(fits[:, kind_of])
         self.edu = np.array(edu)
         cfg = config()

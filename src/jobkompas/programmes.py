@@ -126,15 +126,15 @@ def parse_entry(c: Checker, country: str, programme_id: Any, raw: Any) -> Progra
                 if key not in ("by", *LANGUAGES):
                     c.add(node, key, f"{where}: authorisation: unknown key {key!r}")
                     ok = False
-            if ok:
+            if ok and isinstance(by, str):
                 authorisation = {"by": by.strip(), **{lang: node[lang].strip() for lang in LANGUAGES}}
     for key in raw:
         if key not in ("kind", "isced", "years", "name", "after", "authorisation"):
             c.add(raw, key, f"{where}: unknown key {key!r}")
             ok = False
-    if not ok:
+    if not ok or not isinstance(isced, int) or years is None or name is None:
         return None
-    return Programme(programme_id, country, kind, isced, years, name, tuple(after), authorisation)
+    return Programme(programme_id, country, str(kind), isced, years, name, tuple(after), authorisation)
 
 
 def parse_register(directory: Path) -> tuple[Register, list[Problem]]:

@@ -80,6 +80,13 @@ class QuestionBank:
                 return q
         return None
 
+    def require_education(self, dimension: str) -> Question:
+        """The education question of ``dimension``, for code that cannot go on without it."""
+        q = self.education(dimension)
+        if q is None:
+            raise ContentError(f"no education question with dimension {dimension!r}", str(self.directory / "education.yaml"))
+        return q
+
     def level(self, option_id: str | None) -> Option | None:
         for dimension in ("highest_level", "current_level"):
             q = self.education(dimension)
@@ -219,12 +226,9 @@ def _parse_education(data: dict, c: Checker, questions: dict[str, Question]) -> 
         if dimension in ("current_level", "highest_level"):
             options = tuple(levels)
         else:
-            options = []
-            for opt in entry.get("options") or []:
-                label = c.texts(opt, "text", f"{qid} option text")
-                if isinstance(opt, dict) and isinstance(opt.get("id"), str) and label:
-                    options.append(Option(opt["id"], label))
-            options = tuple(options)
+            options = tuple(Option(opt["id"], label) for opt in entry.get("options") or []
+                            if (label := c.texts(opt, "text", f"{qid} option text"))
+                            and isinstance(opt, dict) and isinstance(opt.get("id"), str))
             allowed = COUNTRIES if dimension == "country" else ROUTES
             for opt in options:
                 if opt.id not in allowed:
@@ -258,7 +262,7 @@ def _parse_forms(data: dict, c: Checker, questions: dict[str, Question],
             c.add(data["forms"], name, f"form {name!r} must be a list of question ids")
             continue
         seen: set[str] = set()
-        for i, qid in enumerate(ids):
+        for qid in ids:
             if qid not in questions:
                 c.add(ids, None, f"form {name!r}: unknown question id {qid!r}")
             elif qid in seen:

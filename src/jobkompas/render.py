@@ -440,7 +440,7 @@ def not_recommended_text(occ: "Occupation", country: str, lang: str) -> str:
     """Why this occupation is never in the match list for ``country`` ("" when it can be)."""
     from .explain import not_recommended_text as text
 
-    return text(occ.not_recommended[0], lang) if occ.left_out_in(country) else ""
+    return text(occ.not_recommended[0], lang) if occ.not_recommended and occ.left_out_in(country) else ""
 
 
 def print_occupation(occ: "Occupation", catalogue: "Catalogue", bank: "QuestionBank", lang: str, country: str,
@@ -453,7 +453,7 @@ def print_occupation(occ: "Occupation", catalogue: "Catalogue", bank: "QuestionB
     tr = translator(lang)
     console = console or Console()
     console.print(Text(occ.title(lang), style="bold"))
-    others = [occ.titles[l] for l in ("en", "nb", "da") if l != lang]
+    others = [occ.titles[other] for other in ("en", "nb", "da") if other != lang]
     console.print(Text(" / ".join(others)))
     why = not_recommended_text(occ, country, lang)
     if why:
@@ -491,8 +491,8 @@ def print_occupation(occ: "Occupation", catalogue: "Catalogue", bank: "QuestionB
     if pay:
         console.print(Text(pay))
     country_q = bank.education("country")
-    names = {o.id: o.text.get(lang, o.text["en"]) for o in country_q.options} if country_q else {}
-    where = names.get(country, country)
+    country_names = {o.id: o.text.get(lang, o.text["en"]) for o in country_q.options} if country_q else {}
+    where = country_names.get(country, country)
     if country == "other":  # "Another country" is an answer; inside the heading it is not a name
         where = where[:1].lower() + where[1:]
     console.print(Text(tr("Education path") + f" ({where})", style="bold"))

@@ -49,8 +49,25 @@ def programmes_dir(occupations: str | os.PathLike | None = None) -> Path:
     return _content_root() / "programmes"
 
 
+# Content folders chosen for this process (the CLI's --questions/--occupations, through
+# api.use_content); they come before the environment variables.
+_CHOSEN: dict[str, Path] = {}
+
+
+def use_content(questions: str | os.PathLike | None = None, occupations: str | os.PathLike | None = None) -> None:
+    """Load the question bank and the catalogue from these folders from now on (``None``: the
+    environment variable or the built-in content). Each folder must exist."""
+    _CHOSEN.clear()
+    for name, value in (("questions", questions), ("occupations", occupations)):
+        if value is not None:
+            path = Path(value).expanduser()
+            if not path.is_dir():
+                raise UsageError(f"directory not found: {value}")
+            _CHOSEN[name] = path
+
+
 def _pick(override: str | os.PathLike | None, env: str, name: str) -> Path:
-    chosen = override or os.environ.get(env)
+    chosen = override or _CHOSEN.get(name) or os.environ.get(env)
     if chosen:
         path = Path(chosen).expanduser()
         if not path.is_dir():

@@ -93,7 +93,7 @@ def build_profile(values: Mapping[str, Any], bank: QuestionBank) -> Profile:
     raw, counts, unsure = interest_scores(values, bank)
     known = [s for s in raw.values() if s is not None]
     fill = sum(known) / len(known) if known else 50.0
-    scores = {t: round(raw[t] if raw[t] is not None else fill, 1) for t in RIASEC}
+    scores = {t: round(v if (v := raw[t]) is not None else fill, 1) for t in RIASEC}
     total = sum(counts.values())
     interest_values = [v for q, v in values.items()
                        if q in bank.questions and bank.questions[q].block == "interest" and v != UNSURE]

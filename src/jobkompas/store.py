@@ -8,6 +8,7 @@ truncate the WAL afterwards.
 
 from __future__ import annotations
 
+import builtins
 import json
 import secrets
 import sqlite3
@@ -190,7 +191,7 @@ class Store:
             rows = self.db.execute("SELECT * FROM sessions WHERE grp = ? ORDER BY created_at, rowid", (group,))
         return [_session(r, []) for r in rows]
 
-    def groups(self) -> list[tuple[str, int]]:
+    def groups(self) -> builtins.list[tuple[str, int]]:
         return [(r[0], r[1]) for r in self.db.execute(
             "SELECT grp, COUNT(*) FROM sessions WHERE grp IS NOT NULL GROUP BY grp ORDER BY grp")]
 
@@ -229,7 +230,7 @@ class Store:
         self._compact()
 
     @staticmethod
-    def _purge_where(group: str | None, older_than: timedelta | None) -> tuple[str, list[str]]:
+    def _purge_where(group: str | None, older_than: timedelta | None) -> tuple[str, builtins.list[str]]:
         clauses, params = [], []
         if group is not None:
             clauses.append("grp = ?")
@@ -239,12 +240,12 @@ class Store:
             params.append((datetime.now(timezone.utc) - older_than).isoformat(timespec="seconds"))
         return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
-    def purge_preview(self, group: str | None = None, older_than: timedelta | None = None) -> list[Session]:
+    def purge_preview(self, group: str | None = None, older_than: timedelta | None = None) -> builtins.list[Session]:
         """The sessions :meth:`purge` with the same arguments would delete."""
         where, params = self._purge_where(group, older_than)
         return [_session(r, []) for r in self.db.execute(f"SELECT * FROM sessions{where} ORDER BY created_at, rowid", params)]
 
-    def delete_many(self, session_ids: list[str]) -> int:
+    def delete_many(self, session_ids: builtins.list[str]) -> int:
         """Delete exactly these sessions (those a preview showed), in one transaction."""
         with self.transaction() as db:
             count = sum(db.execute("DELETE FROM sessions WHERE id = ?", (i,)).rowcount for i in session_ids)

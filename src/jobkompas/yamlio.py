@@ -71,7 +71,7 @@ def _loaders() -> tuple[type, type]:
         result.item_lines = [child.start_mark.line + 1 for child in node.value]
         return result
 
-    class LineLoader(plain):  # type: ignore[misc, valid-type]
+    class LineLoader(plain):  # type: ignore[misc, valid-type, unused-ignore]  # which classes mypy sees depends on the libyaml build
         pass
 
     LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
@@ -136,8 +136,8 @@ def _tidy_dumper() -> type:
 
     for cls in (dict, LineDict):
         TidyDumper.add_representer(cls, represent_dict)
-    for cls in (list, LineList):
-        TidyDumper.add_representer(cls, represent_list)
+    for seq in (list, LineList):
+        TidyDumper.add_representer(seq, represent_list)
     return TidyDumper
 
 

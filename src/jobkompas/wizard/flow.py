@@ -80,7 +80,7 @@ def run_wizard(*, lang: str | None, form: str | None, country: str | None, prefi
             _welcome(console, language, boxed=not plain, session=session is not None)
             state.numbered_from = 1  # from --country or the answer file: not asked here
             if "EDU-country" not in state.answers:
-                q = bank.education("country")
+                q = bank.require_education("country")
                 value = _ask(prompter, q, state, language, header=None, allow_back=False)
                 state.answers[q.id] = value
                 state.numbered_from = 2
@@ -202,9 +202,10 @@ def _run_questions(prompter: Prompter, console, bank, state: QuizState, keep: "_
             if index < len(state.asked):
                 q = bank.questions[state.asked[index]]
             else:
-                q = api.next_question(current, form="adaptive", bank=bank, interests_done=state.interests_done)
-                if q is None:
+                following = api.next_question(current, form="adaptive", bank=bank, interests_done=state.interests_done)
+                if following is None:
                     return
+                q = following
             left = api.remaining_questions(current, form="adaptive", bank=bank, interests_done=state.interests_done)
             progress = tr("Question {n} · {block} · about {left} more").format(
                 n=index + state.numbered_from, block=tr(BLOCK_NAMES[q.block]), left=max(left, 1))
@@ -304,7 +305,7 @@ def _results_menu(prompter: Prompter, console, result: api.Result) -> None:
                 shown = more
                 print_result(console, shown, ascii_only, detail=detail)
         elif choice == "filter":
-            levels = sorted({o.isced for o in result.bank.education("highest_level").options_for(result.country)})
+            levels = sorted({o.isced for o in result.bank.require_education("highest_level").options_for(result.country)})
             isced = prompter.select(tr("Show jobs that need at most:"),
                                     [(isced_name(i, result.country, result.bank, lang), i) for i in levels]
                                     + [(tr("Any level (no filter)"), None)])
@@ -312,7 +313,7 @@ def _results_menu(prompter: Prompter, console, result: api.Result) -> None:
             print_result(console, shown, ascii_only, detail=detail)
         elif choice == "save_answers":
             path = Path(prompter.text(tr("File name for your answers:"), "jobkompas-answers.yaml")).expanduser()
-            _save(console, tr, lambda: write_answer_file(result.answers, path, result.bank), path)
+            _save(console, tr, lambda path=path: write_answer_file(result.answers, path, result.bank), path)
         elif choice == "save_report":
             fmt = prompter.select(tr("Which format?"), [("HTML", "html"), ("Markdown", "markdown")])
             default = "jobkompas-report.html" if fmt == "html" else "jobkompas-report.md"
@@ -324,7 +325,7 @@ def _results_menu(prompter: Prompter, console, result: api.Result) -> None:
                 result.answers, top=10, max_isced=shown.max_isced, bank=result.bank, catalogue=result.catalogue)
             report.meta = result.meta
 
-            def write() -> None:
+            def write(path: Path = path, report=report, fmt: str = fmt) -> None:
                 from ..outfile import write_text
 
                 write_text(path, render_results([report], fmt))
