@@ -271,6 +271,8 @@ def _ask(prompter: Prompter, q: Question, state: QuizState, lang: str, header: s
 
 
 def _results_menu(prompter: Prompter, console, result: api.Result) -> None:
+    from rich.text import Text
+
     from ..render import print_occupation, print_result
 
     tr = translator(result.language)
@@ -293,10 +295,16 @@ def _results_menu(prompter: Prompter, console, result: api.Result) -> None:
             occ_choices = [(f"{m.rank}. {m.occupation.title(lang)}", m.occupation.id) for m in shown.matches]
             if not occ_choices:
                 continue
-            occ_id = prompter.select(tr("Which occupation?"), occ_choices + [(tr("← back"), BACK)])
+            # the similar jobs moved down from the top 10 (rules.spread) can be opened from here too
+            similar = [(f"{rank}. {result.catalogue.occupations[oid].title(lang)}", oid)
+                       for m in shown.matches for oid, rank in m.match.similar]
+            occ_id = prompter.select(tr("Which occupation?"), occ_choices + similar + [(tr("← back"), BACK)])
             if occ_id != BACK:
                 occ = result.catalogue.occupations[occ_id]
                 print_occupation(occ, result.catalogue, result.bank, lang, result.country, console)
+                match = next((m for m in shown.matches if m.occupation.id == occ_id), None)
+                if match is not None and match.match.similar:
+                    console.print(Text(match.similar_text(result.catalogue, lang)))
         elif choice == "more":  # the next ten, with the level filter (if any) still on
             more = api.score(result.answers, top=10, offset=len(shown.matches) + shown.matches[0].rank - 1
                              if shown.matches else 0, max_isced=shown.max_isced,
