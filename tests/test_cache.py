@@ -139,3 +139,66 @@ def test_a_warm_cache_and_a_json_answer_file_never_load_yaml(tmp_path):
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
             for _ in range(2)]
     assert runs[1].stdout.strip() == "False"
+
+
+def test_every_single_byte_flip_in_a_cache_file_is_caught_and_rebuilt(bank_dir):
+    """No flipped byte may change the bank silently or crash: the checksum sends every
+    damaged file back to the sources, and the rebuilt file is the good one again."""
+    import random
+
+    bank = questions.load_question_bank(bank_dir)
+    (path,) = user_cache_dir().glob("bank-*.marshal")
+    good = path.read_bytes()
+    rnd = random.Random(19)
+    spots = sorted({*range(0, 60), *rnd.sample(range(len(good)), 120), len(good) - 1})
+    for at in spots:
+        damaged = bytearray(good)
+        damaged[at] ^= 1 << rnd.randrange(8)
+        path.write_bytes(bytes(damaged))
+        assert cache.load("bank", path.stem.split("-", 1)[1], lambda plain: plain) is None, at
+        again = questions.load_question_bank(bank_dir)
+        assert again.questions == bank.questions and again.forms == bank.forms, at
+        assert path.read_bytes() == good, at
+
+
+def test_a_catalogue_cache_with_a_flipped_byte_never_changes_results(capsys, tmp_path):
+    """End to end: the same answers give the same matches after any flip in the catalogue's
+    cache (ids, O*NET codes and scores come from the sources again)."""
+    import json
+    import random
+
+    from jobkompas import api
+    from jobkompas.cli import main
+
+    answers = tmp_path / "a.json"
+    answers.write_text('{"format": "jobkompas-answers/1", "country": "norway", '
+                       '"answers": {"R01": 5, "I01": 2, "S01": 4, "A01": 1}}', encoding="utf-8")
+    api._catalogue.cache_clear()  # this test's cache dir gets its own file
+    assert main(["score", str(answers), "--format", "json"]) == 0
+    expected = json.loads(capsys.readouterr().out)["matches"]
+    (path,) = user_cache_dir().glob("catalogue-*.marshal")
+    good = path.read_bytes()
+    rnd = random.Random(40)
+    for at in rnd.sample(range(len(good)), 6):
+        damaged = bytearray(good)
+        damaged[at] ^= 0xFF
+        path.write_bytes(bytes(damaged))
+        api._catalogue.cache_clear()  # as a new process would: the catalogue comes from the cache file
+        assert main(["score", str(answers), "--format", "json"]) == 0, at
+        assert json.loads(capsys.readouterr().out)["matches"] == expected, at
+        assert cache.load("catalogue", path.stem.split("-", 1)[1], lambda plain: plain) is not None  # rebuilt
+
+
+def test_a_cache_file_of_another_fingerprint_is_not_trusted():
+    cache.store("bank", "aaaa", [1])
+    folder = user_cache_dir()
+    (folder / "bank-aaaa.marshal").rename(folder / "bank-bbbb.marshal")
+    assert cache.load("bank", "bbbb", list) is None
+
+
+def test_about_shows_where_the_cache_lives(capsys):
+    from jobkompas.cli import main
+
+    assert main(["about"]) == 0
+    out = capsys.readouterr().out
+    assert f"Cache (safe to delete): {user_cache_dir()}" in " ".join(out.split())

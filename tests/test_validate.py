@@ -215,3 +215,16 @@ def test_written_paths_without_a_template_cover_every_country(tmp_path, capsys):
     assert code == ExitCode.CONTENT
     assert len(out) == 1 and out[0].startswith(f"{dj}:")
     assert out[0].endswith("paths need a 'template' or steps for every country; missing: other")
+
+
+def test_a_custom_bank_without_interests_is_an_error_not_the_built_in_bank(tmp_path, capsys):
+    bank_dir = tmp_path / "bank"
+    bank_dir.mkdir()
+    copy_tree(questions_dir(), tmp_path / "full")
+    (bank_dir / "traits.yaml").write_text((tmp_path / "full" / "traits.yaml").read_text(encoding="utf-8"),
+                                          encoding="utf-8")
+    code = main(["--questions", str(bank_dir), "questions", "list"])
+    _, err = capsys.readouterr()
+    assert code == ExitCode.CONTENT
+    assert f"{bank_dir / 'interests.yaml'}:1: file is missing; a question bank needs its own interests.yaml" in err
+    assert main(["--questions", str(bank_dir), "validate"]) == ExitCode.CONTENT

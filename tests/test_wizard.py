@@ -251,3 +251,51 @@ def test_the_resume_question_speaks_the_saved_quiz_language(monkeypatch):
         run_wizard(lang=None, form=None, country=None, prefill=None, resume=False, fresh=False,
                    plain=False, prompter=PipedQuestionary(answer), console=console())
     assert asked[0].startswith("Du har en ufærdig quiz")
+
+
+def _saved_file(data) -> None:
+    import json
+
+    from jobkompas.outfile import private_dir
+    from jobkompas.wizard.state import state_path
+
+    path = state_path()
+    private_dir(path.parent)
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+@pytest.mark.parametrize("broken", [
+    {"language": 5, "form": "mini"},
+    {"language": "en", "form": "mini", "answers": ["R01", 5]},
+    {"language": "en", "form": "mini", "position": "3"},
+    {"language": "en", "form": "mini", "asked": "R01"},
+    {"language": "en", "form": "mini", "owner": "me"},
+    ["not", "a", "mapping"],
+], ids=["language", "answers", "position", "asked", "owner", "list"])
+def test_a_saved_quiz_of_wrong_types_is_set_aside_not_a_crash(broken):
+    from jobkompas.wizard.state import state_path
+
+    _saved_file(broken)
+    assert load_state() is None
+    assert state_path().with_suffix(".damaged").exists() and not state_path().exists()
+    result = run_wizard(lang="en", form="mini", country=None, prefill=None, resume=True, fresh=False,
+                        plain=False, prompter=PipedQuestionary(realistic_keys), console=console())
+    assert result.profile.holland[0] == "R"
+
+
+def test_invalid_saved_answers_are_dropped_and_asked_again():
+    bank = api.load_bank()
+    mini = [q.id for q in bank.form("mini")]
+    interest = [q.id for q in bank.by_block("interest") if q.id in mini]
+    saved = {qid: 2 for qid in mini if qid.startswith(("R", "I", "A", "S", "E", "C")) and qid in interest}
+    saved.update({interest[0]: 9, interest[1]: "lots", "NO-SUCH": 3, "EDU-country": "atlantis"})
+    _saved_file({"language": "en", "form": "mini", "answers": saved, "asked": list(saved) + ["NO-SUCH"],
+                 "position": 99})
+    session = PipedQuestionary(realistic_keys)
+    result = run_wizard(lang=None, form=None, country=None, prefill=None, resume=True, fresh=False,
+                        plain=False, prompter=session, console=console())
+    asked = asked_ids(session.messages)
+    assert interest[0] in asked and interest[1] in asked  # asked again, not trusted
+    assert result.answers.values["EDU-country"] in {o.id for o in bank.education("country").options}
+    assert "NO-SUCH" not in result.answers.values
+    assert set(result.answers.values) >= set(mini)

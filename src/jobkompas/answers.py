@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import re
+from functools import partial
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, cut, shown
 from .questions import UNSURE, Question, QuestionBank
 from .resources import LANGUAGES
 from .yamlio import LineDict, parse_yaml_text
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
 
 FORMAT = "jobkompas-answers/1"
 MAX_BYTES = 2_000_000  # an answer file is a few KB; refuse anything absurd
+MAX_LINE_BYTES = 16_000_000  # one row of a class file is a few hundred bytes
+_LINE_END = re.compile(rb"\r\n?|\n")
 COUNTRY_ALIASES = {"no": "norway", "nor": "norway", "norge": "norway", "dk": "denmark",
                    "den": "denmark", "danmark": "denmark"}
 
@@ -66,13 +69,13 @@ def check_value(q: Question, raw: Any) -> Any:
         if isinstance(raw, bool):
             raise ValueError(f"got {str(raw).lower()} (YAML reads unquoted yes/no/on/off as true/false); "
                              f"expected one of: {', '.join(o.id for o in q.options)}")
-        raise ValueError(f"got {raw!r}; expected one of: {', '.join(o.id for o in q.options)}")
+        raise ValueError(f"got {shown(raw)}; expected one of: {', '.join(o.id for o in q.options)}")
     if isinstance(raw, str) and raw.strip().lower() in (UNSURE, "not sure", "?"):
         return UNSURE
-    if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():  # not '²' or '٣'
+    if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit() and len(raw.strip()) < 20:  # not '²' or '٣'
         raw = int(raw.strip())
     if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= 5:
-        raise ValueError(f"got {raw!r}; expected a whole number 1–5 or \"unsure\"")
+        raise ValueError(f"got {shown(raw)}; expected a whole number 1–5 or \"unsure\"")
     return raw
 
 
@@ -128,11 +131,12 @@ def parse_answer_text(text: str, source: str, bank: QuestionBank) -> AnswerSet:
             seen: dict[str, Any] = {}
             for key, value in pairs:
                 if key in seen:
-                    raise InputError(f"duplicate key {key!r}", f"{source}:{_line_in_text(text, key, 1)}")
+                    raise InputError(f"duplicate key {shown(key)}", f"{source}:{_line_in_text(text, key, 1)}")
                 seen[key] = value
             return seen
         try:
-            data = json.loads(text, object_pairs_hook=no_duplicates)
+            data = json.loads(text, object_pairs_hook=no_duplicates, parse_int=partial(_json_int, text, source))
+            _check_json_data(data, text, source)
         except json.JSONDecodeError as exc:
             raise InputError(f"invalid JSON: {exc.msg}", f"{source}:{exc.lineno}") from None
         except RecursionError:
@@ -140,11 +144,46 @@ def parse_answer_text(text: str, source: str, bank: QuestionBank) -> AnswerSet:
         lines = lambda key: _line_in_text(text, key)  # noqa: E731
     else:
         try:
-            data = parse_yaml_text(text, source)
+            data = parse_yaml_text(text, source, untrusted=True)
         except RecursionError:
             raise InputError("invalid YAML: nested too deeply", f"{source}:1") from None
         lines = lambda key: data.line_of(key) if isinstance(data, LineDict) else 1  # noqa: E731
     return answers_from_data(data, source, bank, lines)
+
+
+MAX_DEPTH = 32  # an answer file nests three levels deep
+MAX_NUMBER_DIGITS = 20  # an answer is 1–5
+
+
+def _json_int(text: str, source: str, digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_NUMBER_DIGITS:
+        at = text.find(digits)
+        raise InputError(f"a number with more than {MAX_NUMBER_DIGITS} digits; expected 1–5",
+                         f"{source}:{text.count(chr(10), 0, max(at, 0)) + 1}")
+    return int(digits)
+
+
+def _check_json_data(data: Any, text: str, source: str) -> None:
+    """Refuse what JSON allows and nothing downstream can use: nesting deeper than
+    MAX_DEPTH, and text with a lone surrogate (``"\\ud800"``), which no output can encode."""
+    todo = [(data, 1)]
+    while todo:
+        value, depth = todo.pop()
+        if isinstance(value, (dict, list)):
+            if depth > MAX_DEPTH:
+                raise InputError(f"invalid JSON: nested more than {MAX_DEPTH} levels deep", f"{source}:1")
+            items = list(value.items()) if isinstance(value, dict) else [(None, v) for v in value]
+            for key, item in items:
+                todo.append((key, depth))
+                todo.append((item, depth + 1))
+        elif isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                match = re.search(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}", text)
+                line = text.count("\n", 0, match.start()) + 1 if match else 1
+                raise InputError("text with a lone surrogate escape (\\ud800–\\udfff), which is not a character",
+                                 f"{source}:{line}") from None
 
 
 def answers_from_data(data: Any, source: str, bank: QuestionBank, lines=lambda key: 1) -> AnswerSet:
@@ -154,17 +193,17 @@ def answers_from_data(data: Any, source: str, bank: QuestionBank, lines=lambda k
     if fmt is None:
         raise InputError(f"missing 'format: {FORMAT}'", f"{source}:1")
     if fmt != FORMAT:
-        raise InputError(f"unsupported format {fmt!r}; this version reads {FORMAT}", f"{source}:{lines('format')}")
+        raise InputError(f"unsupported format {shown(fmt)}; this version reads {FORMAT}", f"{source}:{lines('format')}")
     known = {"format", "language", "country", "form", "asked", "answers", "respondent"}
     for key in data:
         if key not in known:
-            raise InputError(f"unknown key {key!r} (known: {', '.join(sorted(known))})", f"{source}:{lines(key)}")
+            raise InputError(f"unknown key {shown(key)} (known: {', '.join(sorted(known))})", f"{source}:{lines(key)}")
     language = data.get("language", "en")
     if language not in LANGUAGES:
-        raise InputError(f"language must be one of {', '.join(LANGUAGES)}; got {language!r}", f"{source}:{lines('language')}")
+        raise InputError(f"language must be one of {', '.join(LANGUAGES)}; got {shown(language)}", f"{source}:{lines('language')}")
     form = data.get("form")
     if form is not None and form not in (*bank.forms, "adaptive"):
-        raise InputError(f"form must be one of {', '.join((*bank.forms, 'adaptive'))}; got {form!r}", f"{source}:{lines('form')}")
+        raise InputError(f"form must be one of {', '.join((*bank.forms, 'adaptive'))}; got {shown(form)}", f"{source}:{lines('form')}")
     raw_answers = data.get("answers")
     if raw_answers is None:
         raw_answers = {}
@@ -173,10 +212,10 @@ def answers_from_data(data: Any, source: str, bank: QuestionBank, lines=lambda k
     result = AnswerSet(language=language, form=form, source=source)
     answer_line = (raw_answers.line_of if isinstance(raw_answers, LineDict) else lines)
     for qid, raw in raw_answers.items():
-        qid_text = str(qid)
+        qid_text = str(qid) if isinstance(qid, str) else shown(qid)
         q = bank.questions.get(qid_text)
         if q is None:
-            raise InputError(f"unknown question id {qid_text!r} (see 'jobkompas questions list')", f"{source}:{answer_line(qid)}")
+            raise InputError(f"unknown question id {shown(qid_text)} (see 'jobkompas questions list')", f"{source}:{answer_line(qid)}")
         if raw is None:
             continue  # left blank: counted as missing
         try:
@@ -200,7 +239,9 @@ def answers_from_data(data: Any, source: str, bank: QuestionBank, lines=lambda k
     result.asked = [str(a) for a in asked]
     respondent = data.get("respondent")
     if respondent is not None:
-        result.respondent = str(respondent)
+        if not isinstance(respondent, (str, int, float)) or isinstance(respondent, bool):
+            raise InputError("'respondent' must be a name or a number", f"{source}:{lines('respondent')}")
+        result.respondent = respondent if isinstance(respondent, str) else shown(respondent)
     _check_levels(result, bank, lambda qid: f"{source}:{answer_line(qid)}" if qid in raw_answers else source)
     missing = result.missing(bank, form if form in bank.forms else None)
     if missing:
@@ -287,7 +328,6 @@ def iter_batch_rows(path: Path | str, bank: QuestionBank,
     streaming. The header is checked first (an error there stops everything). With ``span``
     (start, end), only the rows in those bytes of a file are read: a range that begins and
     ends at a row's end (``ClassFile.plain_slices``), numbered as in the file."""
-    import csv
     import sys
 
     name = str(path)
@@ -310,11 +350,11 @@ def iter_batch_rows(path: Path | str, bank: QuestionBank,
             first = first[3:]
         lines = Utf8Lines(lambda: handle.read1(1 << 16), name, first)  # type: ignore[union-attr]
         try:
-            header = next(csv.reader(lines))
+            header = csv_line(next(lines), name, 1)
         except StopIteration:
             raise InputError("the file is empty; expected a header row with 'id' and question ids", f"{name}:1") from None
-        except csv.Error as exc:
-            raise InputError(f"cannot read the header row: {exc}", f"{name}:1") from None
+        if isinstance(header, InputError):
+            raise InputError(f"cannot read the header row: {header.message}", f"{name}:1")
         if lines.bad:
             raise InputError("the header row is not UTF-8 text; save the file as UTF-8", f"{name}:1")
         header = check_header(header, bank, name)
@@ -331,25 +371,31 @@ def iter_batch_rows(path: Path | str, bank: QuestionBank,
 
 
 def csv_rows(lines: "Utf8Lines") -> Iterator[tuple[int, list[str] | InputError]]:
-    """(line, cells) for each non-blank row the csv module reads from ``lines``, or (line,
-    error) for a row it rejects or one that is not UTF-8; the rows after it are read on."""
-    import csv
-
-    reader = csv.reader(lines)
-    while True:
-        before = lines.line
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield lines.line, InputError(str(exc), f"{lines.name}:{lines.line}")
-            continue
-        bad = lines.bad_since(before)
+    """(line, cells) for each non-blank line of ``lines`` read as one CSV row, or (line, error)
+    for a line the csv module rejects, one that is not UTF-8 or one whose quote is not closed
+    on it; the lines after it are read on. A cell never spans lines in a class file, so an
+    unclosed quote costs its own row only, never the rows after it."""
+    for text in lines:
+        row = csv_line(text, lines.name, lines.line)
+        bad = lines.bad_since(lines.line - 1)
         if bad is not None:
             yield lines.line, bad
-        elif cells and any(cell.strip() for cell in cells):
-            yield lines.line, cells
+        elif isinstance(row, InputError) or (row and any(cell.strip() for cell in row)):
+            yield lines.line, row
+
+
+def csv_line(text: str, name: str, line: int) -> list[str] | InputError:
+    """One line of a class file as CSV cells, or the error that names it."""
+    import csv
+
+    try:
+        cells = next(csv.reader((text,)), [])
+    except csv.Error as exc:
+        return InputError(str(exc), f"{name}:{line}")
+    if any("\n" in cell or "\r" in cell for cell in cells):
+        return InputError("a quote (\") opened in this row is not closed on its line; "
+                          "close it or remove it (the row was skipped)", f"{name}:{line}")
+    return cells
 
 
 class Utf8Lines:
@@ -374,22 +420,42 @@ class Utf8Lines:
         return next(self._lines)
 
     def _decoded(self, pending: bytes) -> Iterator[str]:
+        # Linear in the input: each byte is searched for a line end once, and a line that
+        # grows past MAX_LINE_BYTES stops the read (a class file's row is a few hundred bytes).
+        buf = bytearray(pending)
+        pos = scanned = 0  # start of the next line; bytes before ``scanned`` hold no line end
+        more = b"x"
         while True:
-            more = self._read()
-            pending += more
-            complete = pending.splitlines(keepends=True)
-            pending = b""
-            if more and complete and (complete[-1].endswith(b"\r") or not complete[-1].endswith((b"\n", b"\r"))):
-                pending = complete.pop()  # may go on in the next read (or be the CR of a CR LF)
-            for raw in complete:
-                self.line += 1
-                try:
-                    yield raw.decode("utf-8")
-                except UnicodeDecodeError:
-                    self.bad.append(self.line)
-                    yield raw.decode("utf-8", "surrogateescape")
-            if not more:
-                return
+            match = _LINE_END.search(buf, scanned)
+            if match is not None and (match.end() < len(buf) or not more or match.group() != b"\r"):
+                raw, pos = bytes(buf[pos:match.end()]), match.end()
+                scanned = pos
+            elif not more:
+                if pos < len(buf):
+                    raw, pos = bytes(buf[pos:]), len(buf)
+                    scanned = pos
+                else:
+                    return
+            else:
+                if len(buf) - pos > MAX_LINE_BYTES:
+                    self._too_long()
+                del buf[:pos]
+                scanned, pos = max(0, len(buf) - 1), 0  # a CR at the end may start a CR LF
+                more = self._read()
+                buf += more
+                continue
+            if len(raw) > MAX_LINE_BYTES:
+                self._too_long()
+            self.line += 1
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError:
+                self.bad.append(self.line)
+                yield raw.decode("utf-8", "surrogateescape")
+
+    def _too_long(self) -> None:
+        raise InputError(f"a row longer than {MAX_LINE_BYTES / 1_000_000:g} MB; is this a class file?",
+                         f"{self.name}:{self.line + 1}")
 
     def bad_since(self, line: int) -> InputError | None:
         """The error for a row that ended on the current line and began after ``line``, if
@@ -422,10 +488,10 @@ def check_header(header: list[str], bank: QuestionBank, name: str) -> list[str]:
     seen: set[str] = set()
     for column in header[1:]:
         if column in seen:
-            raise InputError(f"column {column!r} appears twice", f"{name}:1")
+            raise InputError(f"column {shown(column)} appears twice", f"{name}:1")
         seen.add(column)
         if column not in bank.questions and column not in ("language", "country", "form"):
-            raise InputError(f"unknown column {column!r} (expected question ids, language, country, form)", f"{name}:1")
+            raise InputError(f"unknown column {shown(column)} (expected question ids, language, country, form)", f"{name}:1")
     return header
 
 
@@ -443,7 +509,7 @@ def row_answers(row: list[str], header: list[str], questions: list[Question | No
             continue
         if column == "language":
             if cell not in LANGUAGES:
-                return InputError(f"row {respondent}: language must be one of {', '.join(LANGUAGES)}; got {cell!r}", f"{name}:{line}")
+                return InputError(f"row {cut(respondent)}: language must be one of {', '.join(LANGUAGES)}; got {shown(cell)}", f"{name}:{line}")
             answers.language = cell
             continue
         if column == "form":
@@ -456,9 +522,9 @@ def row_answers(row: list[str], header: list[str], questions: list[Question | No
         try:
             answers.values[q.id] = check_value(q, cell)
         except ValueError as exc:
-            return InputError(f"row {respondent}, column {column}: {exc}", f"{name}:{line}")
+            return InputError(f"row {cut(respondent)}, column {column}: {exc}", f"{name}:{line}")
     try:
         _check_levels(answers, bank, lambda qid: f"{name}:{line}")  # as in an answer file
     except InputError as exc:
-        return InputError(f"row {respondent}: {exc.message}", exc.where)
+        return InputError(f"row {cut(respondent)}: {exc.message}", exc.where)
     return answers

@@ -28,7 +28,7 @@ from typing import BinaryIO, Iterator, Sequence
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .answers import COUNTRY_ALIASES, AnswerSet, Utf8Lines, check_header, csv_rows, line_at, row_answers
+from .answers import MAX_LINE_BYTES, COUNTRY_ALIASES, AnswerSet, Utf8Lines, check_header, csv_line, csv_rows, line_at, row_answers
 from .csvout import FORMULA_START, safe_cell, safe_cell_bytes
 from .errors import InputError
 from .questions import UNSURE, QuestionBank
@@ -37,7 +37,6 @@ from .resources import LANGUAGES
 _FORMULA_BYTES = np.frombuffer("".join(FORMULA_START).encode("ascii"), dtype=np.uint8)
 
 CHUNK_BYTES = 1 << 20  # about 5,000 rows: arrays of a few MB, and the threads start early
-MAX_LINE_BYTES = 16_000_000  # one row of a class file is a few hundred bytes
 MIN_SLICE_BYTES = 4_000_000  # about 20,000 rows (0.1 s of CSV scoring): less does not pay for a process
 CAREFUL_BATCH = 2000  # rows per block when the csv module reads the rest of a file
 
@@ -258,6 +257,9 @@ class ClassFile:
         if buffer.startswith(codecs.BOM_UTF8):
             buffer = buffer[3:]
         while b"\n" not in buffer:
+            if len(buffer) > MAX_LINE_BYTES:
+                raise InputError(f"a row longer than {MAX_LINE_BYTES // 1_000_000} MB; is this a class file?",
+                                 f"{self.name}:1")
             more = self._read()
             if not more:
                 break
@@ -270,10 +272,9 @@ class ClassFile:
             text = buffer[:end].decode("utf-8").rstrip("\r")
         except UnicodeDecodeError:  # the same words as the other CSV reader
             raise InputError("the header row is not UTF-8 text; save the file as UTF-8", f"{self.name}:1") from None
-        try:
-            header = next(csv.reader([text]))
-        except (csv.Error, StopIteration) as exc:
-            raise InputError(f"cannot read the header row: {exc}", f"{self.name}:1") from None
+        header = csv_line(text, self.name, 1)
+        if isinstance(header, InputError):
+            raise InputError(f"cannot read the header row: {header.message}", f"{self.name}:1")
         self.header = check_header(header, self.bank, self.name)
         self.layout = Layout(self.header, self.bank)
         return buffer[end + 1:]

@@ -95,6 +95,8 @@ def _child(open_slice, start, end, score, results, log) -> None:
     status = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: the parent reports it
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # stopped by the parent: just go
+        _die_with_parent()
 
         def report(error: InputError) -> None:
             log.write((json.dumps(["row", error.where, error.message]) + "\n").encode("utf-8"))
@@ -117,3 +119,17 @@ def _child(open_slice, start, end, score, results, log) -> None:
             pass
     finally:
         os._exit(status)
+
+
+def _die_with_parent() -> None:
+    """Linux: a worker whose parent is killed (even with SIGKILL) gets SIGTERM, so none is
+    left running on its own."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the parent died before the line above
+            os._exit(1)
+    except (OSError, AttributeError):
+        pass

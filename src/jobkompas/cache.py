@@ -3,10 +3,15 @@
 A cache file is named ``{kind}-{key}.marshal``; the key is a fingerprint of the sources, so
 changed content simply misses. Every failure here only costs speed: a missing, unreadable or
 damaged file is rebuilt, and a cache dir that cannot be written is not written.
+
+A cache cannot lie: each file starts with a SHA-256 checksum over the key (the content's
+fingerprint) and the marshal bytes after it. A file whose checksum does not match, whatever
+one byte changed, is not decoded at all and is rebuilt from the sources.
 """
 
 from __future__ import annotations
 
+import hashlib
 import marshal
 
 from .resources import user_cache_dir
@@ -18,10 +23,22 @@ if TYPE_CHECKING:
     T = TypeVar("T")
 
 
+MAGIC = b"jobkompas-cache/2\n"
+
+
+def _checksum(kind: str, key: str, payload: bytes) -> bytes:
+    return hashlib.sha256(f"{kind}\0{key}\0".encode() + payload).digest()
+
+
 def load(kind: str, key: str, decode: Callable[[Any], T]) -> T | None:
-    """``decode`` applied to the cached value, or None when there is none that decodes."""
+    """``decode`` applied to the cached value, or None when there is none, or none whose
+    checksum matches and that decodes."""
     try:
-        return decode(marshal.loads((user_cache_dir() / f"{kind}-{key}.marshal").read_bytes()))
+        data = (user_cache_dir() / f"{kind}-{key}.marshal").read_bytes()
+        head, digest, payload = data[:len(MAGIC)], data[len(MAGIC):len(MAGIC) + 32], data[len(MAGIC) + 32:]
+        if head != MAGIC or digest != _checksum(kind, key, payload):
+            return None
+        return decode(marshal.loads(payload))
     except Exception:  # a damaged or foreign file, whatever it holds, is rebuilt, never a crash
         return None
 
@@ -33,7 +50,8 @@ def store(kind: str, key: str, value: Any) -> None:
     try:
         folder = private_dir(user_cache_dir())  # under JOBKOMPAS_HOME it may create the data dir
         path = folder / f"{kind}-{key}.marshal"
-        data = marshal.dumps(value)
+        payload = marshal.dumps(value)
+        data = MAGIC + _checksum(kind, key, payload) + payload
         with atomic_open(path, binary=True) as handle:
             handle.write(data)
         for old in folder.glob(f"{kind}-*.marshal"):

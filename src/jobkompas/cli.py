@@ -15,7 +15,7 @@ import typer
 
 from . import __version__
 from .errors import ExitCode, JobkompasError, UsageError
-from .streams import report_row_error, report_rows_done, shows_unicode
+from .streams import report_row_error, report_rows_done, shows_unicode, terminal_safe
 
 app = typer.Typer(
     name="jobkompas",
@@ -360,7 +360,7 @@ def validate(
 def about(lang: LangOption = None) -> None:
     """Sources, licences and where jobkompas keeps its files."""
     from .i18n import translator
-    from .resources import occupations_dir, programmes_dir, questions_dir, user_data_dir
+    from .resources import occupations_dir, programmes_dir, questions_dir, user_cache_dir, user_data_dir
     from .sources import sources_text
 
     language = _lang(lang)
@@ -369,7 +369,8 @@ def about(lang: LangOption = None) -> None:
     print(sources_text(language) + "\n")
     places = [(tr("Questions"), questions_dir()), (tr("Occupations"), occupations_dir()),
               (tr("Education programmes"), programmes_dir(occupations_dir())),
-              (tr("Your data (sessions, unfinished quiz)"), user_data_dir())]
+              (tr("Your data (sessions, unfinished quiz)"), user_data_dir()),
+              (tr("Cache (safe to delete)"), user_cache_dir())]
     width = max(len(label) for label, _ in places) + 2
     for label, folder in places:
         print(f"{label + ':':<{width}}{folder}")
@@ -393,22 +394,31 @@ def import_(
     from .store import Store
 
     bank = api.load_bank()
+    # every file is read and checked before anything is stored: a bad file stores nothing
+    items: list = []
+    bad_files = 0
+    for name in files:
+        try:
+            if name.lower().endswith(".csv"):
+                items.extend(item for _, item in api.read_class_file(name, bank=bank))
+            else:
+                items.append(api.read_answers(name, bank=bank))
+        except InputError as exc:
+            report_row_error(exc)
+            bad_files += 1
+    if bad_files:
+        raise InputError(f"nothing stored: {bad_files} of {len(files)} file(s) cannot be read (see above)")
     stored = failed = 0
     with Store() as store:
-        for name in files:
-            if name.lower().endswith(".csv"):
-                items = api.read_class_file(name, bank=bank)
-            else:
-                items = iter([(1, api.read_answers(name, bank=bank))])
-            for _, item in items:
-                if isinstance(item, InputError):
-                    failed += 1
-                    report_row_error(item)
-                    continue
-                result = api.score(item, bank=bank)
-                session_id = save_result(store, result, name=item.respondent if names else None, group=group)
-                print(session_id)
-                stored += 1
+        for item in items:
+            if isinstance(item, InputError):
+                failed += 1
+                report_row_error(item)
+                continue
+            result = api.score(item, bank=bank)
+            session_id = save_result(store, result, name=item.respondent if names else None, group=group)
+            print(session_id, flush=True)  # stored: a later failure leaves this one listed
+            stored += 1
     report_rows_done("stored", stored, "session", failed)
     if failed:
         raise typer.Exit(int(ExitCode.PARTIAL))
@@ -454,7 +464,7 @@ def sessions_list(
     if len(table) == 1:
         print(tr("No sessions yet."))
         return
-    print(_columns(table))
+    print(terminal_safe(_columns(table)))
     if waiting:
         print("\n" + tr("To continue an unfinished quiz:"))
         for r in waiting:
@@ -498,14 +508,15 @@ def sessions_show(
 
     console = Console()
     header = f"{session.id}  {session.group or ''}  {local_time(session.created_at)}"
-    console.print(Text(header + (f"  {session.display_name}" if names and session.display_name else ""), style="bold"))
+    header += f"  {session.display_name}" if names and session.display_name else ""
+    console.print(Text(terminal_safe(header), style="bold"))
     print_result(console, result, ascii_only=not shows_unicode(sys.stdout, unknown=True))
     if result.meta["notes"]:
         from .i18n import translator
 
         console.print(Text(translator(result.language)("Counsellor notes"), style="bold"))
     for number, (when, text) in enumerate(result.meta["notes"], start=1):
-        console.print(Text(f"{number}. {when}  " + text.replace("\n", "\n    ")))
+        console.print(Text(f"{number}. {when}  " + terminal_safe(text).replace("\n", "\n    ")))
 
 
 @sessions_app.command("note")
@@ -620,10 +631,10 @@ def sessions_purge(
         print(f"jobkompas: this deletes {len(doomed)} session(s) and {len(waiting)} unfinished quiz(zes) for good:",
               file=sys.stderr)
         for s in doomed:
-            print(f"  {s.id}  {s.group or '-'}  {local_time(s.created_at)}", file=sys.stderr)
+            print(terminal_safe(f"  {s.id}  {s.group or '-'}  {local_time(s.created_at)}"), file=sys.stderr)
         for w in waiting:
-            print(f"  {w.owner['id']}  {w.owner.get('group') or '-'}  {local_time(w.owner.get('created_at', ''))}",
-                  file=sys.stderr)
+            print(terminal_safe(f"  {w.owner['id']}  {w.owner.get('group') or '-'}  "
+                                f"{local_time(w.owner.get('created_at', ''))}"), file=sys.stderr)
         if not yes:
             if not (sys.stdin and sys.stdin.isatty()):
                 raise UsageError("nothing deleted: add --yes to delete without asking")
@@ -792,7 +803,7 @@ def report(
 
 def _emit(text: str, out: Optional[Path]) -> None:
     if out is None:
-        sys.stdout.write(text)
+        sys.stdout.write(terminal_safe(text) if sys.stdout.isatty() else text)
         return
     from .outfile import write_text
 
@@ -812,8 +823,26 @@ def _is_usage_error(exc: Exception) -> bool:
     return any(cls.__name__ == "ClickException" for cls in type(exc).__mro__) and hasattr(exc, "format_message")
 
 
+def _terminated(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # as Ctrl-C: temporary files are removed, workers stopped, answers saved
+
+
 def main(argv: Optional[List[str]] = None) -> int:
-    """Run the CLI; turn every error into one line on stderr and its exit code."""
+    """Run the CLI; turn every error into one line on stderr and its exit code. SIGTERM stops
+    it as Ctrl-C does (exit 130), so that nothing is left behind."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return _main(argv)
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        return _main(argv)
+    finally:
+        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+
+
+def _main(argv: Optional[List[str]] = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         # a non-UTF-8 terminal (LANG=C, old consoles) gets '?' for what it cannot show,
         # never a crash; bars and boxes switch to ASCII where they are drawn
@@ -827,7 +856,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     except JobkompasError as exc:
         # stopping on Ctrl-C is no error: its (translated) message stands on its own
         label = "" if exc.code == ExitCode.INTERRUPTED else "error: "
-        print(f"jobkompas: {label}{exc}", file=sys.stderr)
+        print(terminal_safe(f"jobkompas: {label}{exc}"), file=sys.stderr)
         return int(exc.code)
     except typer.Exit as exc:
         return int(getattr(exc, "exit_code", 0))

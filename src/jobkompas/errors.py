@@ -70,3 +70,26 @@ class StorageError(JobkompasError):
 
 class Interrupted(JobkompasError):
     code = ExitCode.INTERRUPTED
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """``value`` as an error message may quote it: text cut to ``limit`` characters, a huge
+    number or a list or mapping named rather than written out (a message stays one short line,
+    whatever a file holds)."""
+    if isinstance(value, str):
+        text = repr(value[:limit])
+        return text + "…" if len(value) > limit else text
+    if isinstance(value, bool) or value is None or isinstance(value, float):
+        return repr(value)
+    if isinstance(value, int):
+        return repr(value) if value.bit_length() < 200 else "a number too large to use"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def cut(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters for a message, with '…' where it was cut."""
+    return text if len(text) <= limit else text[:limit] + "…"

@@ -47,19 +47,22 @@ def atomic_open(path: Path, binary: bool = False, *, fsync: bool = False) -> Ite
     with ``fsync``, only once the bytes are on disk). Errors are the plain ``OSError``.
 
     A path that exists but is not a regular file (``/dev/null``, ``/dev/stdout``, a named
-    pipe) is written directly: renaming over it would replace the device itself. A symbolic
-    link is followed, so the link stays and its target gets the new text.
+    pipe) is written directly: renaming over it would replace the device itself. So is a file
+    with hard links, which a rename would split from its other names. A symbolic link is
+    followed, so the link stays and its target gets the new text.
 
     A new file is private to the user (0600): what jobkompas writes can be about a student.
     A file that exists keeps its mode (whoever made it readable to others chose so)."""
     path = Path(path)
-    if path.is_symlink():
-        path = path.resolve()
     try:
-        st = path.stat()
-        special, mode = not stat.S_ISREG(st.st_mode), stat.S_IMODE(st.st_mode)
+        st = path.stat()  # follows links: /dev/stdout on a pipe is a link to no path at all
+        special, mode = not stat.S_ISREG(st.st_mode) or st.st_nlink > 1, stat.S_IMODE(st.st_mode)
     except OSError:
         special, mode = False, PRIVATE_FILE
+    if path.is_symlink() and not special:
+        path = path.resolve()
+    if not special:
+        _remove_stale_temporaries(path)
     tmp = path if special else path.with_name(f".{path.name}.tmp{os.getpid()}")
     if special:
         handle = tmp.open("wb") if binary else tmp.open("w", encoding="utf-8", newline="")
@@ -83,6 +86,34 @@ def atomic_open(path: Path, binary: bool = False, *, fsync: bool = False) -> Ite
     finally:
         if not special:
             tmp.unlink(missing_ok=True)
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Remove this file's temporaries left by a process that was killed (SIGKILL, a power
+    cut) before it could remove them: those whose process no longer runs."""
+    try:
+        stale = list(path.parent.glob(f".{glob_escape(path.name)}.tmp*"))
+    except OSError:
+        return
+    for tmp in stale:
+        pid = tmp.name.rsplit(".tmp", 1)[1]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            try:
+                tmp.unlink(missing_ok=True)
+            except OSError:
+                pass
+        except (OSError, OverflowError):
+            pass  # alive under another user, or not a pid: not ours to remove
+
+
+def glob_escape(name: str) -> str:
+    import glob
+
+    return glob.escape(name)
 
 
 @contextmanager

@@ -120,6 +120,11 @@ def _read(directory: Path, name: str, problems: list[Problem]) -> tuple[Any, Che
         return None  # a custom bank without forms gets one generated "full" form
     if not path.exists():
         fallback = builtin_questions_dir() / name
+        if name == "interests.yaml" and directory.resolve() != builtin_questions_dir().resolve():
+            # the interest items are the bank: without them this is not another bank at all
+            problems.append(Problem(str(path), 1, "file is missing; a question bank needs its own interests.yaml "
+                                                  "(the other files may fall back to the built-in ones)"))
+            return None
         if directory.resolve() == builtin_questions_dir().resolve() or not fallback.exists():
             problems.append(Problem(str(path), 1, "file is missing"))
             return None

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from .i18n import translator
 from .questions import RIASEC
-from .streams import shows_unicode
+from .streams import shows_unicode, terminal_safe
 
 if TYPE_CHECKING:
     from .api import Result
@@ -135,7 +135,7 @@ def print_result(console: Any, r: "Result", ascii_only: bool, detail: bool = Tru
     lang = r.language
     p = r.profile
     width = max(10, min(30, console.width - 40))
-    console.print(Text(tr("Your interest profile") + (f" — {r.answers.respondent}" if r.answers.respondent else ""), style="bold"))
+    console.print(Text(tr("Your interest profile") + (f" — {terminal_safe(r.answers.respondent)}" if r.answers.respondent else ""), style="bold"))
     for t in RIASEC:
         name = r.bank.types[t].name.get(lang, t) if t in r.bank.types else t
         console.print(Text(f"  {t} {name:<14} {bar(p.scores[t], width, ascii_only)} {number(p.scores[t], lang, 1):>5}"))
@@ -159,12 +159,12 @@ def print_result(console: Any, r: "Result", ascii_only: bool, detail: bool = Tru
         if r.matches[0].rank == 1:
             console.print(Text(r.certainty_text()))
         for m in r.matches:
-            console.print(Text(f"{m.label:>3}. {m.occupation.title(lang)} — {m.score:.0f}", style="bold"))
+            console.print(Text(f"{m.label:>3}. {terminal_safe(m.occupation.title(lang))} — {m.score:.0f}", style="bold"))
             for reason, text in zip(m.match.reasons, m.reasons):
                 console.print(Text(("   + " if reason.positive else "   – ") + text))
             console.print(Text("   " + path_line(m, lang, tr)))
             if m.match.similar:
-                console.print(Text("   " + m.similar_text(r.catalogue, lang)))
+                console.print(Text("   " + terminal_safe(m.similar_text(r.catalogue, lang))))
         return
     table = Table(title=tr("Your top matches"), show_lines=True, expand=False)
     table.add_column("#", justify="right")
@@ -177,7 +177,7 @@ def print_result(console: Any, r: "Result", ascii_only: bool, detail: bool = Tru
         why += "\n" + path_line(m, lang, tr)
         if m.match.similar:
             why += "\n" + m.similar_text(r.catalogue, lang)
-        table.add_row(Text(m.label), Text(m.occupation.title(lang)), Text(f"{m.score:.0f}"), Text(why))
+        table.add_row(Text(m.label), Text(terminal_safe(m.occupation.title(lang))), Text(f"{m.score:.0f}"), Text(terminal_safe(why)))
     console.print(table)
     if r.matches[0].rank == 1:
         console.print(Text(r.certainty_text()))
@@ -452,20 +452,20 @@ def print_occupation(occ: "Occupation", catalogue: "Catalogue", bank: "QuestionB
 
     tr = translator(lang)
     console = console or Console()
-    console.print(Text(occ.title(lang), style="bold"))
+    console.print(Text(terminal_safe(occ.title(lang)), style="bold"))
     others = [occ.titles[other] for other in ("en", "nb", "da") if other != lang]
-    console.print(Text(" / ".join(others)))
+    console.print(Text(terminal_safe(" / ".join(others))))
     why = not_recommended_text(occ, country, lang)
     if why:
         console.print(Text("! " + why, style="yellow"))
     if occ.summary:
-        console.print(Text(occ.summary[lang]))
+        console.print(Text(terminal_safe(occ.summary[lang])))
     if occ.work_styles_source:
         console.print(Text(tr("O*NET has no work-style figures for this job; they are estimated from similar jobs.")))
     if occ.tasks:
         console.print(Text(tr("Typical tasks"), style="bold"))
         for task in occ.tasks[lang]:
-            console.print(Text(f"  • {task}"))
+            console.print(Text(f"  • {terminal_safe(task)}"))
     if occ.workplaces:
         console.print(Text(tr("Where you work: ") + " · ".join(occ.workplaces[lang])))  # items hold commas
     if occ.alt_titles.get(lang):

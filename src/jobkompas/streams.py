@@ -31,9 +31,24 @@ def shows_unicode(stream: Any, *, unknown: bool) -> bool:
 
 def report_row_error(error: Exception) -> None:
     """One line on stderr for a row or file that failed; the run goes on without it."""
-    print(f"jobkompas: error: {error}", file=sys.stderr)
+    print(terminal_safe(f"jobkompas: error: {error}"), file=sys.stderr)
 
 
 def report_rows_done(verb: str, count: int, noun: str, failed: int) -> None:
     """The closing line on stderr, e.g. 'jobkompas: scored 40 row(s), 2 failed'."""
     print(f"jobkompas: {verb} {count} {noun}(s), {failed} failed", file=sys.stderr)
+
+
+_CONTROL = None
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` without control characters (C0 but tab and line feed, DEL, C1), so that user
+    text (a name, a group, a note, a title from custom content) cannot move the cursor, clear
+    the screen or set the window title when shown on a terminal."""
+    global _CONTROL
+    if _CONTROL is None:
+        import re
+
+        _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+    return _CONTROL.sub("", text)

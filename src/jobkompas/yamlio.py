@@ -7,6 +7,7 @@ bank and catalogue, JSON answer files and CSV class files never need it.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -87,16 +88,55 @@ def yaml_error_where(path: Path | str, exc: Exception) -> tuple[str, str]:
     return f"{path}:{line}", f"invalid YAML: {problem}"
 
 
-def parse_yaml_text(text: str, source: str, *, with_lines: bool = True) -> Any:
-    """Parse YAML text safely; raise :class:`InputError` naming the place on failure."""
+MAX_DEPTH = 32  # an answer file nests three levels deep
+MAX_NUMBER_DIGITS = 20  # an answer is 1–5
+_NUMBER = re.compile(r"[-+]?(?:0x[0-9a-fA-F_]+|0o?[0-7_]+|0b[01_]+|[0-9][0-9_:]*)")
+
+
+def parse_yaml_text(text: str, source: str, *, with_lines: bool = True, untrusted: bool = False) -> Any:
+    """Parse YAML text safely; raise :class:`InputError` naming the place on failure.
+
+    ``untrusted`` text (an answer file from anyone) is first checked to be bounded by
+    construction: no anchors or aliases (a few hundred bytes of nested aliases expand to
+    gigabytes), no nesting deeper than MAX_DEPTH, no whole number longer than
+    MAX_NUMBER_DIGITS digits and no lone surrogate escape."""
     import yaml
 
     plain, with_line_numbers = _loaders()
     try:
+        if untrusted:
+            _check_bounded(text, source, plain)
         return yaml.load(text, Loader=with_line_numbers if with_lines else plain)  # noqa: S506 - safe loader
     except yaml.YAMLError as exc:
         where, message = yaml_error_where(source, exc)
         raise InputError(message, where) from None
+    except ValueError as exc:  # a number Python will not convert, whatever the check above missed
+        raise InputError(f"invalid YAML: {str(exc)[:80]}", f"{source}:1") from None
+
+
+def _check_bounded(text: str, source: str, loader: type) -> None:
+    import yaml
+
+    depth = 0
+    for event in yaml.parse(text, Loader=loader):
+        where = f"{source}:{event.start_mark.line + 1}" if event.start_mark is not None else source
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise InputError("YAML anchors and aliases (&name, *name) are not allowed here; write each value out", where)
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise InputError(f"invalid YAML: nested more than {MAX_DEPTH} levels deep", where)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+        elif isinstance(event, yaml.ScalarEvent):
+            value = event.value
+            if not event.style and len(value) > MAX_NUMBER_DIGITS and _NUMBER.fullmatch(value):
+                raise InputError(f"a number with more than {MAX_NUMBER_DIGITS} digits; expected 1–5", where)
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InputError("text with a lone surrogate escape (\\ud800–\\udfff), which is not a character",
+                                 where) from None
 
 
 def load_yaml_file(path: Path, *, with_lines: bool = True) -> Any:

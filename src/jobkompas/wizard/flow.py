@@ -15,7 +15,7 @@ from ..i18n import detect_language, translator
 from ..questions import UNSURE, Question
 from ..streams import shows_unicode
 from .prompts import BACK, SKIP_REST, PlainPrompter, Prompter, QuestionaryPrompter
-from .state import (QuizState, clear_state, find_session_state, load_state, new_owner, resume_command,
+from .state import (QuizState, clear_state, drop_invalid_answers, find_session_state, load_state, new_owner, resume_command,
                     save_state, state_path)
 
 def N_(text: str) -> str:  # marks a string for extraction; translated where it is shown
@@ -60,7 +60,11 @@ def run_wizard(*, lang: str | None, form: str | None, country: str | None, prefi
     try:
         if saved and (resume or (session or {}).get("unfinished") or _ask_resume(prompter, saved, lang or saved.language)):
             state = saved
-            language = lang or saved.language
+            drop_invalid_answers(state, bank)  # a file edited by hand, or an older bank: asked again
+            language = lang or state.language
+            if "EDU-country" not in state.answers:
+                q = bank.require_education("country")
+                state.answers[q.id] = _ask(prompter, q, state, language, header=None, allow_back=False)
         else:
             if saved:
                 clear_state(saved)

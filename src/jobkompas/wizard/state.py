@@ -39,6 +39,57 @@ class QuizState:
     owner: dict[str, Any] | None = None
 
 
+def state_from_data(data: Any) -> QuizState:
+    """A saved quiz, its types checked: a file edited by hand or damaged raises ``TypeError``
+    (and is set aside) rather than crash every start later."""
+    if not isinstance(data, dict):
+        raise TypeError("not a mapping")
+    state = QuizState(**data)
+    checks = [isinstance(state.language, str), isinstance(state.form, str),
+              state.country is None or isinstance(state.country, str),
+              isinstance(state.answers, dict) and all(isinstance(k, str) for k in state.answers),
+              isinstance(state.asked, list) and all(isinstance(a, str) for a in state.asked),
+              type(state.position) is int, type(state.interests_done) is bool, type(state.numbered_from) is int,
+              state.owner is None or (isinstance(state.owner, dict) and isinstance(state.owner.get("id"), str))]
+    if not all(checks):
+        raise TypeError("a field of the wrong type")
+    return state
+
+
+def drop_invalid_answers(state: QuizState, bank: Any) -> list[str]:
+    """Drop saved answers the question bank does not accept (unknown questions, values out of
+    range, a level of another country, a country that does not exist): they are asked again.
+    Returns the ids dropped."""
+    from ..answers import check_value
+    from ..resources import LANGUAGES
+
+    if state.language not in LANGUAGES:
+        state.language = "en"
+    if state.form not in (*bank.forms, "adaptive", ""):
+        state.form = ""
+    dropped = []
+    for qid, value in list(state.answers.items()):
+        q = bank.questions.get(qid)
+        try:
+            if q is None:
+                raise ValueError(qid)
+            state.answers[qid] = check_value(q, value)
+        except (ValueError, TypeError):
+            del state.answers[qid]
+            dropped.append(qid)
+    country = state.answers.get("EDU-country")
+    for dim in ("current_level", "highest_level"):
+        q = bank.education(dim)
+        value = state.answers.get(q.id) if q else None
+        level = bank.level(value) if isinstance(value, str) else None
+        if level and level.countries and country not in level.countries:
+            del state.answers[q.id]
+            dropped.append(q.id)
+    state.asked = [a for a in state.asked if a in bank.questions]
+    state.position = max(0, min(state.position, len(state.asked)))
+    return dropped
+
+
 def new_owner(name: str | None, group: str | None, created_at: str) -> dict[str, Any]:
     return {"id": "u-" + secrets.token_hex(4), "name": name or None, "group": group or None,
             "created_at": created_at}
@@ -67,7 +118,7 @@ def load_state(unfinished_id: str | None = None) -> QuizState | None:
     path = state_path(unfinished_id)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return QuizState(**data)
+        return state_from_data(data)
     except FileNotFoundError:
         return None
     except (OSError, ValueError, TypeError):
@@ -106,7 +157,7 @@ def session_states() -> list[QuizState]:
     states = []
     for path in sorted(folder.glob("u-*.json")) if folder.is_dir() else ():
         try:
-            state = QuizState(**json.loads(path.read_text(encoding="utf-8")))
+            state = state_from_data(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError, TypeError):
             continue
         if state.owner and state.owner.get("id") == path.stem:
