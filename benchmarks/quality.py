@@ -8,7 +8,8 @@
    b_i ~ N(0, 0.35) and noise e ~ N(0, 0.5); trait statements round(3 + z + e) where z is
    the occupation's catalogue z-score of that trait from O*NET work styles (estimated
    figures are not used: a student without O*NET figures gets z ~ N(0, 1)); the highest
-   education the occupation's O*NET level (4 read as 3). Reported: the share that find
+   education the level of the occupation's path in Norway (Catalogue.path_level, 4 read as
+   3), or with ``--mirror-education onet`` its US level from O*NET. Reported: the share that find
    their own occupation in the top 10 and top 20, and the share of all top-10 places held
    by occupations whose work styles are estimated or missing, against their share of the
    catalogue.
@@ -110,7 +111,7 @@ def clip(x: float) -> int:
     return int(min(5, max(1, round(x))))
 
 
-def mirror(s: Setup, count: int | None) -> dict:
+def mirror(s: Setup, count: int | None, education: str = "path") -> dict:
     targets = [o for o in s.catalogue.occupations.values() if o.id not in s.left_out]
     if count is not None and count < len(targets):
         targets = [targets[k] for k in sorted(s.rng.choice(len(targets), count, replace=False))]
@@ -127,7 +128,8 @@ def mirror(s: Setup, count: int | None) -> dict:
             if t not in z and t not in fallback:
                 fallback[t] = s.rng.normal(0, 1)
             values[q.id] = clip(3 + z.get(t, fallback.get(t, 0.0)) + s.rng.normal(0, 0.5))
-        values["EDU-highest"] = s.highest_for(occ.isced)
+        level = s.catalogue.path_level(occ, COUNTRY) if education == "path" else occ.isced
+        values["EDU-highest"] = s.highest_for(level)
         top = [oid for oid, _ in s.top(values)]
         in10 += occ.id in top[:10]
         in20 += occ.id in top[:20]
@@ -164,8 +166,26 @@ def personas(s: Setup) -> list[dict]:
         ranks = {e: (order.index(e) + 1 if e in order else None) for e in expect}
         found = [r for r in ranks.values() if r is not None]
         out.append({"id": p["id"], "best": min(found) if found else None, "ranks": ranks,
-                    "top3": order[:3]})
+                    "top3": order[:3], "result": result})
     return out
+
+
+def explain_miss(p: dict) -> None:
+    """Why a persona misses: their profile, then the parts of the score (interest, traits,
+    education, each 0–100) of the top 3 and of each expected occupation."""
+    result = p["result"]
+    prof = result.profile
+    print(f"\n{p['id']}: {' '.join(f'{t} {v:g}' for t, v in prof.scores.items())}  code {prof.holland}  "
+          f"traits {' '.join(f'{t[:5]} {v:g}' for t, v in prof.traits.items())}  "
+          f"education {prof.education.highest_isced}/{prof.education.route}")
+    rows = result.matches[:3] + [m for m in result.matches if m.occupation.id in p["ranks"]]
+    for m in rows:
+        c = m.match.components
+        parts = " ".join(f"{name} {'-' if v is None else f'{100 * v:.1f}'}"
+                         for name, v in (("interest", c.interest), ("traits", c.traits), ("education", c.education)))
+        interests = " ".join(f"{v:.1f}" for v in m.occupation.interests)
+        print(f"  {m.rank:>4} {m.occupation.id:<34} {m.score:5.1f}  {parts}  O*NET {interests}  "
+              f"key traits {','.join(m.occupation.key_traits)}")
 
 
 def retest(s: Setup, count: int) -> dict:
@@ -216,10 +236,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--mirror", type=int, default=None, help="sample this many mirror students (default: all)")
     parser.add_argument("--retest", type=int, default=200)
+    parser.add_argument("--explain", action="store_true",
+                        help="for each persona whose expected occupations miss the top 20: profile, parts of the score, what beats them")
+    parser.add_argument("--mirror-education", choices=("path", "onet"), default="path",
+                        help="mirror students plan the level of the Norwegian path (default) or O*NET's US level")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     s = Setup(args.seed)
-    m = mirror(s, args.mirror)
+    m = mirror(s, args.mirror, args.mirror_education)
     print(f"mirror students ({m['students']}): own occupation in top 10 {m['top10']:.1%}, top 20 {m['top20']:.1%}")
     ratio = m["estimated_places"] / m["estimated_share"] if m["estimated_share"] else float("nan")
     print(f"  top-10 places held by occupations with estimated or missing work styles: {m['estimated_places']:.1%} "
@@ -235,6 +259,10 @@ def main(argv: list[str]) -> int:
         ranks = ", ".join(f"{k} {v if v is not None else '-'}" for k, v in p["ranks"].items())
         flag = "" if p["best"] is not None and p["best"] <= 20 else "   <- not in top 20"
         print(f"  {p['id']:<28} best {p['best'] if p['best'] is not None else '-':>4}   ({ranks}){flag}")
+    if args.explain:
+        for p in ps:
+            if p["best"] is None or p["best"] > 20:
+                explain_miss(p)
     r = retest(s, args.retest)
     print(f"retest ({r['students']} students, fresh answer noise): top-10 overlap {r['overlap']:.2f} "
           f"(sd {r['overlap_sd']:.2f})")

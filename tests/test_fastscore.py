@@ -390,3 +390,30 @@ def test_a_rule_the_product_cannot_fold_is_refused(bank, catalogue, tmp_path, mo
     monkeypatch.setattr(rules, "interest_fit", lambda dot: ((1 + dot) / 2) ** 2)
     with pytest.raises(ValueError, match="no longer affine"):
         fast_output(path, bank, catalogue)
+
+
+@pytest.mark.parametrize("cap", [2, 1])
+def test_the_fast_path_spreads_the_top_10_as_the_careful_path_does(bank, catalogue, tmp_path, monkeypatch, cap):
+    """Spreading over families (rules.spread) on the fast path, also for students whose first
+    places cannot fill the top 10 (cap 1 makes that common): those are ranked deeper."""
+    from jobkompas import fastscore
+    from jobkompas.scoring import config
+
+    monkeypatch.setitem(config()["display"], "family_cap", cap)
+    deeper = []
+    best_exact = fastscore.FastScorer._best_exact
+
+    def counting(self, p, rows, depth=None):
+        if depth is not None:
+            deeper.append(len(rows))
+        return best_exact(self, p, rows, depth)
+
+    monkeypatch.setattr(fastscore.FastScorer, "_best_exact", counting)
+    header, rows = random_rows(bank, 120, seed=17)
+    path = tmp_path / "class.csv"
+    path.write_bytes(to_csv(header, rows))
+    fast, _ = fast_output(path, bank, catalogue, top=20)
+    careful, _ = careful_output(path, bank, catalogue, top=20)
+    assert fast == careful
+    if cap == 1:
+        assert sum(deeper) > 0  # the deeper ranking was needed, and agrees

@@ -207,6 +207,34 @@ def test_the_wizard_keeps_the_level_filter_for_more_matches_and_the_report(bank,
     assert all(m.occupation.title("en") in text for m in filtered.matches)
 
 
+def test_the_wizard_opens_a_similar_job_moved_down_from_the_top_10(bank, catalogue):
+    """Details of a top-10 job name the similar jobs moved further down, and those can be
+    opened from the same list."""
+    from rich.console import Console
+
+    from conftest import pattern_answers
+    from jobkompas.wizard.flow import _results_menu
+
+    values = pattern_answers(bank, {"I": 5, "S": 4}, default=1)
+    result = api.score(api.new_answers(values, bank=bank), bank=bank, catalogue=catalogue)
+    head = next(m for m in result.matches if m.match.similar)
+    moved, rank = head.match.similar[0]
+    offered = []
+    script = iter(["details", head.occupation.id, "details", moved, "quit"])
+
+    class Scripted:
+        def select(self, message, choices, default=None, header=None):
+            offered.append([value for _, value in choices])
+            return next(script)
+
+    out = io.StringIO()
+    _results_menu(Scripted(), Console(file=out, width=120), result)
+    text = out.getvalue()
+    assert moved in offered[1] and moved not in [m.occupation.id for m in result.matches]
+    assert f"Similar jobs further down the list: {catalogue.occupations[moved].title('en')} ({rank})" in text
+    assert text.count(catalogue.occupations[moved].title("en")) >= 2  # named, then its own page shown
+
+
 # ------------------------------------------------------------ one result, every path
 
 

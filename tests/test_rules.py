@@ -266,6 +266,31 @@ def test_the_top_10_holds_at_most_two_of_one_family_on_every_path(bank, catalogu
     assert [m.occupation.id for m in more] == [m.occupation.id for m in top[10:20]]
 
 
+def test_a_job_in_the_top_10_links_to_similar_jobs_moved_down(bank, catalogue):
+    from conftest import pattern_answers
+
+    from jobkompas.render import render_results
+
+    values = pattern_answers(bank, {"I": 5, "S": 4}, default=1)
+    result = api.score(api.new_answers(values, bank=bank), top=10, bank=bank, catalogue=catalogue)
+    full = api.score(api.new_answers(values, bank=bank), top=40, bank=bank, catalogue=catalogue).matches
+    rank_of = {m.occupation.id: m.rank for m in full}
+    window = DISPLAY["spread_window"]
+    linked = [(m, oid, rank) for m in result.matches for oid, rank in m.match.similar]
+    assert linked
+    for m, oid, rank in linked:
+        assert rank > window and rank_of[oid] == rank  # the rank it has further down
+        assert full[rank - 1].score >= result.matches[-1].score  # it was moved down, not just lower
+        assert rules.family(catalogue.occupations[oid].codes["isco08"]) == rules.family(m.occupation.codes["isco08"])
+    first, oid, rank = linked[0]
+    doc = result.to_dict()["matches"][first.rank - 1]
+    assert {"id": oid, "rank": rank} in doc["similar"]
+    title = catalogue.occupations[oid].title("nb")
+    assert "Lignende yrker lenger ned på lista: " in render_results([result.__class__(
+        result.answers, result.profile, result.matches, result.ranked, "nb", result.country, bank, catalogue)], "markdown")
+    assert f"{title} ({rank})" in first.similar_text(catalogue, "nb")
+
+
 # ------------------------------------------------------------ missing data
 
 

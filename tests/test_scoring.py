@@ -173,8 +173,8 @@ def test_best_ranked_gives_the_head_of_the_full_ranking_with_exact_totals():
     numbers Components.total gives, the same order (ties by id) and the same count."""
     import random
 
-    from jobkompas import api
-    from jobkompas.scoring import best_ranked, build_profile, rank
+    from jobkompas import api, rules
+    from jobkompas.scoring import best_ranked, build_profile, config, rank
 
     bank, catalogue = api.load_bank(), api.load_catalogue()
     columns = catalogue.columns
@@ -187,7 +187,11 @@ def test_best_ranked_gives_the_head_of_the_full_ranking_with_exact_totals():
         profile = build_profile(values, bank)
         full = rank(profile, columns)
         assert all(score == comp.total() for score, _, comp in full)
-        assert [(-s, columns.ids[i]) for s, i, _ in full] == sorted((-s, columns.ids[i]) for s, i, _ in full)
+        # best first (ties by id), then spread over families as rules.spread says
+        ordered = sorted(full, key=lambda item: (-item[0], columns.ids[item[1]]))
+        display = config()["display"]
+        order, _ = rules.spread([columns.families[i] for _, i, _ in ordered], display["family_cap"], display["spread_window"])
+        assert [i for _, i, _ in full] == [ordered[k][1] for k in order]
         head, count = best_ranked(profile, columns, 15, max_isced=None)
         assert [(s, i) for s, i, _ in head] == [(s, i) for s, i, _ in full[:15]] and count == len(full)
         capped, capped_count = best_ranked(profile, columns, 5, max_isced=4)

@@ -192,6 +192,16 @@ class MatchView:
     def score(self) -> float:
         return self.match.score
 
+    def similar_text(self, catalogue: Catalogue, lang: str) -> str:
+        """'Similar jobs further down the list: X (12), Y (14)', or '' (see rules.spread)."""
+        if not self.match.similar:
+            return ""
+        from .i18n import translator
+
+        tr = translator(lang)
+        names = ", ".join(f"{catalogue.occupations[oid].title(lang)} ({rank})" for oid, rank in self.match.similar)
+        return tr("Similar jobs further down the list: ") + names
+
 
 class Result:
     """Profile, flags and ranked matches for one answer set; ``to_dict()`` is the JSON form."""
@@ -285,6 +295,7 @@ class Result:
                         for r, t in zip(m.match.reasons, m.reasons)],
             "education_path": [step_dict(s, self.language) for s in m.path],
             "path_outline": m.outline,
+            "similar": [{"id": oid, "rank": rank} for oid, rank in m.match.similar],
         }
 
 

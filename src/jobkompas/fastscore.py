@@ -35,12 +35,13 @@ from .catalogue import Catalogue
 from .questions import RIASEC, QuestionBank
 from .resources import COUNTRIES
 from .rules import CONFIDENCE_NAMES, FLAG_NAMES  # noqa: F401 (the batch writer's columns, with the scorer)
-from .scoring import SPREAD_LOOKAHEAD, TRAITS, config, education_fit
+from .scoring import TRAITS, config, education_fit
 
 BLOCK = 10  # occupations per block when looking for the best scores
 ROWS_PER_PRODUCT = 1024  # respondents per matrix product: the scores stay in cache
 NEAR = 2e-4  # float32 scores closer than this (0–100 scale) are settled in float64
 
+SPREAD_DEEPER = 100  # rows whose spread window the first depth cannot fill are ranked this much deeper
 LEFT_OUT = -1e9  # the constant of an occupation not recommended in a country: never ranked
 
 
@@ -74,9 +75,11 @@ class FastScorer:
         # family of each occupation (rules.family) as a number; None stays None (never waits)
         names = sorted({f for f in cols.families if f is not None})
         self.family_of = [None if f is None else names.index(f) for f in cols.families]
+        self.family_code = np.array([-1 if f is None else f for f in self.family_of], dtype=np.int64)
         self.shown = min(top, recommended)
-        # ranked this deep, then spread (rules.spread); rows it cannot settle are ranked whole
-        self.top = min(top + self.window + SPREAD_LOOKAHEAD, recommended)
+        # ranked this deep, then spread (rules.spread): enough once the window is filled from
+        # it (everything after the window is then in its own order); other rows are ranked whole
+        self.top = min(top + 2 * self.window, recommended)
         self.recommended = recommended
         self.id_rank = np.argsort(np.argsort(np.array(cols.ids)))  # ties are broken by id
         kinds = [bank.questions[layout.header[c]] for c in layout.scale_columns]
@@ -241,33 +244,56 @@ class FastScorer:
 
     def _spread(self, p: "_Profiles", matches: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each row's ranking spread over families (:func:`rules.spread`, as the one-respondent
-        path does), cut to the places asked for. A row whose window the ranked depth cannot
-        fill is ranked whole first."""
-        n = len(matches)
+        path does), cut to the places asked for. Rows whose window the ranked depth cannot
+        fill are ranked again deeper (``SPREAD_DEEPER`` more), and the few still unfilled whole."""
+        out_m, out_v, filled = self._spread_block(matches, values)
+        short = np.flatnonzero((matches[:, 0] >= 0) & ~filled)
+        if len(short):
+            depth = min(matches.shape[1] + SPREAD_DEEPER, self.m)
+            deep_m, deep_v = self._best_exact(p, short, depth=depth)
+            deep_m[np.isneginf(deep_v)] = -1  # not recommended in the row's country: no entry
+            out_m[short], out_v[short], deep_filled = self._spread_block(deep_m, deep_v)
+            for r in short[~deep_filled].tolist():
+                recommended = self.recommended_in(int(p.country[r]))
+                if depth >= recommended:
+                    continue  # the whole list was ranked: nothing further down to wait for
+                whole_m, whole_v = self._best_exact(p, np.array([r]), depth=recommended)
+                out_m[r], out_v[r], _ = self._spread_block(whole_m, whole_v)
+        return out_m, out_v
+
+    def _spread_block(self, matches: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:func:`rules.spread` for whole blocks of rows at once (ranked best first, -1 for no
+        match): the order cut to the places asked for, and per row whether the window was
+        filled. An entry waits exactly when ``cap`` earlier entries share its family (those
+        were all admitted: one waits only once its family is full)."""
+        n, depth = matches.shape
+        family = np.where(matches >= 0, self.family_code[np.maximum(matches, 0)], -1)
+        shown = min(self.shown, depth)
         out_m = np.full((n, self.shown), -1, dtype=np.int64)
         out_v = np.zeros((n, self.shown), dtype=np.float64)
-        family_of = self.family_of
-        for r in range(n):
-            row = matches[r]
-            if row[0] < 0:
-                continue
-            ids = row.tolist()
-            order, filled = rules.spread([family_of[i] for i in ids], self.cap, self.window)
-            row_values = values[r]
-            if not filled and len(ids) < self.recommended_in(p.country[r]):
-                whole_m, whole_v = self._best_exact(p, np.array([r]), whole=True)
-                row, row_values = whole_m[0], whole_v[0]
-                ids = row.tolist()
-                order, _ = rules.spread([family_of[i] for i in ids], self.cap, self.window)
-            order = order[:self.shown]
-            out_m[r, :len(order)] = row[order]
-            out_v[r, :len(order)] = row_values[order]
-        return out_m, out_v
+        filled = np.zeros(n, dtype=bool)
+        position = np.arange(depth)
+        earlier = position[None, :] < position[:, None]  # [k, j]: j comes before k
+        for start in range(0, n, ROWS_PER_PRODUCT):
+            rows = slice(start, start + ROWS_PER_PRODUCT)
+            f = family[rows]
+            same_before = ((f[:, :, None] == f[:, None, :]) & earlier[None]).sum(axis=2)
+            eligible = (f < 0) | (same_before < self.cap)
+            taken = np.cumsum(eligible, axis=1)
+            filled[rows] = taken[:, -1] >= self.window
+            admitted = eligible & (taken <= self.window)
+            # the window closes at its last admitted entry; what was not admitted before that waited
+            closed = np.where(filled[rows, None], np.argmax(taken >= self.window, axis=1)[:, None], depth)
+            group = np.where(admitted, 0, np.where(position[None, :] < closed, 1, 2))
+            order = np.argsort(group * depth + position[None, :], axis=1)[:, :shown]
+            out_m[rows, :shown] = np.take_along_axis(matches[rows], order, axis=1)
+            out_v[rows, :shown] = np.take_along_axis(values[rows], order, axis=1)
+        return out_m, out_v, filled
 
     def recommended_in(self, country: int) -> int:
         return int((~self.left_out[country]).sum())
 
-    def _best_exact(self, p: "_Profiles", rows: np.ndarray, whole: bool = False):
+    def _best_exact(self, p: "_Profiles", rows: np.ndarray, depth: int | None = None):
         """The scalar path's rules (:mod:`rules`), in float64, for a few rows."""
         interest = rules.interest_fit(p.unit[rows] @ self.U.T)
         usable = p.usable[rows]
@@ -284,8 +310,7 @@ class FastScorer:
         edu = np.where(has_edu, self.edu[country, p.edu_code[rows]], 0.0)
         total = rules.match_score(interest, trait, present, edu, has_edu, config()["weights"], where=np.where)
         total = np.where(self.left_out[country], -np.inf, total)
-        depth = self.recommended_in(int(country[0])) if whole else self.top
-        order = np.lexsort((np.broadcast_to(self.id_rank, total.shape), -total))[:, :depth]
+        order = np.lexsort((np.broadcast_to(self.id_rank, total.shape), -total))[:, :depth or self.top]
         return order, np.take_along_axis(total, order, axis=1)
 
 

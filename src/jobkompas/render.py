@@ -171,6 +171,8 @@ def print_result(console: Any, r: "Result", ascii_only: bool, detail: bool = Tru
             for reason, text in zip(m.match.reasons, m.reasons):
                 console.print(Text(("   + " if reason.positive else "   – ") + text))
             console.print(Text("   " + path_line(m, lang, tr)))
+            if m.match.similar:
+                console.print(Text("   " + terminal_safe(m.similar_text(r.catalogue, lang))))
         return
     table = Table(title=tr("Your top matches"), show_lines=True, expand=False)
     table.add_column("#", justify="right")
@@ -181,6 +183,8 @@ def print_result(console: Any, r: "Result", ascii_only: bool, detail: bool = Tru
         why = "\n".join(("+ " if reason.positive else "– ") + text
                         for reason, text in zip(m.match.reasons, m.reasons))
         why += "\n" + path_line(m, lang, tr)
+        if m.match.similar:
+            why += "\n" + m.similar_text(r.catalogue, lang)
         table.add_row(Text(m.label), Text(terminal_safe(m.occupation.title(lang))), Text(f"{m.score:.0f}"), Text(terminal_safe(why)))
     console.print(table)
     if r.matches[0].rank == 1:

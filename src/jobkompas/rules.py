@@ -55,6 +55,17 @@ def interest_fit(dot: Any) -> Any:
     return (1 + dot) / 2
 
 
+def job_traits(z: dict[str, float], key_traits: list[str], key_weight: float) -> dict[str, float]:
+    """A job's trait importances for the trait fit: O*NET's work styles as catalogue
+    z-scores, with each of the job's key traits (the 1–4 its page names) ``key_weight``
+    standard deviations higher. O*NET's figures tell similar jobs apart poorly; the key
+    traits are what the job is known for, and what the student is shown."""
+    out = dict(z)
+    for t in key_traits:
+        out[t] = out.get(t, 0.0) + key_weight
+    return out
+
+
 def trait_shape(z: dict[str, float]) -> dict[str, float]:
     """What stands out among a job's own traits: its catalogue z-scores centred on their mean.
     The student's side is centred on their own mean too, so the trait fit compares two

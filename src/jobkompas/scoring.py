@@ -150,11 +150,12 @@ class CatalogueColumns:
     interest_unit: list[tuple[float, ...]]  # centred, unit-length interest vectors
     interest_cols: list[list[float]]  # the same, one list per type
     trait_z: list[dict[str, float]]  # catalogue z-score of each trait importance (for reasons)
-    trait_shape: list[dict[str, float]]  # the same centred on the job's own mean (for the score)
+    trait_shape: list[dict[str, float]]  # with key traits, centred on the job's own mean (for the score)
     levels: dict[str, list[int]]  # per country: the ISCED level of the path shown there
     routes: dict[str, list[str]]  # per country: practical or school (see route_of)
     left_out: dict[str, list[bool]]  # per country: not recommended there
     families: list[str | None]  # ISCO-08 minor group (rules.family), for spreading the top 10
+    key_traits: list[list[str]]  # the traits each job's page names (rules.job_traits)
     _trait_vectors: dict = field(default_factory=dict, repr=False, compare=False)
 
     def trait_vectors(self, names: tuple[str, ...]) -> list[tuple[list[float], float]]:
@@ -194,13 +195,14 @@ class CatalogueColumns:
         trait_z = [{t: (o.traits[t] - stats[t][0]) / stats[t][1] for t in TRAITS if t in o.traits}
                    for o in occupations]
         levels = {k: [rules.comparable_level(catalogue.path_level(o, k)) for o in occupations] for k in COUNTRIES}
+        key_traits = [list(o.key_traits) for o in occupations]
         return cls(
             ids=[o.id for o in occupations], interest_unit=units,
             interest_cols=[[u[k] for u in units] for k in range(6)], trait_z=trait_z,
-            trait_shape=[rules.trait_shape(z) for z in trait_z], levels=levels,
+            trait_shape=job_trait_shapes(trait_z, key_traits), levels=levels,
             routes={k: [route_of(level, o.job_zone) for level, o in zip(levels[k], occupations)] for k in COUNTRIES},
             left_out={k: [o.left_out_in(k) for o in occupations] for k in COUNTRIES},
-            families=[rules.family(o.codes.get("isco08")) for o in occupations],
+            families=[rules.family(o.codes.get("isco08")) for o in occupations], key_traits=key_traits,
         )
 
     def country(self, country: str | None) -> str:
@@ -214,7 +216,7 @@ class CatalogueColumns:
         nan = float("nan")
         return {
             "ids": self.ids, "levels": self.levels, "routes": self.routes, "left_out": self.left_out,
-            "families": self.families,
+            "families": self.families, "key_traits": self.key_traits,
             "units": array("d", [x for u in self.interest_unit for x in u]).tobytes(),
             "trait_z": array("d", [z.get(t, nan) for z in self.trait_z for t in TRAITS]).tobytes(),
         }
@@ -232,11 +234,18 @@ class CatalogueColumns:
         trait_z = [{t: v for t, v in zip(TRAITS, z_flat[i * k:(i + 1) * k]) if v == v} for i in range(n)]
         return cls(ids=list(plain["ids"]), interest_unit=units,
                    interest_cols=[[u[c] for u in units] for c in range(6)], trait_z=trait_z,
-                   trait_shape=[rules.trait_shape(z) for z in trait_z],
+                   trait_shape=job_trait_shapes(trait_z, plain["key_traits"]),
                    levels={k: list(v) for k, v in plain["levels"].items()},
                    routes={k: list(v) for k, v in plain["routes"].items()},
                    left_out={k: list(v) for k, v in plain["left_out"].items()},
-                   families=list(plain["families"]))
+                   families=list(plain["families"]), key_traits=[list(k) for k in plain["key_traits"]])
+
+
+def job_trait_shapes(trait_z: list[dict[str, float]], key_traits: list[list[str]]) -> list[dict[str, float]]:
+    """Every job's trait shape for the score: :func:`rules.job_traits`, then
+    :func:`rules.trait_shape`."""
+    weight = config()["weights"]["key_trait"]
+    return [rules.trait_shape(rules.job_traits(z, key, weight)) for z, key in zip(trait_z, key_traits)]
 
 
 def route_of(level: int, job_zone: int | None) -> str:
@@ -296,6 +305,9 @@ class Match:
     components: Components
     reasons: list[Reason]
     required_isced: int
+    # occupations of this one's family moved down from the top places by rules.spread:
+    # (id, rank), at most SIMILAR_SHOWN
+    similar: list[tuple[str, int]] = field(default_factory=list)
 
 
 def _trait_vector(profile: Profile) -> tuple[list[str], list[float]] | None:
@@ -393,8 +405,9 @@ def top_matches(profile: Profile, values: Mapping[str, Any], bank: QuestionBank,
     """The best ``top`` matches (after ``offset``) with reasons, and how many were ranked."""
     columns = catalogue.columns
     country = columns.country(country or profile.education.country)
-    best, ranked = best_ranked(profile, columns, offset + top, country=country, max_isced=max_isced)
-    chosen = best[offset:]
+    best, ranked = best_ranked(profile, columns, offset + top + SPREAD_LOOKAHEAD, country=country, max_isced=max_isced)
+    similar = moved_down(best, columns)
+    chosen = best[offset:offset + top]
     answers = interest_answers_by_type(values, bank)  # the same for every match: sorted once
     matches = []
     for score, index, comp in chosen:
@@ -402,8 +415,31 @@ def top_matches(profile: Profile, values: Mapping[str, Any], bank: QuestionBank,
         required = columns.levels[country][index]
         matches.append(Match(occ.id, round(score, 1), comp,
                              explain(profile, values, bank, occ, columns, index, comp, answers, required=required),
-                             required))
+                             required, similar.get(index, [])))
     return matches, ranked
+
+
+SIMILAR_SHOWN = 3
+
+
+def moved_down(best: list[tuple[float, int, Any]], columns: CatalogueColumns) -> dict[int, list[tuple[str, int]]]:
+    """For each occupation in the top places of a spread ranking (best first): those of its
+    family that :func:`rules.spread` moved down, as (id, rank). An entry past the window
+    waited exactly when it ranks above the window's last one by :func:`rules.ranking_key`."""
+    window = config()["display"]["spread_window"]
+    if len(best) <= window:
+        return {}
+    ids, families = columns.ids, columns.families
+    last = rules.ranking_key(best[window - 1][0], ids[best[window - 1][1]])
+    out: dict[int, list[tuple[str, int]]] = {}
+    for rank, (score, index, _) in enumerate(best[window:], start=window + 1):
+        if rules.ranking_key(score, ids[index]) >= last:
+            break
+        for _, head, _ in best[:window]:
+            if families[head] == families[index] and len(out.setdefault(head, [])) < SIMILAR_SHOWN:
+                out[head].append((ids[index], rank))
+                break
+    return out
 
 
 # ---------------------------------------------------------------- reasons

@@ -331,6 +331,8 @@ def _results_menu(prompter: Prompter, console, result: api.Result) -> str | None
     rest: the details of a job, the next ten places and back to the top ten, a level filter
     kept across pages and in reports, the whole profile, saving. Returns :data:`RESTART` when
     the student chose to start over."""
+    from rich.text import Text
+
     from ..render import print_occupation, print_summary
 
     tr = translator(result.language)
@@ -367,16 +369,22 @@ def _results_menu(prompter: Prompter, console, result: api.Result) -> str | None
             return RESTART
         if choice == "details":
             occ_choices = [(f"{m.occupation.title(lang)} ({m.label})", m.occupation.id) for m in shown.matches]
+            # the similar jobs moved down from the top 10 (rules.spread) can be opened from here too
+            similar = [(f"{rank}. {result.catalogue.occupations[oid].title(lang)}", oid)
+                       for m in shown.matches for oid, rank in m.match.similar]
             try:
-                occ_id = prompter.select(tr("Which occupation?"), occ_choices + [(back_label(prompter, tr), BACK)])
+                occ_id = prompter.select(tr("Which occupation?"), occ_choices + similar + [(back_label(prompter, tr), BACK)])
             except KeyboardInterrupt:  # Ctrl-C in a sub-menu goes back to the menu
                 continue
             if occ_id != BACK:
                 occ = result.catalogue.occupations[occ_id]
                 console.print()
                 print_occupation(occ, result.catalogue, result.bank, lang, result.country, console, plain=plain)
-                m = next(m for m in shown.matches if m.occupation.id == occ_id)
-                _print_reasons(console, m, tr, plain)
+                match = next((m for m in shown.matches if m.occupation.id == occ_id), None)
+                if match is not None:
+                    if match.match.similar:
+                        console.print(Text(match.similar_text(result.catalogue, lang)))
+                    _print_reasons(console, match, tr, plain)
         elif choice == "more":  # the next ten, with the level filter (if any) still on
             more = api.score(result.answers, top=10, offset=shown.matches[-1].rank,
                              max_isced=shown.max_isced, bank=result.bank, catalogue=result.catalogue)
