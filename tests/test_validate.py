@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -228,3 +229,28 @@ def test_a_custom_bank_without_interests_is_an_error_not_the_built_in_bank(tmp_p
     assert code == ExitCode.CONTENT
     assert f"{bank_dir / 'interests.yaml'}:1: file is missing; a question bank needs its own interests.yaml" in err
     assert main(["--questions", str(bank_dir), "validate"]) == ExitCode.CONTENT
+
+
+def test_a_symlink_loop_in_the_occupations_folder_is_one_problem_not_a_crash(tmp_path, capsys):
+    occ = copy_tree(occupations_dir(), tmp_path / "occ")
+    shutil.copytree(occupations_dir().parent / "programmes", tmp_path / "programmes")
+    (occ / "loop.yaml").symlink_to("loop.yaml")
+    assert main(["--occupations", str(occ), "validate"]) == ExitCode.CONTENT
+    out = capsys.readouterr().out
+    assert f"{occ / 'loop.yaml'}:1: cannot read" in out
+
+
+@pytest.mark.parametrize("file, old, new, message", [
+    ("education.yaml", "    options:", "    options: 5\n    old_options:", "EDU-country: 'options' must be a list"),
+    ("education.yaml", "levels:", "levels: 5\nold_levels:", "'levels' must be a list"),
+    ("education.yaml", "questions:", "questions: {a: 1}\nold_questions:", "'questions' must be a list"),
+    ("traits.yaml", "    items:", "    items: 7\n    old_items:", "trait structured: 'items' must be a list"),
+    ("traits.yaml", "traits:", "traits: 3\nold_traits:", "'traits' must be a list"),
+])
+def test_a_bank_section_that_is_not_a_list_is_a_problem_with_its_line(tmp_path, capsys, file, old, new, message):
+    bank = copy_tree(questions_dir(), tmp_path / "q")
+    text = (bank / file).read_text(encoding="utf-8")
+    (bank / file).write_text(text.replace(old, new, 1), encoding="utf-8")
+    assert main(["--questions", str(bank), "validate"]) == ExitCode.CONTENT
+    out = capsys.readouterr().out
+    assert re.search(rf"{re.escape(str(bank / file))}:\d+: {re.escape(message)}", out), out

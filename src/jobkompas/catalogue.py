@@ -753,7 +753,11 @@ def _signature(directory: Path) -> str:
             entries = []
         for entry in entries:
             if entry.name.endswith(".yaml"):
-                st = entry.stat()
+                try:
+                    st = entry.stat()
+                except OSError:  # a symlink loop or a file gone: validate names it, the key just notes it
+                    parts.append(f"{tag}{entry.name}:-")
+                    continue
                 parts.append(f"{tag}{entry.name}:{st.st_mtime_ns}:{st.st_size}")
     return fingerprint(";".join(parts))
 

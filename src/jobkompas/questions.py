@@ -173,7 +173,7 @@ def _parse_interests(data: dict, c: Checker, questions: dict[str, Question]) -> 
 
 def _parse_traits(data: dict, c: Checker, questions: dict[str, Question],
                   traits: dict[str, Trait]) -> None:
-    for entry in data.get("traits") or []:
+    for entry in _list(c, data, "traits", "'traits'"):
         tid = entry.get("id") if isinstance(entry, dict) else None
         if not isinstance(tid, str):
             c.add(entry, None, "trait without an 'id'")
@@ -185,7 +185,7 @@ def _parse_traits(data: dict, c: Checker, questions: dict[str, Question],
         description = c.texts(entry, "description", f"trait {tid} description")
         if name and description:
             traits[tid] = Trait(tid, name, description, TRAIT_WORK_STYLES[tid])
-        items = entry.get("items") or []
+        items = _list(c, entry, "items", f"trait {tid}: 'items'")
         if len(items) < 1:
             c.add(entry, None, f"trait {tid} has no items")
         for item in items:
@@ -206,9 +206,21 @@ def _parse_traits(data: dict, c: Checker, questions: dict[str, Question],
             c.add(entry, "items", f"trait {tid}: every statement is reverse-keyed; at least one must not be")
 
 
+def _list(c: Checker, node: Any, key: str, what: str) -> list:
+    """``node[key]`` when it is a list; else one problem at its line and an empty list, so a
+    malformed file is reported instead of crashing validate."""
+    value = node.get(key) if isinstance(node, dict) else None
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        c.add(node, key, f"{what} must be a list")
+        return []
+    return value
+
+
 def _parse_education(data: dict, c: Checker, questions: dict[str, Question]) -> None:
     levels: list[Option] = []
-    for entry in data.get("levels") or []:
+    for entry in _list(c, data, "levels", "'levels'"):
         oid = entry.get("id") if isinstance(entry, dict) else None
         if not isinstance(oid, str):
             c.add(entry, None, "level without an 'id'")
@@ -226,7 +238,7 @@ def _parse_education(data: dict, c: Checker, questions: dict[str, Question]) -> 
         text = c.texts(entry, "text", f"level {oid} text")
         if text:
             levels.append(Option(oid, text, isced, route, (country,)))
-    for entry in data.get("questions") or []:
+    for entry in _list(c, data, "questions", "'questions'"):
         qid = entry.get("id") if isinstance(entry, dict) else None
         if not isinstance(qid, str):
             c.add(entry, None, "education question without an 'id'")
@@ -239,9 +251,9 @@ def _parse_education(data: dict, c: Checker, questions: dict[str, Question]) -> 
         if dimension in ("current_level", "highest_level"):
             options = tuple(levels)
         else:
-            options = tuple(Option(opt["id"], label) for opt in entry.get("options") or []
-                            if (label := c.texts(opt, "text", f"{qid} option text"))
-                            and isinstance(opt, dict) and isinstance(opt.get("id"), str))
+            options = tuple(Option(opt["id"], label) for opt in _list(c, entry, "options", f"{qid}: 'options'")
+                            if isinstance(opt, dict) and isinstance(opt.get("id"), str)
+                            and (label := c.texts(opt, "text", f"{qid} option text")))
             allowed = COUNTRIES if dimension == "country" else ROUTES
             for opt in options:
                 if opt.id not in allowed:
