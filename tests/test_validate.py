@@ -246,6 +246,7 @@ def test_a_symlink_loop_in_the_occupations_folder_is_one_problem_not_a_crash(tmp
     ("education.yaml", "questions:", "questions: {a: 1}\nold_questions:", "'questions' must be a list"),
     ("traits.yaml", "    items:", "    items: 7\n    old_items:", "trait structured: 'items' must be a list"),
     ("traits.yaml", "traits:", "traits: 3\nold_traits:", "'traits' must be a list"),
+    ("forms.yaml", "\nforms:", "\nforms: [mini, standard]\nold_forms:", "'forms' must map each form's name"),
 ])
 def test_a_bank_section_that_is_not_a_list_is_a_problem_with_its_line(tmp_path, capsys, file, old, new, message):
     bank = copy_tree(questions_dir(), tmp_path / "q")

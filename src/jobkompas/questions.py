@@ -282,7 +282,11 @@ def _parse_types(data: dict, c: Checker, types: dict[str, TypeText]) -> None:
 
 def _parse_forms(data: dict, c: Checker, questions: dict[str, Question],
                  forms: dict[str, tuple[str, ...]]) -> None:
-    for name, ids in (data.get("forms") or {}).items():
+    node = data.get("forms") or {}
+    if not isinstance(node, dict):
+        c.add(data, "forms", "'forms' must map each form's name to its list of question ids")
+        return
+    for name, ids in node.items():
         if not isinstance(ids, list):
             c.add(data["forms"], name, f"form {name!r} must be a list of question ids")
             continue
