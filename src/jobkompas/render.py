@@ -147,21 +147,16 @@ def print_result(console: Any, r: "Result", ascii_only: bool, detail: bool = Tru
     for t in RIASEC:
         name = r.bank.types[t].name.get(lang, t) if t in r.bank.types else t
         console.print(Text(f"  {t} {name:<14} {bar(p.scores[t], width, ascii_only)} {number(p.scores[t], lang, 1):>5}"))
-    console.print(Text(tr("Holland code: {code}   Confidence: {confidence}").format(
-        code=shown_code(p) or "–", confidence=_confidence(p.confidence, lang)), style="bold"))
+    _print_code(console, r, tr, style="bold")
     from .rules import liked_types
 
     for t in liked_types(shown_code(p), p.scores):  # described as a liking only above their own middle
         if t in r.bank.types:
             tt = r.bank.types[t]
             console.print(Text(f"  {t} – {tt.name.get(lang)}: {tt.description.get(lang)}"))
-    for text in r.flag_texts():
-        console.print(Text("! " + text, style="yellow"))
-    if not r.matches:
-        console.print(Text(tr("No matches to show."), style="bold"))
+    _print_flags(console, r)
+    if not _print_filter_or_none(console, r, tr):
         return
-    if r.max_isced is not None:
-        console.print(Text(level_filter_text(r)))
     if not detail:  # narrow terminal: a list keeps the reasons readable
         console.print(Text(tr("Your top matches"), style="bold"))
         if r.matches[0].rank == 1:
@@ -240,22 +235,16 @@ def print_summary(console: Any, r: "Result", plain: bool = False) -> None:
 
     tr = translator(r.language)
     lang = r.language
-    p = r.profile
     first = not r.matches or r.matches[0].rank == 1
     if first:
         line = tr("Your interests: ") + profile_line(r)
         if len(line) > console.width and not plain:  # a narrow terminal: letters, on one line
             line = tr("Your interests: ") + profile_line(r, short=True)
         console.print(Text(line, style="bold"))
-        console.print(Text(tr("Holland code: {code}   Confidence: {confidence}").format(
-            code=shown_code(p) or "–", confidence=_confidence(p.confidence, lang))))
-        for text in r.flag_texts():
-            console.print(Text("! " + text, style="yellow"))
-    if not r.matches:
-        console.print(Text(tr("No matches to show."), style="bold"))
+        _print_code(console, r, tr)
+        _print_flags(console, r)
+    if not _print_filter_or_none(console, r, tr):
         return
-    if r.max_isced is not None:
-        console.print(Text(level_filter_text(r)))
     if first:
         heading = tr("Your top matches")
     else:
@@ -611,3 +600,31 @@ def print_occupation(occ: "Occupation", catalogue: "Catalogue", bank: "QuestionB
     if occ.next_steps:
         titles = [catalogue.occupations[i].title(lang) for i in occ.next_steps if i in catalogue.occupations]
         console.print(Text(tr("Next career steps: ") + ", ".join(titles)))
+
+
+def _print_code(console, r: "Result", tr, style: str = "") -> None:
+    """'Holland code: RIS   Confidence: medium' (one line in both result views)."""
+    from rich.text import Text
+
+    p = r.profile
+    console.print(Text(tr("Holland code: {code}   Confidence: {confidence}").format(
+        code=shown_code(p) or "–", confidence=_confidence(p.confidence, r.language)), style=style))
+
+
+def _print_flags(console, r: "Result") -> None:
+    from rich.text import Text
+
+    for text in r.flag_texts():
+        console.print(Text("! " + text, style="yellow"))
+
+
+def _print_filter_or_none(console, r: "Result", tr) -> bool:
+    """The level filter line; False (after saying so) when there are no matches to list."""
+    from rich.text import Text
+
+    if not r.matches:
+        console.print(Text(tr("No matches to show."), style="bold"))
+        return False
+    if r.max_isced is not None:
+        console.print(Text(level_filter_text(r)))
+    return True
