@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from .answers import COUNTRY_ALIASES, AnswerSet, check_value, parse_answer_text, read_answer_file
+from .answers import COUNTRY_ALIASES, AnswerSet, check_value, parse_answer_text, read_answer_file, retired_note
 from .errors import InputError
 from .questions import UNSURE, Question, QuestionBank, load_question_bank
 from .resources import COUNTRIES, LANGUAGES, occupations_dir, questions_dir, use_content
@@ -66,8 +66,13 @@ def new_answers(values: Mapping[str, Any] | None = None, *, language: str = "en"
     if language not in LANGUAGES:
         raise InputError(f"language must be one of {', '.join(LANGUAGES)}")
     answers = AnswerSet(language=language, form=form)
+    retired = [qid for qid in (values or {}) if qid not in bank.questions and qid in bank.retired]
+    if retired:
+        answers.warnings.append(retired_note("answers", retired))
     for qid, raw in (values or {}).items():
         q = bank.questions.get(qid)
+        if q is None and qid in retired:
+            continue
         if q is None:
             raise InputError(f"unknown question id {qid!r}")
         try:

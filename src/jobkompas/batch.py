@@ -13,9 +13,9 @@ from contextlib import contextmanager, nullcontext
 from typing import IO, Iterator
 
 from . import api
-from .answers import iter_batch_rows
+from .answers import iter_batch_rows, retired_note
 from .errors import InputError
-from .streams import report_row_error, report_rows_done
+from .streams import report_row_error, report_rows_done, terminal_safe
 
 
 # numpy's OpenBLAS runs a thread per core. The batch's matrix products are small (1,024 × 17
@@ -39,6 +39,12 @@ def _output(out: Path | None, binary: bool = False) -> Iterator[IO]:
 
     with replacing(out, binary=binary) as handle:
         yield handle
+
+
+def _warn_retired(warnings: list[str]) -> None:
+    """Columns of questions no longer asked are not read; said once, not for every row."""
+    for warning in warnings:
+        print(terminal_safe(f"jobkompas: warning: {warning}"), file=sys.stderr)
 
 
 def _report(error: InputError, strict: bool) -> None:
@@ -77,6 +83,8 @@ def _run_jsonl(file: str, *, top: int, lang: str | None, country: str | None, st
                 failed += 1
                 report(item)
                 continue
+            if span is None and done == 0 and item.warnings:  # a sliced run warned from the header
+                _warn_retired(item.warnings)
             if lang:
                 item.language = lang
             result = api.score(item, top=top, country=country, bank=bank, catalogue=catalogue)
@@ -90,6 +98,9 @@ def _run_jsonl(file: str, *, top: int, lang: str | None, country: str | None, st
     if not strict and file != "-":
         with ClassFile(file, bank) as source:  # checks the header, and finds where to cut
             slices = source.plain_slices(process_count(), JSONL_SLICE_BYTES)
+            retired = [column for column in source.header[1:] if column in bank.retired]
+            if slices and retired:
+                _warn_retired([retired_note(f"{source.name}:1", retired)])
     with _output(out, binary=True) as target, _Progress() as progress:
         counts = None
         if slices:
@@ -114,6 +125,9 @@ def _run_fast_csv(file: str, *, top: int, country: str | None, strict: bool, out
     bank = api.load_bank()
     catalogue = api.load_catalogue()
     with ClassFile(file, bank) as source, _output(out, binary=True) as target:
+        retired = [column for column in source.header[1:] if column in bank.retired]
+        if retired:
+            _warn_retired([retired_note(f"{source.name}:1", retired)])
         scorer = FastScorer(source.layout, bank, catalogue, top, country)
         writer = ResultWriter(catalogue.columns.ids, top, RIASEC, CONFIDENCE_NAMES, FLAG_NAMES)
         if bom:

@@ -39,7 +39,7 @@ def answers_of(session: Session, include_name: bool = False) -> AnswerSet:
     """The session's answers; they carry the display name only with ``include_name``, else the
     pseudonymous session id, so that a report names the student only when asked to."""
     bank = api.load_bank()
-    answers = api.new_answers({k: v for k, v in session.answers.items() if k in bank.questions},
+    answers = api.new_answers({k: v for k, v in session.answers.items() if k in bank.questions or k in bank.retired},
                               language=session.language, form=session.form, bank=bank)
     answers.respondent = (session.display_name if include_name else None) or session.id
     return answers
