@@ -242,7 +242,7 @@ def print_summary(console: Any, r: "Result", plain: bool = False) -> None:
             line = tr("Your interests: ") + profile_line(r, short=True)
         console.print(Text(line, style="bold"))
         _print_code(console, r, tr)
-        _print_flags(console, r)
+        _print_flags(console, r, short=not plain)  # a line each: the whole profile view has them in full
     if not _print_filter_or_none(console, r, tr):
         return
     if first:
@@ -611,11 +611,14 @@ def _print_code(console, r: "Result", tr, style: str = "") -> None:
         code=shown_code(p) or "–", confidence=_confidence(p.confidence, r.language)), style=style))
 
 
-def _print_flags(console, r: "Result") -> None:
+def _print_flags(console, r: "Result", short: bool = False) -> None:
     from rich.text import Text
 
-    for text in r.flag_texts():
-        console.print(Text("! " + text, style="yellow"))
+    from .explain import flag_short
+
+    texts = [flag_short(f, r.language) for f in r.profile.flags] if short else r.flag_texts()
+    for text in texts:
+        console.print(Text("! " + text, style="yellow", no_wrap=short, overflow="ellipsis"))
 
 
 def _print_filter_or_none(console, r: "Result", tr) -> bool:
