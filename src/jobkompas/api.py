@@ -12,6 +12,7 @@ Nothing here touches the terminal.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 from .answers import COUNTRY_ALIASES, AnswerSet, check_value, parse_answer_text, read_answer_file
 from .errors import InputError
@@ -401,18 +402,14 @@ def find_occupation(occupation_id: str, catalogue: Catalogue) -> Occupation:
     return occ
 
 
-class ContentCounts:
+class ContentCounts(NamedTuple):
     """What ``validate`` reports for content without problems."""
 
-    __slots__ = ("questions", "occupations", "curated", "programmes", "review")
-
-    def __init__(self, questions: int, occupations: int, curated: int, programmes: dict[str, int] | None,
-                 review: dict[str, int]) -> None:
-        self.questions = questions
-        self.occupations = occupations
-        self.curated = curated  # occupations with hand-written text
-        self.programmes = programmes  # programmes per country, or None without a register
-        self.review = review  # paths and texts written, checked, template-built or missing
+    questions: int
+    occupations: int
+    curated: int  # occupations with hand-written text
+    programmes: dict[str, int] | None  # programmes per country, or None without a register
+    review: dict[str, int]  # paths and texts written, checked, template-built or missing
 
 
 def content_counts(bank: QuestionBank, catalogue: Catalogue) -> ContentCounts:
@@ -421,17 +418,14 @@ def content_counts(bank: QuestionBank, catalogue: Catalogue) -> ContentCounts:
                          register.counts() if register is not None else None, catalogue.review_counts())
 
 
-class Folders:
+class Folders(NamedTuple):
     """Where jobkompas reads its content and keeps its files (``about``)."""
 
-    __slots__ = ("questions", "occupations", "programmes", "data", "cache")
-
-    def __init__(self, questions: Path, occupations: Path, programmes: Path, data: Path, cache: Path) -> None:
-        self.questions = questions
-        self.occupations = occupations
-        self.programmes = programmes
-        self.data = data  # sessions and unfinished quizzes
-        self.cache = cache  # safe to delete
+    questions: Path
+    occupations: Path
+    programmes: Path
+    data: Path  # sessions and unfinished quizzes
+    cache: Path  # safe to delete
 
 
 def folders(content: Content | None = None) -> Folders:
@@ -471,17 +465,14 @@ def parse_age(text: str) -> Any:
     return age(text)
 
 
-class ImportBatch:
+class ImportBatch(NamedTuple):
     """Answer files and class files read for ``import``, all before anything is stored:
     ``items`` (an answer set, or a class-file row's error), ``file_errors`` (files that
     cannot be read at all) and ``files`` (how many were named)."""
 
-    __slots__ = ("items", "file_errors", "files")
-
-    def __init__(self, items: list[AnswerSet | InputError], file_errors: list[InputError], files: int) -> None:
-        self.items = items
-        self.file_errors = file_errors
-        self.files = files
+    items: list[AnswerSet | InputError]
+    file_errors: list[InputError]
+    files: int
 
     def check(self) -> None:
         """Raise when any file cannot be read: then nothing is to be stored."""

@@ -605,7 +605,7 @@ def sessions_purge(
         raise UsageError("this would delete every session; add --yes, or narrow it with --group / --older-than")
     with api.Sessions(_content(ctx)) as sessions:
         plan = sessions.purge_plan(group, older_than)
-        if not plan:
+        if plan.empty:
             print("jobkompas: nothing to delete", file=sys.stderr)
             return
         print(f"jobkompas: this deletes {len(plan.sessions)} session(s) and {len(plan.unfinished)} unfinished "

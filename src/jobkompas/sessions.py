@@ -8,9 +8,8 @@ data; the CLI chooses how to show it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 from . import api
 from .counsellor import (answers_of, delete_unfinished, differs_from_stored, export_json, export_rows, group_summary,
@@ -25,8 +24,7 @@ __all__ = ["GroupRescore", "PurgePlan", "Rescored", "Scored", "Session", "Sessio
 SESSION_ID = re.compile(r"s-[0-9a-f]{8}")
 
 
-@dataclass(frozen=True, slots=True)
-class Scored:
+class Scored(NamedTuple):
     """A stored session (or an answer file: ``session`` is ``None``) scored now, with
     ``result.meta`` filled for reports. ``stale``: the session's stored result (scored with the
     catalogue of its time) ranks differently from this one."""
@@ -42,15 +40,13 @@ class Scored:
         return self.result
 
 
-@dataclass(frozen=True, slots=True)
-class Rescored:
+class Rescored(NamedTuple):
     session_id: str
     catalogue_before: str | None
     result: api.Result
 
 
-@dataclass(frozen=True, slots=True)
-class GroupRescore:
+class GroupRescore(NamedTuple):
     """One session of ``groups rescore``: Holland code and top match before and after."""
 
     session_id: str
@@ -64,15 +60,15 @@ class GroupRescore:
         return (self.code_before, self.top_before) != (self.code_after, self.top_after)
 
 
-@dataclass(frozen=True, slots=True)
-class PurgePlan:
+class PurgePlan(NamedTuple):
     """What ``sessions purge`` with these filters deletes: exactly these, nothing added since."""
 
     sessions: list[Session]
     unfinished: list[Any]  # QuizState of unfinished session quizzes
 
-    def __bool__(self) -> bool:
-        return bool(self.sessions or self.unfinished)
+    @property
+    def empty(self) -> bool:
+        return not (self.sessions or self.unfinished)
 
     def listing(self) -> list[tuple[str, str | None, str]]:
         """(id, group, local time) of each session and unfinished quiz, sessions first."""
@@ -143,8 +139,9 @@ class Sessions:
                      "holland_code": stored_code(s.result) or None,
                      "top_match": ((s.result or {}).get("matches") or [{}])[0].get("id"),
                      **({"name": s.display_name} if names else {})} for s in self.store.list(group)]
-        bank = self.content.bank()
-        return finished + [unfinished_row(state, names, bank) for state in unfinished(group)]
+        waiting = unfinished(group)
+        bank = self.content.bank() if waiting else None
+        return finished + [unfinished_row(state, names, bank) for state in waiting]
 
     def scored(self, session: Session | str, *, language: str | None = None, include_name: bool = False) -> Scored:
         """A session scored from its answers now (what reports and ``sessions show`` render).
