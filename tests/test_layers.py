@@ -136,3 +136,19 @@ def test_choices_are_listed_in_help_and_checked(capsys):
     assert "[table|json|html|markdown|csv]" in capsys.readouterr().out
     assert main(["sessions", "export", "--format", "xml"]) == 2
     assert capsys.readouterr().err.strip() == "jobkompas: error: --format must be one of csv, json; got 'xml'"
+
+
+def test_docs_api_names_every_function_and_the_presentation_modules():
+    """docs/api.md is the API's reference: every public name is in it, and its table of the
+    presentation layer is the allow-list above."""
+    import re
+
+    from jobkompas import api
+
+    text = (PACKAGE.parent.parent / "docs" / "api.md").read_text(encoding="utf-8")
+    assert [name for name in api.__all__ if f"`{name}" not in text] == []
+    section = text[text.index("## The CLI and the wizard"):text.index("## Results")]
+    listed = {f"jobkompas.{m}" for m in re.findall(r"^\| `(\w+)` \|", section, flags=re.M)}
+    assert listed == PRESENTATION | {"jobkompas.errors"}
+    for name in api.__all__:  # and each of them exists
+        assert getattr(api, name) is not None
