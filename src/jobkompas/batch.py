@@ -54,27 +54,29 @@ def _report(error: InputError, strict: bool) -> None:
 
 
 def run_batch(file: str, *, fmt: str, top: int, lang: str | None, country: str | None,
-              strict: bool, out: Path | None, bom: bool = False) -> int:
+              strict: bool, out: Path | None, bom: bool = False, bank=None, catalogue=None) -> int:
     """Score every row; return the number of rows that failed (reported on stderr). CSV ids
     that a spreadsheet would run as formulas are neutralised (:mod:`csvout`); ``bom`` puts a
-    UTF-8 byte order mark first, for Excel."""
+    UTF-8 byte order mark first, for Excel. ``bank`` and ``catalogue``: the content to use
+    (the library's default when left out)."""
+    bank = bank or api.load_bank()
+    catalogue = catalogue or api.load_catalogue()
     if fmt == "csv":  # the language changes only reasons and paths, not in CSV rows
-        return _run_fast_csv(file, top=top, country=country, strict=strict, out=out, bom=bom)
-    return _run_jsonl(file, top=top, lang=lang, country=country, strict=strict, out=out)
+        return _run_fast_csv(file, top=top, country=country, strict=strict, out=out, bom=bom, bank=bank,
+                             catalogue=catalogue)
+    return _run_jsonl(file, top=top, lang=lang, country=country, strict=strict, out=out, bank=bank,
+                      catalogue=catalogue)
 
 
 JSONL_SLICE_BYTES = 200_000  # about 1,000 rows, 2–3 s of work: worth a process of its own
 
 
 def _run_jsonl(file: str, *, top: int, lang: str | None, country: str | None, strict: bool,
-               out: Path | None) -> int:
+               out: Path | None, bank, catalogue) -> int:
     """One ``jobkompas-result/1`` document per row (with reasons and paths: the one-respondent
     scorer, a few ms a row), on several processes for a large plain file (:mod:`batchsplit`)."""
     from .batchcsv import ClassFile
     from .batchsplit import process_count, score_in_slices
-
-    bank = api.load_bank()
-    catalogue = api.load_catalogue()
 
     def score(span: tuple[int, int] | None, target: IO[bytes], report, progress) -> tuple[int, int]:
         done = failed = 0
@@ -114,7 +116,7 @@ def _run_jsonl(file: str, *, top: int, lang: str | None, country: str | None, st
 
 
 def _run_fast_csv(file: str, *, top: int, country: str | None, strict: bool, out: Path | None,
-                  bom: bool = False) -> int:
+                  bom: bool, bank, catalogue) -> int:
     """CSV out at numpy speed (see :mod:`batchcsv` and :mod:`fastscore`): a large plain file
     in slices on several processes (:mod:`batchsplit`), anything else on worker threads."""
     from .batchcsv import ClassFile, ResultWriter
@@ -122,8 +124,6 @@ def _run_fast_csv(file: str, *, top: int, country: str | None, strict: bool, out
     from .fastscore import CONFIDENCE_NAMES, FLAG_NAMES, FastScorer
     from .questions import RIASEC
 
-    bank = api.load_bank()
-    catalogue = api.load_catalogue()
     with ClassFile(file, bank) as source, _output(out, binary=True) as target:
         retired = [column for column in source.header[1:] if column in bank.retired]
         if retired:
