@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jobkompas import api
-from jobkompas.answers import COUNTRY_ALIASES, MAX_BYTES, write_answer_file
+from jobkompas.answerfile import MAX_BYTES, write_answer_file
+from jobkompas.answers import COUNTRY_ALIASES
 from jobkompas.errors import InputError
 
 GOOD = """format: jobkompas-answers/1
@@ -307,7 +308,7 @@ def test_random_batch_rows_are_scored_or_reported(tmp_path_factory, rows):
     import csv as csvmod
     import io as iomod
 
-    from jobkompas.answers import iter_batch_rows
+    from jobkompas.classfile import iter_batch_rows
 
     buffer = iomod.StringIO()
     writer = csvmod.writer(buffer)
@@ -327,7 +328,7 @@ def test_a_bad_byte_in_a_class_file_is_blamed_on_its_own_line(tmp_path):
     """score/import/JSONL batch read a CSV line by line: the row with Latin-1 text is reported
     with its own line number and skipped, the rows around it are read; a BOM and Windows line
     ends are fine."""
-    from jobkompas.answers import iter_batch_rows
+    from jobkompas.classfile import iter_batch_rows
 
     good = "s{0},4,2\r\n"
     body = "\ufeffid,R01,I01\r\n" + "".join(good.format(i) for i in range(5))

@@ -51,7 +51,7 @@ class Terminal:
 
 def answer_file(tmp_path: Path) -> Path:
     from jobkompas import api
-    from jobkompas.answers import write_answer_file
+    from jobkompas.answerfile import write_answer_file
 
     bank = api.load_bank()
     graded = {"R": 5, "I": 4, "A": 2, "S": 3, "E": 1, "C": 2}

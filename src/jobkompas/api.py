@@ -14,7 +14,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from .answers import COUNTRY_ALIASES, AnswerSet, check_value, parse_answer_text, read_answer_file, retired_note
+from .answerfile import parse_answer_text, read_answer_file
+from .answers import COUNTRY_ALIASES, AnswerSet, check_value, retired_note
 from .errors import InputError
 from .questions import UNSURE, Question, QuestionBank, load_question_bank
 from .resources import COUNTRIES, LANGUAGES, occupations_dir, questions_dir, use_content
@@ -99,14 +100,14 @@ def read_answers(path: str | Path, *, bank: QuestionBank | None = None) -> Answe
 def read_class_file(path: str | Path, *, bank: QuestionBank | None = None) -> Iterator[tuple[int, AnswerSet | InputError]]:
     """The respondents of a batch CSV (``-`` reads standard input), streaming: their line and
     answers, or that row's error. A bad header is raised."""
-    from .answers import iter_batch_rows
+    from .classfile import iter_batch_rows
 
     return iter_batch_rows(path, bank or load_bank())
 
 
 def answer_template(form: str, *, language: str = "en", bank: QuestionBank | None = None) -> str:
     """A ready-to-fill answer file for ``form``, with each question's text as a comment."""
-    from .answers import render_answer_file
+    from .answerfile import render_answer_file
 
     bank = bank or load_bank()
     return render_answer_file(AnswerSet(language=language, form=form), bank, form)

@@ -8,7 +8,8 @@ from typing import Any
 
 from .. import api
 from ..adaptive import may_skip_rest
-from ..answers import AnswerSet, write_answer_file
+from ..answerfile import write_answer_file
+from ..answers import AnswerSet
 from ..errors import Interrupted, NoTerminalError, OutputError
 from ..explain import isced_name, value_label
 from ..i18n import detect_language, translator
