@@ -130,7 +130,7 @@ def _check_bounded(text: str, source: str, loader: type) -> None:
             depth -= 1
         elif isinstance(event, yaml.ScalarEvent):
             value = event.value
-            if not event.style and len(value) > MAX_NUMBER_DIGITS and _NUMBER.fullmatch(value):
+            if not event.style and len(value.lstrip("+-")) > MAX_NUMBER_DIGITS and _NUMBER.fullmatch(value):
                 raise InputError(f"a number with more than {MAX_NUMBER_DIGITS} digits; expected 1–5", where)
             try:
                 value.encode("utf-8")
