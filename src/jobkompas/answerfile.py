@@ -259,54 +259,50 @@ def _about_format(error: Any) -> bool:
 
 
 def _problem(error: Any, data: Any, bank: QuestionBank, line_of: Callable[[Iterable[Any]], int]) -> tuple[int, str]:
-    """(line, message) for one schema error: the words of the rule that the schema states."""
-    path = list(error.absolute_path)
-    if not path:
-        if error.validator == "type":
-            return 1, f"expected a mapping with 'format: {FORMAT}' and 'answers'"
-        if error.validator == "required":
-            return 1, f"missing 'format: {FORMAT}'"
-        if error.validator == "additionalProperties":
-            known = sorted(error.schema.get("properties", {}))
-            extra = min((key for key in data if key not in known), key=lambda key: line_of([key]))
-            return line_of([extra]), f"unknown key {shown(extra)} (known: {', '.join(known)})"
-    key, value = path[0], data.get(path[0]) if isinstance(data, dict) else None
+    """(line, message) for one schema error: the words this reader has long used for the
+    rules the schema states, or else jsonschema's own."""
+    path, rule = list(error.absolute_path), error.validator
+    key = path[0] if path else None
+    value = data.get(key) if path and isinstance(data, dict) else error.instance
     line = line_of(path)
-    if key == "format":
-        if value is None:
-            return 1, f"missing 'format: {FORMAT}'"
+    if not path and rule == "type":
+        return 1, f"expected a mapping with 'format: {FORMAT}' and 'answers'"
+    if (not path and rule == "required" and "format" not in data) or (key == "format" and value is None):
+        return 1, f"missing 'format: {FORMAT}'"
+    if not path and rule == "additionalProperties":
+        known = sorted(error.schema.get("properties", {}))
+        extra = min((k for k in data if k not in known), key=lambda k: line_of([k]))
+        return line_of([extra]), f"unknown key {shown(extra)} (known: {', '.join(known)})"
+    if key == "format" and rule == "const":
         return line, f"unsupported format {shown(value)}; this version reads {FORMAT}"
-    if key == "language":
-        return line, f"language must be one of {', '.join(error.schema.get('enum', ()))}; got {shown(value)}"
-    if key == "form":
+    if key == "language" and rule == "enum":
+        return line, f"language must be one of {', '.join(error.validator_value)}; got {shown(value)}"
+    if key == "form" and rule == "type":
         return line, _form_problem(bank, value)
-    if key == "respondent":
+    if key == "respondent" and rule == "type":
         return line, "'respondent' must be a name or a number"
-    if key == "asked":
+    if key == "asked" and rule == "type":
         return line_of(["asked"]), "'asked' must list known question ids in the order they were asked"
-    if key == "country":
-        country_q = bank.education("country")
-        if country_q is not None:
-            try:
-                check_value(country_q, value)
-            except ValueError as exc:
-                return line, f"country: {exc}"
-    if key == "answers":
-        if len(path) == 1:
-            return line, "'answers' must be a mapping of question id to answer"
-        qid = path[1]
-        qid_text = qid if isinstance(qid, str) else shown(qid)
-        q = bank.questions.get(qid_text)
-        if q is None and qid_text not in bank.retired:
-            return line, _unknown_question(qid_text)
-        if q is not None:
-            try:
+    if key == "answers" and len(path) == 1 and rule == "type":
+        return line, "'answers' must be a mapping of question id to answer"
+    if key == "country" or (key == "answers" and len(path) == 2):
+        qid = "country" if key == "country" else path[1]
+        named = qid if isinstance(qid, str) else shown(qid)
+        q = bank.education("country") if key == "country" else bank.questions.get(named)
+        if q is None and key == "answers" and named not in bank.retired:
+            return line, _unknown_question(named)
+        try:
+            if q is not None:
                 check_value(q, error.instance)
-            except ValueError as exc:
-                return line, f"{qid_text}: {exc}"
-        return line, f"{qid_text}: got {shown(error.instance)}; expected a whole number 1–5, \"unsure\" or an option id"
-    where = ".".join(str(part) for part in path)
-    return line, f"{where}: {error.message[:120]}"
+        except ValueError as exc:  # the question says what it takes
+            return line, f"{named}: {exc}"
+        return line, f"{named}: {_schema_reason(error)}"
+    return line, f"{'.'.join(str(part) for part in path)}: {_schema_reason(error)}"
+
+
+def _schema_reason(error: Any) -> str:
+    """jsonschema's own words, for a rule of the schema that has none of its own here."""
+    return error.message if len(error.message) <= 120 else error.message[:120] + "…"
 
 
 def _form_problem(bank: QuestionBank, value: Any) -> str:
