@@ -192,3 +192,24 @@ def test_the_answer_files_in_the_docs_follow_the_schema_and_are_read():
         jsonschema.validate(data, shipped_schema())
         answers = api.parse_answers(text, source=place)
         assert answers.values, place
+
+
+# ---------------------------------------------------------------- writing
+
+
+@pytest.mark.parametrize("name", ["Åse Ødegård \"10B\"", "tab\there", "csi\x9b[2J", "line\u2028sep", "back\\slash", "yes", "12"])
+def test_a_saved_answer_file_reads_back_as_written(tmp_path, bank, name):
+    """Names are written by the YAML emitter, escaped as YAML needs (a C1 control character
+    written as it is would make the file unreadable), and the longest 'asked' stays one line."""
+    from jobkompas.answerfile import write_answer_file
+    from jobkompas.answers import AnswerSet
+
+    asked = [q.id for q in bank.by_block("interest")]
+    answers = AnswerSet(values={qid: 1 + k % 5 for k, qid in enumerate(asked)} | {"EDU-route": "school"},
+                        language="nb", form="adaptive", asked=asked, respondent=name)
+    path = tmp_path / "saved.yaml"
+    write_answer_file(answers, path, bank)
+    jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), shipped_schema())
+    again = api.read_answers(path, bank=bank)
+    assert (again.respondent, again.values, again.asked, again.form) == (name, answers.values, asked, "adaptive")
+    assert sum(line.startswith("asked: [") for line in path.read_text(encoding="utf-8").splitlines()) == 1
