@@ -16,7 +16,7 @@ from pathlib import Path
 from .answers import AnswerSet, check_levels, check_value, missing_note, retired_note
 from .errors import InputError, shown
 from .questions import UNSURE, QuestionBank
-from .yamlio import LineDict, LineList, Quoted, dump_commented_yaml, parse_yaml_text
+from .yamlio import MAX_DEPTH, MAX_NUMBER_DIGITS, LineDict, LineList, Quoted, dump_commented_yaml, parse_yaml_text
 
 TYPE_CHECKING = False  # typing is left to type checkers: importing the API alone does not load it
 if TYPE_CHECKING:
@@ -24,8 +24,6 @@ if TYPE_CHECKING:
 
 FORMAT = "jobkompas-answers/1"
 MAX_BYTES = 2_000_000  # an answer file is a few KB; refuse anything absurd
-MAX_DEPTH = 32  # an answer file nests three levels deep
-MAX_NUMBER_DIGITS = 20  # an answer is 1–5
 
 
 # ---------------------------------------------------------------- reading
