@@ -109,7 +109,7 @@ def test_answer_file_records_the_order_asked(bank, tmp_path):
     full = respondent(bank, {"I": 5})
     order, answers = run_adaptive(bank, full)
     answers.asked = [q.id for q in order]
-    from jobkompas.answers import write_answer_file
+    from jobkompas.answerfile import write_answer_file
 
     path = tmp_path / "adaptive.yaml"
     write_answer_file(answers, path, bank)

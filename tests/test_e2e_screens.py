@@ -56,7 +56,7 @@ UNCERTAIN = {"R": [4, 3, "unsure", "unsure", 3], "I": [3, 4, 3, "unsure", 3], "A
 
 def answer_file(tmp_path: Path, uncertain: bool = False) -> Path:
     from jobkompas import api
-    from jobkompas.answers import write_answer_file
+    from jobkompas.answerfile import write_answer_file
 
     bank = api.load_bank()
     graded = {"R": 5, "I": 4, "A": 2, "S": 3, "E": 1, "C": 2}

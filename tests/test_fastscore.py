@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jobkompas import api
-from jobkompas.answers import iter_batch_rows, row_answers
+from jobkompas.classfile import iter_batch_rows, row_answers
 from jobkompas.batchcsv import ClassFile, ResultWriter
 from jobkompas.errors import InputError
 from jobkompas.fastscore import CONFIDENCE_NAMES, FLAG_NAMES, FastScorer

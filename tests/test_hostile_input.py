@@ -146,9 +146,9 @@ def test_an_unclosed_quote_costs_its_row_only_in_every_class_file_path(capsys, t
 
 
 def test_an_over_long_line_is_refused_with_its_line_in_every_class_file_path(capsys, tmp_path, bank, monkeypatch):
-    from jobkompas import answers, batchcsv
+    from jobkompas import batchcsv, classfile
 
-    monkeypatch.setattr(answers, "MAX_LINE_BYTES", 50_000)
+    monkeypatch.setattr(classfile, "MAX_LINE_BYTES", 50_000)
     monkeypatch.setattr(batchcsv, "MAX_LINE_BYTES", 50_000)
     ids = [q.id for q in bank.by_block("interest")]
     # a quote sends even the fast reader to the line reader; the long line has no line end
@@ -160,7 +160,7 @@ def test_an_over_long_line_is_refused_with_its_line_in_every_class_file_path(cap
 
 
 def test_the_line_reader_is_linear_in_a_long_line():
-    from jobkompas.answers import Utf8Lines
+    from jobkompas.classfile import Utf8Lines
 
     def reader(size):
         blocks = iter([b"x" * 65536] * (size // 65536) + [b"\n", b"a,b\r", b"\n", b"c\r"])

@@ -26,6 +26,10 @@ def test_wheel_contains_content_and_finds_it_from_elsewhere(tmp_path):
     assert "jobkompas/_content/questions/interests.yaml" in names
     assert "jobkompas/locale/nb/LC_MESSAGES/jobkompas.mo" in names
     assert "jobkompas/schemas/result.schema.json" in names
+    assert "jobkompas/schemas/answers.schema.json" in names  # the answer-file reader checks against it
+    with zipfile.ZipFile(wheel) as archive:
+        metadata = archive.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode("utf-8")
+    assert any(line.startswith("Requires-Dist: jsonschema") and "extra ==" not in line for line in metadata.splitlines())
     assert sum(n.startswith("jobkompas/_content/occupations/") for n in names) >= 900
     assert {f"jobkompas/_content/programmes/{c}.yaml" for c in ("norway", "denmark", "other")} <= set(names)
     elsewhere = tmp_path / "elsewhere"
@@ -43,6 +47,9 @@ def test_wheel_contains_content_and_finds_it_from_elsewhere(tmp_path):
     assert info["file"].startswith(str(tmp_path / "site"))
     assert info["questions"].startswith(str(tmp_path / "site"))
     assert info["occupations"] >= 900 and info["items"] >= 120
+    shape = subprocess.run([sys.executable, "-c", "from jobkompas import api; api.parse_answers('format: 2')"],
+                           cwd=elsewhere, env=env, capture_output=True, text=True, timeout=120)
+    assert "<answers>:1: unsupported format 2; this version reads jobkompas-answers/1" in shape.stderr
     validate = subprocess.run([sys.executable, "-m", "jobkompas", "validate"], cwd=elsewhere, env=env,
                               capture_output=True, text=True, timeout=120)
     assert validate.returncode == 0, validate.stdout + validate.stderr

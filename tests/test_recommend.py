@@ -259,7 +259,7 @@ def test_a_warm_cache_ranks_exactly_like_a_cold_parse(bank, catalogue):
 
 @pytest.mark.slow
 def test_score_batch_api_and_wizard_give_the_same_result(bank, catalogue, tmp_path):
-    from jobkompas.answers import write_answer_file
+    from jobkompas.answerfile import write_answer_file
 
     values = mirror_answers(bank, catalogue.get("electrician"), "denmark")
     values.update({q.id: 4 if q.dimension in ("structured", "persistent") else 2 for q in bank.by_block("trait")})

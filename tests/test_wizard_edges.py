@@ -268,7 +268,7 @@ def test_saving_errors_and_default_names_are_in_the_students_language(bank, cata
     assert "den mappen finnes ikke" in text
     assert (tmp_path / "jobkompas-rapport.html").is_file()
     header = (Path(tmp_path) / "h.yaml")
-    from jobkompas.answers import write_answer_file
+    from jobkompas.answerfile import write_answer_file
 
     write_answer_file(nb.answers, header, bank)
     assert header.read_text(encoding="utf-8").startswith("# Svarfil for jobkompas")

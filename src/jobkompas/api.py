@@ -14,7 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-from .answers import COUNTRY_ALIASES, AnswerSet, check_value, parse_answer_text, read_answer_file, retired_note
+from .answerfile import parse_answer_text, read_answer_file
+from .answers import COUNTRY_ALIASES, AnswerSet, check_value, retired_note
 from .errors import InputError
 from .questions import RIASEC, UNSURE, Question, QuestionBank
 from .resources import COUNTRIES, LANGUAGES, occupations_dir, questions_dir
@@ -118,14 +119,14 @@ def read_answers(path: str | Path, *, bank: QuestionBank | None = None) -> Answe
 def read_class_file(path: str | Path, *, bank: QuestionBank | None = None) -> Iterator[tuple[int, AnswerSet | InputError]]:
     """The respondents of a batch CSV (``-`` reads standard input), streaming: their line and
     answers, or that row's error. A bad header is raised."""
-    from .answers import iter_batch_rows
+    from .classfile import iter_batch_rows
 
     return iter_batch_rows(path, bank or load_bank())
 
 
 def answer_template(form: str, *, language: str = "en", bank: QuestionBank | None = None) -> str:
     """A ready-to-fill answer file for ``form``, with each question's text as a comment."""
-    from .answers import render_answer_file
+    from .answerfile import render_answer_file
 
     bank = bank or load_bank()
     return render_answer_file(AnswerSet(language=language, form=form), bank, form)
@@ -458,7 +459,7 @@ def may_skip_rest(values: Mapping[str, Any], bank: QuestionBank) -> bool:
 
 def write_answers(answers: AnswerSet, path: str | Path, *, bank: QuestionBank | None = None) -> None:
     """Write an answer file (``jobkompas-answers/1`` YAML) atomically."""
-    from .answers import write_answer_file
+    from .answerfile import write_answer_file
 
     write_answer_file(answers, Path(path), bank or load_bank())
 

@@ -13,7 +13,8 @@ from contextlib import contextmanager, nullcontext
 from typing import IO, Iterator
 
 from . import api
-from .answers import iter_batch_rows, retired_note
+from .answers import retired_note
+from .classfile import iter_batch_rows
 from .errors import InputError
 from .streams import report_row_error, report_rows_done, terminal_safe
 

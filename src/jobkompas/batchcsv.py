@@ -9,17 +9,15 @@ and the runs of one-character cells between them are read through a strided view
 
 Nothing unusual is guessed at. Quoted cells, stray spaces, other spellings, a wrong number
 of cells: such a row goes through the same careful, error-reporting parser as every other
-answer file (:func:`answers.row_answers`) and, if valid, joins the arrays. A chunk with a
+answer file (:func:`classfile.row_answers`) and, if valid, joins the arrays. A chunk with a
 quote, a bare carriage return or text that is not UTF-8 hands the rest of the file to the
 csv module, which gives the same answers (tests feed both readers random files).
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import os
-import sys
 import threading
 from functools import partial
 from pathlib import Path
@@ -28,7 +26,9 @@ from typing import BinaryIO, Iterator, Sequence
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .answers import MAX_LINE_BYTES, COUNTRY_ALIASES, AnswerSet, Utf8Lines, check_header, csv_line, csv_rows, line_at, row_answers
+from .answers import COUNTRY_ALIASES, AnswerSet
+from .classfile import (MAX_LINE_BYTES, Utf8Lines, close_class_file, csv_rows, line_at, open_class_file, read_header,
+                        row_answers, too_long)
 from .csvout import FORMULA_START, safe_cell, safe_cell_bytes
 from .errors import InputError
 from .questions import UNSURE, QuestionBank
@@ -160,22 +160,8 @@ class ClassFile:
 
     def __init__(self, path: Path | str, bank: QuestionBank) -> None:
         self.bank = bank
-        self.name = str(path)
-        if self.name == "-":
-            self.name = "<stdin>"
-            self.stream: BinaryIO = sys.stdin.buffer
-            self.size = None
-        else:
-            p = Path(path)
-            if p.is_dir():
-                raise InputError("is a directory; expected a CSV file", self.name)
-            try:
-                self.stream = p.open("rb")
-            except FileNotFoundError:
-                raise InputError("no such file", self.name) from None
-            except OSError as exc:
-                raise InputError(f"cannot read: {exc.strerror}", self.name) from None
-            self.size = p.stat().st_size
+        self.stream: BinaryIO
+        self.stream, self.name, self.size = open_class_file(path)
         self.consumed = 0  # bytes read so far, for progress
         self._end: int | None = None  # read up to here only (a slice of the file, see ``slice``)
         self._first_line = 2  # the line number of the first row after the header
@@ -194,8 +180,7 @@ class ClassFile:
         return [row[:size] for row in held]
 
     def close(self) -> None:
-        if self.stream is not sys.stdin.buffer:
-            self.stream.close()
+        close_class_file(self.stream)
 
     def __enter__(self) -> "ClassFile":
         return self
@@ -253,31 +238,9 @@ class ClassFile:
         self.stream.seek(start + len(self._buffer))
 
     def _read_header(self) -> bytes:
-        buffer = self._read()
-        if buffer.startswith(codecs.BOM_UTF8):
-            buffer = buffer[3:]
-        while b"\n" not in buffer:
-            if len(buffer) > MAX_LINE_BYTES:
-                raise InputError(f"a row longer than {MAX_LINE_BYTES // 1_000_000} MB; is this a class file?",
-                                 f"{self.name}:1")
-            more = self._read()
-            if not more:
-                break
-            buffer += more
-        if not buffer.strip():
-            raise InputError("the file is empty; expected a header row with 'id' and question ids", f"{self.name}:1")
-        end = buffer.find(b"\n")
-        end = len(buffer) if end < 0 else end
-        try:
-            text = buffer[:end].decode("utf-8").rstrip("\r")
-        except UnicodeDecodeError:  # the same words as the other CSV reader
-            raise InputError("the header row is not UTF-8 text; save the file as UTF-8", f"{self.name}:1") from None
-        header = csv_line(text, self.name, 1)
-        if isinstance(header, InputError):
-            raise InputError(f"cannot read the header row: {header.message}", f"{self.name}:1")
-        self.header = check_header(header, self.bank, self.name)
+        self.header, buffer = read_header(self._read, self.name, self.bank)
         self.layout = Layout(self.header, self.bank)
-        return buffer[end + 1:]
+        return buffer
 
     def rows(self, deferred: bool = False) -> Iterator:
         """Valid rows and errors, chunk by chunk, in file order. With ``deferred``, a chunk
@@ -286,8 +249,7 @@ class ClassFile:
         while True:
             while not at_end and (len(buffer) < CHUNK_BYTES or b"\n" not in buffer):
                 if len(buffer) > MAX_LINE_BYTES and b"\n" not in buffer:
-                    raise InputError(f"a row longer than {MAX_LINE_BYTES // 1_000_000} MB; is this a class file?",
-                                     f"{self.name}:{line}")
+                    raise too_long(self.name, line)
                 more = self._read()
                 at_end = not more
                 buffer += more

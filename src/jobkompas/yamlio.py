@@ -130,7 +130,7 @@ def _check_bounded(text: str, source: str, loader: type) -> None:
             depth -= 1
         elif isinstance(event, yaml.ScalarEvent):
             value = event.value
-            if not event.style and len(value) > MAX_NUMBER_DIGITS and _NUMBER.fullmatch(value):
+            if not event.style and len(value.lstrip("+-")) > MAX_NUMBER_DIGITS and _NUMBER.fullmatch(value):
                 raise InputError(f"a number with more than {MAX_NUMBER_DIGITS} digits; expected 1–5", where)
             try:
                 value.encode("utf-8")
@@ -154,34 +154,83 @@ def load_yaml_file(path: Path, *, with_lines: bool = True) -> Any:
 
 
 # ---------------------------------------------------------------- writing
+#
+# All YAML the project writes comes from here, through PyYAML's emitter: content files
+# (tidy, :func:`dump_yaml`) and answer files (one line per entry, with comments,
+# :func:`dump_commented_yaml`).
+
+
+class Quoted(str):
+    """A string written in double quotes (an answer, a name), whatever it looks like."""
+
 
 @lru_cache(maxsize=None)
-def _tidy_dumper() -> type:
-    """Short mappings and lists of scalars on one line, everything else in block style."""
+def _dumper(kind: str) -> type:
+    """``tidy``: short mappings and lists of scalars on one line, everything else in block
+    style. ``lines``: every mapping in block style, one line per entry (lists of scalars on
+    that line), ``None`` as a blank. Both write :class:`Quoted` in double quotes."""
     import yaml
 
     def is_scalar(value: Any) -> bool:
         return value is None or isinstance(value, (str, int, float, bool))
 
     def represent_dict(dumper: Any, data: dict) -> Any:
-        flow = bool(data) and all(is_scalar(v) for v in data.values()) and len(repr(data)) < 110
+        flow = kind == "tidy" and bool(data) and all(is_scalar(v) for v in data.values()) and len(repr(data)) < 110
         return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=flow)
 
     def represent_list(dumper: Any, data: list) -> Any:
-        flow = all(is_scalar(v) for v in data) and len(repr(data)) < 90
+        flow = all(is_scalar(v) for v in data) and (kind == "lines" or len(repr(data)) < 90)
         return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
 
-    class TidyDumper(yaml.SafeDumper):
+    def represent_quoted(dumper: Any, data: Quoted) -> Any:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style='"')
+
+    def represent_blank(dumper: Any, data: None) -> Any:
+        return dumper.represent_scalar("tag:yaml.org,2002:null", "")
+
+    class Dumper(yaml.SafeDumper):
         pass
 
     for cls in (dict, LineDict):
-        TidyDumper.add_representer(cls, represent_dict)
+        Dumper.add_representer(cls, represent_dict)
     for seq in (list, LineList):
-        TidyDumper.add_representer(seq, represent_list)
-    return TidyDumper
+        Dumper.add_representer(seq, represent_list)
+    Dumper.add_representer(Quoted, represent_quoted)
+    if kind == "lines":
+        Dumper.add_representer(type(None), represent_blank)
+    return Dumper
 
 
 def dump_yaml(data: Any) -> str:
+    """Tidy, reviewable YAML for content files (occupations, programmes)."""
     import yaml
 
-    return yaml.dump(data, Dumper=_tidy_dumper(), sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(data, Dumper=_dumper("tidy"), sort_keys=False, allow_unicode=True, width=100)
+
+
+def dump_commented_yaml(data: dict, comments: dict[tuple, list[str]] | None = None) -> str:
+    """A mapping as YAML with one line per entry (nested mappings in block style, ``None``
+    as a blank), and ``comments[path]`` as comment lines before the entry at ``path``
+    (``("answers", "R01")``), indented as it is. Each line is "# " and the comment."""
+    import yaml
+
+    text = yaml.dump(data, Dumper=_dumper("lines"), sort_keys=False, allow_unicode=True, width=1 << 30)
+    lines = text.splitlines()
+    paths = list(_entry_paths(data, ()))
+    if len(paths) != len(lines):
+        raise ValueError("a value does not fit on one line")
+    comments = comments or {}
+    out: list[str] = []
+    for path, line in zip(paths, lines):
+        indent = " " * (2 * (len(path) - 1))
+        out.extend(f"{indent}# {comment}" for comment in comments.get(path, ()))
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def _entry_paths(data: dict, parent: tuple) -> Any:
+    """The path of each line that :func:`dump_commented_yaml` writes, in order."""
+    for key, value in data.items():
+        yield (*parent, key)
+        if isinstance(value, dict) and value:
+            yield from _entry_paths(value, (*parent, key))
