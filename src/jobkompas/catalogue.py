@@ -41,7 +41,7 @@ TYPE_CHECKING = False  # typing is left to type checkers: importing the API alon
 if TYPE_CHECKING:
     from typing import Any
 
-    from .scoring import CatalogueColumns
+    from .columns import CatalogueColumns
 
 # One step of an education path. ``text`` is what is shown ({lang: text}); a step that names a
 # register entry also carries its id, ISCED level, the note and subject it was written with and the
@@ -228,7 +228,7 @@ class Catalogue:
 
     @cached_property
     def columns(self) -> "CatalogueColumns":
-        from .scoring import CatalogueColumns
+        from .columns import CatalogueColumns
 
         plain = self._columns_plain
         if plain is not None:
@@ -731,7 +731,7 @@ def shared_titles(occupations: dict[str, Occupation]) -> list[Problem]:
 
 
 # the modules whose code shapes what is cached (levels, columns): a changed one misses
-_CACHE_CODE = ("catalogue.py", "scoring.py", "rules.py")
+_CACHE_CODE = ("catalogue.py", "columns.py", "rules.py")
 
 
 def _signature(directory: Path) -> str:
@@ -772,7 +772,7 @@ def _plain(value: Any) -> Any:
 
 
 def _to_plain(cat: Catalogue) -> dict:
-    from .scoring import CatalogueColumns
+    from .columns import CatalogueColumns
 
     core, blobs = [], {}
     for o in cat.occupations.values():
