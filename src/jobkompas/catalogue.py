@@ -50,20 +50,55 @@ Step = namedtuple("Step", "kind years text programme isced optional note subject
                   defaults=(None, None, False, None, None, None))
 
 
-DETAIL_FIELDS = ("codes", "work_styles", "work_styles_source", "related", "source", "alt_titles", "summary",
-                 "tasks", "workplaces", "key_traits", "next_steps", "explicit_paths")
+class OccupationPage(namedtuple("OccupationPage", "codes work_styles work_styles_source related source "
+                                 "alt_titles summary tasks workplaces key_traits next_steps explicit_paths")):
+    """What an occupation's page shows beyond what ranking needs, in one value:
+
+    - ``codes``: the classification codes ({"isco08": "2221", "styrk08": {"code", "title"}, …});
+    - ``work_styles``: O*NET's work styles and their importance (1–5);
+    - ``work_styles_source``: "" for O*NET's own figures, "estimated from a, b, c" where O*NET
+      has none; ``related``: ids of related occupations;
+    - ``source``: the file (its full path when parsed, only its name in the cache);
+    - ``alt_titles``: {lang: [titles]} that searches also find;
+    - ``summary`` ({lang: text}), ``tasks`` and ``workplaces`` ({lang: [texts]}): the hand-written
+      text, all of it or None; ``key_traits``: the trait ids the page names; ``next_steps``: ids
+      of occupations to go on to;
+    - ``explicit_paths``: {country: [Step]} for the countries whose path the file writes.
+
+    In the cache each page is marshal bytes of its own (:meth:`encode`), decoded (:meth:`decode`)
+    only when first read: loading ~900 occupations needs none of this.
+    """
+
+    __slots__ = ()
+
+    def encode(self) -> bytes:
+        """Plain data for the cache; the source keeps only its file name, as the folder is the
+        one the cache is loaded for, wherever it is then."""
+        plain = self._replace(source=Path(self.source).name,
+                              explicit_paths={k: [tuple(s) for s in v] for k, v in self.explicit_paths.items()})
+        return marshal.dumps(_plain(plain._asdict()))
+
+    @classmethod
+    def decode(cls, blob: bytes | None) -> "OccupationPage":
+        raw = marshal.loads(blob) if blob else {}
+        paths = {k: [Step(*step) for step in v] for k, v in raw.get("explicit_paths", {}).items()}
+        return cls(codes=raw.get("codes") or {}, work_styles=raw.get("work_styles") or {},
+                   work_styles_source=raw.get("work_styles_source") or "", related=raw.get("related") or [],
+                   source=raw.get("source") or "", alt_titles=raw.get("alt_titles") or {},
+                   summary=raw.get("summary"), tasks=raw.get("tasks"), workplaces=raw.get("workplaces"),
+                   key_traits=raw.get("key_traits") or [], next_steps=raw.get("next_steps") or [],
+                   explicit_paths=paths)
 
 
 class Occupation:
-    """One occupation. What ranking needs is read at load; the rest (codes, work styles,
-    the hand-written text and paths …) sits as a separate blob in the cache and is read on
-    first use, which keeps loading ~900 occupations fast."""
+    """One occupation. What ranking needs is read at load; the rest is its :attr:`page`, which
+    a cached catalogue decodes on first use (which keeps loading ~900 occupations fast)."""
 
     def __init__(self, id: str, onet: str | None, titles: dict[str, str], interests: tuple[float, ...],
                  high_point: str, job_zone: int | None, isced: int, template: str | None,
                  *, curated: bool, not_recommended: tuple[str, tuple[str, ...]] | None = None,
-                 details: dict[str, Any] | None = None,
-                 details_blob: bytes | None = None, path_levels: dict[str, int] | None = None,
+                 page: OccupationPage | None = None,
+                 page_blob: bytes | None = None, path_levels: dict[str, int] | None = None,
                  written: tuple[str, ...] = (), review: dict[str, str | None] | None = None) -> None:
         self.id = id
         self.onet = onet
@@ -79,34 +114,67 @@ class Occupation:
         self.path_levels = path_levels or {}  # country -> level of the path shown (see Catalogue.path_level)
         self.written = written  # countries whose path is written in the file (the rest: template-built)
         self.review = review or {}  # {"text": written|checked|None, "paths": template|written|checked}
-        self._details = details
-        self._details_blob = details_blob
+        self._page_blob = page_blob
+        if page is not None:
+            self.page = page
 
-    def _get(self, key: str) -> Any:
-        if self._details is None:
-            raw = marshal.loads(self._details_blob) if self._details_blob else {}
-            raw["explicit_paths"] = {k: [Step(*step) for step in v] for k, v in raw.get("explicit_paths", {}).items()}
-            self._details = raw
-        return self._details.get(key)
+    @cached_property
+    def page(self) -> OccupationPage:
+        """Codes, figures, text and paths, decoded from the cache on first use."""
+        return OccupationPage.decode(self._page_blob)
 
-    codes = property(lambda self: self._get("codes") or {})
-    work_styles = property(lambda self: self._get("work_styles") or {})
-    # "" for O*NET's own figures; "estimated from a, b, c" where O*NET has none
-    work_styles_source = property(lambda self: self._get("work_styles_source") or "")
-    related = property(lambda self: self._get("related") or [])
     folder: Path | None = None  # set when read back from plain data, which keeps only file names
 
     @property
     def source(self) -> str:
-        name = self._get("source") or ""
+        name = self.page.source
         return str(self.folder / name) if name and self.folder is not None else name
-    alt_titles = property(lambda self: self._get("alt_titles") or {})
-    summary = property(lambda self: self._get("summary"))
-    tasks = property(lambda self: self._get("tasks"))
-    workplaces = property(lambda self: self._get("workplaces"))
-    key_traits = property(lambda self: self._get("key_traits") or [])
-    next_steps = property(lambda self: self._get("next_steps") or [])
-    explicit_paths = property(lambda self: self._get("explicit_paths") or {})
+
+    # The rest of the page, under the names the templates and the API use (see OccupationPage).
+
+    @property
+    def codes(self) -> dict[str, Any]:
+        return self.page.codes
+
+    @property
+    def work_styles(self) -> dict[str, float]:
+        return self.page.work_styles
+
+    @property
+    def work_styles_source(self) -> str:
+        return self.page.work_styles_source
+
+    @property
+    def related(self) -> list[str]:
+        return self.page.related
+
+    @property
+    def alt_titles(self) -> dict[str, list[str]]:
+        return self.page.alt_titles
+
+    @property
+    def summary(self) -> dict[str, str] | None:
+        return self.page.summary
+
+    @property
+    def tasks(self) -> dict[str, list[str]] | None:
+        return self.page.tasks
+
+    @property
+    def workplaces(self) -> dict[str, list[str]] | None:
+        return self.page.workplaces
+
+    @property
+    def key_traits(self) -> list[str]:
+        return self.page.key_traits
+
+    @property
+    def next_steps(self) -> list[str]:
+        return self.page.next_steps
+
+    @property
+    def explicit_paths(self) -> dict[str, list[Step]]:
+        return self.page.explicit_paths
 
     @cached_property
     def traits(self) -> dict[str, float]:
@@ -518,16 +586,15 @@ def parse_occupation(path: Path, data: Any, template_fields: set[str],
             next_steps = []
     if c.problems or not occ_id or not titles or len(interests) != 6:
         return None, c.problems
+    page = OccupationPage(
+        codes=dict(codes), work_styles=work_styles, work_styles_source=styles_source, related=list(related),
+        source=str(path), alt_titles=alt, summary=summary, tasks=tasks, workplaces=workplaces,
+        key_traits=[t for t in key_traits if t in TRAIT_WORK_STYLES], next_steps=list(next_steps),
+        explicit_paths=explicit)
     occ = Occupation(
         occ_id, onet, titles, tuple(interests), high_point, job_zone, isced, template,
         curated=summary is not None, not_recommended=not_recommended,
-        written=tuple(k for k in COUNTRIES if k in explicit), review=review,
-        details={"codes": dict(codes), "work_styles": work_styles, "work_styles_source": styles_source,
-                 "related": list(related),
-                 "source": str(path), "explicit_paths": explicit, "alt_titles": alt,
-                 "summary": summary, "tasks": tasks, "workplaces": workplaces,
-                 "key_traits": [t for t in key_traits if t in TRAIT_WORK_STYLES],
-                 "next_steps": list(next_steps)},
+        written=tuple(k for k in COUNTRIES if k in explicit), review=review, page=page,
     )
     return occ, []
 
@@ -778,10 +845,7 @@ def _to_plain(cat: Catalogue) -> dict:
     for o in cat.occupations.values():
         core.append((o.id, o.onet, o.titles, o.interests, o.high_point, o.job_zone, o.isced,
                      o.template, o.curated, o.path_levels, o.written, o.review, o.not_recommended))
-        details = {k: getattr(o, k) for k in DETAIL_FIELDS if k != "explicit_paths"}
-        details["source"] = Path(o.source).name  # the folder is the one loaded from, wherever it is now
-        details["explicit_paths"] = {k: [tuple(s) for s in v] for k, v in o.explicit_paths.items()}
-        blobs[o.id] = marshal.dumps(_plain(details))
+        blobs[o.id] = o.page.encode()
     columns = CatalogueColumns.build(cat)
     return _plain({"core": core, "details": blobs, "columns": columns.to_plain(), "redirects": cat.redirects,
                    "fields": cat.templates.fields, "recipes": cat.templates.recipes})
@@ -793,7 +857,7 @@ def _from_plain(directory: Path, plain: dict, version: str) -> Catalogue:
     for (occ_id, onet, titles, interests, high_point, job_zone, isced, template, curated,
          levels, written, review, left_out) in plain["core"]:
         occupations[occ_id] = Occupation(occ_id, onet, titles, interests, high_point, job_zone, isced,
-                                         template, curated=curated, details_blob=blobs.get(occ_id),
+                                         template, curated=curated, page_blob=blobs.get(occ_id),
                                          path_levels=levels, written=tuple(written), review=review,
                                          not_recommended=None if left_out is None else (left_out[0], tuple(left_out[1])))
     for occ in occupations.values():
