@@ -142,12 +142,6 @@ def mirror(s: Setup, count: int | None, education: str = "path") -> dict:
             "estimated_places": est_places / max(places, 1), "estimated_share": share}
 
 
-# Items of the standard form whose activity changed after the personas were written
-# (docs/questions.md): a persona's answer was to the old activity, so it counts as not sure
-# until the persona is answered again by hand.
-REWORDED = {"R05", "R09", "R10", "I04", "S04", "S09", "C03"}
-
-
 def personas(s: Setup) -> list[dict]:
     data = yaml.safe_load((HERE / "personas.yaml").read_text(encoding="utf-8"))
     out = []
@@ -158,11 +152,13 @@ def personas(s: Setup) -> list[dict]:
             assert len(digits) == 10, (p["id"], t)
             for k, d in enumerate(digits, start=1):
                 qid = f"{t}{k:02d}"
-                values[qid] = "unsure" if d == "?" or qid in REWORDED else int(d)
+                if qid in s.bank.retired:  # answered to an activity no longer asked (questions/retired.yaml)
+                    continue
+                values[qid] = "unsure" if d == "?" else int(d)
         traits = p.get("traits") or {}
         for q in s.trait_items:  # statements 1 and 2 of each trait; unlisted traits: 3, 3
             digits = str(traits.get(q.dimension, "33"))
-            value = int(digits[int(q.id.rsplit("-", 1)[1]) - 1])  # how much the student has the trait
+            value = int(digits[1 if q.reverse else 0])  # how much the student has the trait
             values[q.id] = 6 - value if q.reverse else value  # a reverse-keyed statement: the other way
         if p.get("highest"):
             values["EDU-highest"] = p["highest"]

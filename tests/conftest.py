@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from jobkompas import api, resources
+from jobkompas import api
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -30,9 +30,9 @@ def isolated_user_dirs(tmp_path, monkeypatch):
         # test's code set it in os.environ itself
         monkeypatch.setenv(name, "")
         monkeypatch.delenv(name)
-    # '--occupations DIR' chooses content for the process: a choice left behind would reach
-    # the session's bank and catalogue if they are first loaded later
-    monkeypatch.setattr(resources, "_CHOSEN", {})
+    # api.use_content chooses content for the process: a choice left behind would reach the
+    # session's bank and catalogue if they are first loaded later
+    monkeypatch.setattr(api, "_chosen", None)
     yield
 
 

@@ -368,7 +368,8 @@ def test_content_folders_are_chosen_without_touching_the_environment(capsys, tmp
     code, out, _ = run(capsys, "--questions", str(bank), "questions", "list", "--json")
     assert code == 0 and json.loads(out)
     assert dict(os.environ) == before
-    assert api.load_bank().directory == bank  # chosen for this process, through the library
-    code, _, _ = run(capsys, "questions", "list", "--json")  # a run without the option goes back
+    assert json.loads(out)[0]["id"] in api.load_bank(bank).questions
+    assert api.load_bank().directory != bank  # chosen for that run only, passed explicitly: no process state
+    code, _, _ = run(capsys, "questions", "list", "--json")
     assert code == 0 and api.load_bank().directory != bank
     assert run(capsys, "--questions", str(tmp_path / "missing"), "questions", "list")[0] == ExitCode.USAGE

@@ -49,19 +49,41 @@ class Terminal:
         self.child.send(keys)
 
 
-def answer_file(tmp_path: Path) -> Path:
+# even interests with many "not sure": three warnings (flat, a near-tie in the code, many unsure)
+UNCERTAIN = {"R": [4, 3, "unsure", "unsure", 3], "I": [3, 4, 3, "unsure", 3], "A": [3, 3, "unsure", 3, 3],
+             "S": [4, 3, 3, "unsure", "unsure"], "E": [3, "unsure", 3, "unsure", 3], "C": [3, 4, "unsure", 3, "unsure"]}
+
+
+def answer_file(tmp_path: Path, uncertain: bool = False) -> Path:
     from jobkompas import api
     from jobkompas.answers import write_answer_file
 
     bank = api.load_bank()
     graded = {"R": 5, "I": 4, "A": 2, "S": 3, "E": 1, "C": 2}
-    values = {q.id: graded[q.dimension] for q in bank.form("mini") if q.block == "interest"}
+    items = [q for q in bank.form("mini") if q.block == "interest"]
+    values = {q.id: (UNCERTAIN[q.dimension][[i.id for i in items if i.dimension == q.dimension].index(q.id)]
+                     if uncertain else graded[q.dimension]) for q in items}
     values.update({q.id: 4 for q in bank.form("mini") if q.block == "trait"})
     values.update({"EDU-country": "norway", "EDU-current": "no-grunnskole", "EDU-highest": "no-bachelor",
                    "EDU-route": "either"})
     path = tmp_path / "answers.yaml"
     write_answer_file(api.new_answers(values, language="en", form="mini", bank=bank), path, bank)
     return path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("columns,rows", [(100, 32), (60, 24)])
+def test_with_three_warnings_the_results_and_the_menu_still_fit_one_screen(tmp_path, columns, rows):
+    term = Terminal(tmp_path / "home", columns, rows, "--fresh", "quiz", "--answers",
+                    str(answer_file(tmp_path, uncertain=True)))
+    screen = term.wait_for(r"\d\) Quit")
+    lines = screen.splitlines()
+    assert any(line.startswith("Your interests:") for line in lines), screen
+    assert len([line for line in lines if line.startswith("! ")]) == 3, screen
+    assert len([line for line in lines if re.match(r"^ ?=?\d+\. ", line)]) == 10, screen
+    assert "? What next?" in screen and all(len(line) <= columns for line in lines)
+    term.send("\x03")
+    term.child.expect(pexpect.EOF)
 
 
 @pytest.mark.slow

@@ -29,7 +29,7 @@ def test_agreeing_with_everything_no_longer_reads_as_every_trait_at_its_top(bank
     agree = {q.id: 5 for q in bank.by_block("trait")}
     traits = api.score(api.new_answers(agree, bank=bank), bank=bank).profile.traits
     assert all(v == pytest.approx(66.7, abs=0.05) for v in traits.values())  # (5, 1, 5): 3.67 on 1–5, not 100
-    one = {"T-structured-1": 5, "T-structured-2": 5}
+    one = {"T-structured-1": 5, "T-structured-r": 5}
     assert api.score(api.new_answers(one, bank=bank), bank=bank).profile.traits["structured"] == 50.0
 
 
@@ -71,7 +71,7 @@ def test_reverse_flags_are_validated(tmp_path, capsys, value, message):
     traits = folder / "traits.yaml"
     text = traits.read_text(encoding="utf-8")
     if value is not None:
-        text = text.replace("      - id: T-caring-2\n        reverse: true\n", f"      - id: T-caring-2\n        reverse: {value}\n")
+        text = text.replace("      - id: T-caring-r\n        reverse: true\n", f"      - id: T-caring-r\n        reverse: {value}\n")
     else:
         for n in (1, 3):
             text = text.replace(f"      - id: T-caring-{n}\n", f"      - id: T-caring-{n}\n        reverse: true\n")

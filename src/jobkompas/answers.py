@@ -189,6 +189,12 @@ def _check_json_data(data: Any, text: str, source: str) -> None:
                                  f"{source}:{line}") from None
 
 
+def retired_note(where: str, ids: list[str]) -> str:
+    """The warning for answers to questions no longer asked (questions/retired.yaml)."""
+    return (f"{where}: {len(ids)} answer(s) left out, to questions no longer asked because their wording "
+            f"changed: {', '.join(ids[:8])}" + (" …" if len(ids) > 8 else ""))
+
+
 def answers_from_data(data: Any, source: str, bank: QuestionBank, lines=lambda key: 1) -> AnswerSet:
     if not isinstance(data, dict):
         raise InputError(f"expected a mapping with 'format: {FORMAT}' and 'answers'", f"{source}:1")
@@ -214,9 +220,13 @@ def answers_from_data(data: Any, source: str, bank: QuestionBank, lines=lambda k
         raise InputError("'answers' must be a mapping of question id to answer", f"{source}:{lines('answers')}")
     result = AnswerSet(language=language, form=form, source=source)
     answer_line = (raw_answers.line_of if isinstance(raw_answers, LineDict) else lines)
+    retired = []
     for qid, raw in raw_answers.items():
         qid_text = str(qid) if isinstance(qid, str) else shown(qid)
         q = bank.questions.get(qid_text)
+        if q is None and qid_text in bank.retired:
+            retired.append(qid_text)  # an answer to an old wording: read, never scored as the new one
+            continue
         if q is None:
             raise InputError(f"unknown question id {shown(qid_text)} (see 'jobkompas questions list')", f"{source}:{answer_line(qid)}")
         if raw is None:
@@ -237,15 +247,17 @@ def answers_from_data(data: Any, source: str, bank: QuestionBank, lines=lambda k
                                  "keep only one", f"{source}:{lines('country')}")
             result.values[country_q.id] = value
     asked = data.get("asked") or []
-    if not isinstance(asked, list) or any(str(a) not in bank.questions for a in asked):
+    if not isinstance(asked, list) or any(str(a) not in bank.questions and str(a) not in bank.retired for a in asked):
         raise InputError("'asked' must list known question ids in the order they were asked", f"{source}:{lines('asked')}")
-    result.asked = [str(a) for a in asked]
+    result.asked = [str(a) for a in asked if str(a) in bank.questions]
     respondent = data.get("respondent")
     if respondent is not None:
         if not isinstance(respondent, (str, int, float)) or isinstance(respondent, bool):
             raise InputError("'respondent' must be a name or a number", f"{source}:{lines('respondent')}")
         result.respondent = respondent if isinstance(respondent, str) else shown(respondent)
     _check_levels(result, bank, lambda qid: f"{source}:{answer_line(qid)}" if qid in raw_answers else source)
+    if retired:
+        result.warnings.append(retired_note(f"{source}:{answer_line(retired[0])}", retired))
     missing = result.missing(bank, form if form in bank.forms else None)
     if missing:
         result.warnings.append(f"{source}: {len(missing)} question(s) not answered: {', '.join(missing[:8])}"
@@ -494,7 +506,7 @@ def check_header(header: list[str], bank: QuestionBank, name: str) -> list[str]:
         if column in seen:
             raise InputError(f"column {shown(column)} appears twice", f"{name}:1")
         seen.add(column)
-        if column not in bank.questions and column not in ("language", "country", "form"):
+        if column not in bank.questions and column not in bank.retired and column not in ("language", "country", "form"):
             raise InputError(f"unknown column {shown(column)} (expected question ids, language, country, form)", f"{name}:1")
     return header
 
@@ -507,6 +519,9 @@ def row_answers(row: list[str], header: list[str], questions: list[Question | No
     if not respondent:
         return InputError("empty id", f"{name}:{line}")
     answers = AnswerSet(source=f"{name}:{line}", respondent=respondent)
+    retired = [column for column in header[1:] if column in bank.retired]
+    if retired:  # their cells are not read: they answered questions worded otherwise
+        answers.warnings.append(retired_note(f"{name}:1", retired))
     for column, q, cell in zip(header[1:], questions[1:], row[1:]):
         cell = cell.strip()
         if not cell:

@@ -11,21 +11,24 @@ Nothing here touches the terminal.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
-from .answers import COUNTRY_ALIASES, AnswerSet, check_value, parse_answer_text, read_answer_file
+from .answers import COUNTRY_ALIASES, AnswerSet, check_value, parse_answer_text, read_answer_file, retired_note
 from .errors import InputError
-from .questions import UNSURE, Question, QuestionBank, load_question_bank
-from .resources import COUNTRIES, LANGUAGES, occupations_dir, questions_dir, use_content
+from .questions import RIASEC, UNSURE, Question, QuestionBank
+from .resources import COUNTRIES, LANGUAGES, occupations_dir, questions_dir
+from .settings import Content, cached_bank, cached_catalogue
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # the catalogue and scoring load only when something is scored
+    import os
     from typing import Any, Iterator, Mapping
 
     from .catalogue import Catalogue, Occupation, Step
     from .problems import Problem
     from .scoring import Match, Profile
+    from .sessions import GroupRescore, PurgePlan, Rescored, Scored, Session, Sessions, report_result
 
 RESULT_FORMAT = "jobkompas-result/1"
 
@@ -33,29 +36,45 @@ __all__ = [
     "AnswerSet", "COUNTRIES", "COUNTRY_ALIASES", "LANGUAGES", "MatchView", "Question", "QuestionBank", "Result",
     "UNSURE", "answer_template", "check_content", "load_bank", "load_catalogue", "new_answers", "next_question",
     "parse_answers", "read_answers", "read_class_file", "remaining_questions", "score", "search", "use_content",
+    # explicit settings, and what the CLI and the wizard do through the library
+    "RIASEC", "Content", "ContentCounts", "Folders", "ImportBatch", "Session", "Sessions", "check_value",
+    "content_counts", "country_code", "default_content", "describe_questions", "find_occupation", "folders",
+    "may_skip_rest", "occupations", "parse_age", "read_for_import", "save_session", "score_class_file",
+    "user_data_dir", "write_answers", "Scored", "Rescored", "GroupRescore", "PurgePlan", "report_result",
 ]
 
 
-@lru_cache(maxsize=4)
-def _bank(directory: str) -> QuestionBank:
-    return load_question_bank(Path(directory))
+_chosen: Content | None = None  # set only by use_content (kept for library code written before Content)
+_bank, _catalogue = cached_bank, cached_catalogue  # the per-process caches (``cache_clear()``)
 
 
-@lru_cache(maxsize=4)
-def _catalogue(directory: str) -> "Catalogue":
-    from .catalogue import load_catalogue as _load_catalogue
+def default_content() -> Content:
+    """The content of a call that names none: what :func:`use_content` chose, else
+    ``$JOBKOMPAS_QUESTIONS``/``$JOBKOMPAS_OCCUPATIONS``, else the built-in content."""
+    return _chosen if _chosen is not None else Content()
 
-    return _load_catalogue(Path(directory))
+
+def use_content(questions: str | os.PathLike[str] | None = None,
+                occupations: str | os.PathLike[str] | None = None) -> None:
+    """Kept for older library code: make later calls without ``directory``/``bank``/``catalogue``
+    use these folders (``None``, ``None`` goes back to the defaults). New code passes a
+    :class:`Content` (or its ``bank()`` and ``catalogue()``) instead; the CLI never calls this."""
+    global _chosen
+    _chosen = Content(questions, occupations) if (questions or occupations) else None
 
 
 def load_bank(directory: str | Path | None = None) -> QuestionBank:
-    """The question bank: built-in, ``$JOBKOMPAS_QUESTIONS``, or ``directory``."""
-    return _bank(str(questions_dir(directory).resolve()))
+    """The question bank: ``directory``, else the :func:`default_content`'s."""
+    if directory is None and _chosen is not None:
+        return _chosen.bank()
+    return cached_bank(str(questions_dir(directory).resolve()))
 
 
 def load_catalogue(directory: str | Path | None = None) -> Catalogue:
-    """The occupation catalogue: built-in, ``$JOBKOMPAS_OCCUPATIONS``, or ``directory``."""
-    return _catalogue(str(occupations_dir(directory).resolve()))
+    """The occupation catalogue: ``directory``, else the :func:`default_content`'s."""
+    if directory is None and _chosen is not None:
+        return _chosen.catalogue()
+    return cached_catalogue(str(occupations_dir(directory).resolve()))
 
 
 def new_answers(values: Mapping[str, Any] | None = None, *, language: str = "en",
@@ -66,8 +85,13 @@ def new_answers(values: Mapping[str, Any] | None = None, *, language: str = "en"
     if language not in LANGUAGES:
         raise InputError(f"language must be one of {', '.join(LANGUAGES)}")
     answers = AnswerSet(language=language, form=form)
+    retired = [qid for qid in (values or {}) if qid not in bank.questions and qid in bank.retired]
+    if retired:
+        answers.warnings.append(retired_note("answers", retired))
     for qid, raw in (values or {}).items():
         q = bank.questions.get(qid)
+        if q is None and qid in retired:
+            continue
         if q is None:
             raise InputError(f"unknown question id {qid!r}")
         try:
@@ -115,19 +139,20 @@ def search(text: str, *, limit: int = 10, catalogue: Catalogue | None = None) ->
     return search_titles(catalogue or load_catalogue(), text, limit=limit)
 
 
-def check_content() -> tuple[QuestionBank, Catalogue, list[Problem]]:
+def check_content(content: Content | None = None) -> tuple[QuestionBank, Catalogue, list[Problem]]:
     """Parse the question bank and the catalogue afresh (no cache) and list every problem."""
     from .catalogue import parse_catalogue
     from .codes import check_catalogue
     from .questions import parse_question_bank
 
-    bank = parse_question_bank()
-    catalogue = parse_catalogue()
+    content = content or default_content()
+    bank = parse_question_bank(content.questions_dir)
+    catalogue = parse_catalogue(content.occupations_dir)
     return bank, catalogue, bank.problems + catalogue.problems + check_catalogue(catalogue)
 
 
 def next_question(answers: AnswerSet, *, form: str | None = None, bank: QuestionBank | None = None,
-                  interests_done: bool = False) -> Question | None:
+                  interests_done: bool = False, catalogue: Catalogue | None = None) -> Question | None:
     """The next question to ask, or ``None`` when the form is complete.
 
     Fixed forms are walked in order, skipping answered questions. The ``adaptive`` form
@@ -140,7 +165,7 @@ def next_question(answers: AnswerSet, *, form: str | None = None, bank: Question
     if name == "adaptive":
         from .adaptive import next_interest_item
 
-        item = None if interests_done else next_interest_item(answers.values, bank, load_catalogue())
+        item = None if interests_done else next_interest_item(answers.values, bank, catalogue or load_catalogue())
         if item is not None:
             return item
         rest = [q for q in bank.form("standard") if q.block != "interest"]
@@ -151,8 +176,8 @@ def next_question(answers: AnswerSet, *, form: str | None = None, bank: Question
     return None
 
 
-def remaining_questions(answers: AnswerSet, *, form: str | None = None,
-                        bank: QuestionBank | None = None, interests_done: bool = False) -> int:
+def remaining_questions(answers: AnswerSet, *, form: str | None = None, bank: QuestionBank | None = None,
+                        interests_done: bool = False, catalogue: Catalogue | None = None) -> int:
     """How many questions are left: exact for fixed forms, an estimate for ``adaptive``."""
     bank = bank or load_bank()
     name = form or answers.form or "standard"
@@ -160,7 +185,7 @@ def remaining_questions(answers: AnswerSet, *, form: str | None = None,
         from .adaptive import remaining_estimate
 
         rest = [q for q in bank.form("standard") if q.block != "interest" and q.id not in answers.values]
-        interests = 0 if interests_done else remaining_estimate(answers.values, bank, load_catalogue())
+        interests = 0 if interests_done else remaining_estimate(answers.values, bank, catalogue or load_catalogue())
         return interests + len(rest)
     return sum(1 for q in bank.form(name) if q.id not in answers.values)
 
@@ -329,3 +354,170 @@ def score(answers: AnswerSet, *, top: int = 10, offset: int = 0, country: str | 
         views.append(MatchView(i, occ, m, [reason_text(r, lang, bank, country) for r in m.reasons],
                                catalogue.path(occ, country), place, catalogue.path_is_outline(occ, country)))
     return Result(answers, profile, views, ranked, lang, country, bank, catalogue, max_isced=max_isced)
+
+
+# ---------------------------------------------------------------- what the CLI and the wizard use
+# Everything below returns data and never prints: the CLI and the wizard choose how to show it.
+
+
+def __getattr__(name: str) -> Any:
+    """``Sessions`` and ``Session`` load the SQLite store only when first used."""
+    if name in ("Sessions", "Session", "Scored", "Rescored", "GroupRescore", "PurgePlan", "report_result"):
+        from . import sessions
+
+        return getattr(sessions, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def country_code(text: str) -> str | None:
+    """A country as answer files and ``--country`` may write it (``Norge``, ``dk``, ``other``)
+    as one of :data:`COUNTRIES`, or ``None`` when it is none of them."""
+    value = COUNTRY_ALIASES.get(text.lower(), text.lower())
+    return value if value in COUNTRIES else None
+
+
+def describe_questions(bank: QuestionBank) -> list[dict[str, Any]]:
+    """Every question as ``questions list --json`` shows it: id, block, dimension, scale,
+    forms, allowed values, texts and (for a choice) its options."""
+    return [{
+        "id": q.id, "block": q.block, "dimension": q.dimension, "scale": q.scale,
+        "forms": bank.forms_of(q.id), "allowed": q.allowed_values(), "text": q.text,
+        **({"options": [{"id": o.id, "text": o.text, "isced": o.isced, "countries": list(o.countries)}
+                        for o in q.options]} if q.options else {}),
+    } for q in bank.questions.values()]
+
+
+def occupations(catalogue: Catalogue, *, language: str = "en", curated_only: bool = False) -> list[Occupation]:
+    """The occupations of the catalogue by their title in ``language``; with ``curated_only``
+    only those with hand-written text."""
+    chosen = [o for o in catalogue.occupations.values() if o.curated or not curated_only]
+    return sorted(chosen, key=lambda o: o.title(language).lower())
+
+
+def find_occupation(occupation_id: str, catalogue: Catalogue) -> Occupation:
+    """The occupation with this id (or an old id it was merged from); a
+    :class:`~jobkompas.errors.NotFoundError` naming close matches otherwise."""
+    from .errors import NotFoundError
+
+    occ = catalogue.get(occupation_id)
+    if occ is None:
+        hint = search(occupation_id, limit=3, catalogue=catalogue)
+        more = f"; did you mean {', '.join(o.id for o, _ in hint)}?" if hint else ""
+        raise NotFoundError(f"no occupation with id {occupation_id!r}{more}")
+    return occ
+
+
+class ContentCounts(NamedTuple):
+    """What ``validate`` reports for content without problems."""
+
+    questions: int
+    occupations: int
+    curated: int  # occupations with hand-written text
+    programmes: dict[str, int] | None  # programmes per country, or None without a register
+    review: dict[str, int]  # paths and texts written, checked, template-built or missing
+
+
+def content_counts(bank: QuestionBank, catalogue: Catalogue) -> ContentCounts:
+    register = catalogue.register
+    return ContentCounts(len(bank.questions), len(catalogue), sum(o.curated for o in catalogue.occupations.values()),
+                         register.counts() if register is not None else None, catalogue.review_counts())
+
+
+class Folders(NamedTuple):
+    """Where jobkompas reads its content and keeps its files (``about``)."""
+
+    questions: Path
+    occupations: Path
+    programmes: Path
+    data: Path  # sessions and unfinished quizzes
+    cache: Path  # safe to delete
+
+
+def folders(content: Content | None = None) -> Folders:
+    from .resources import user_cache_dir
+
+    content = content or default_content()
+    return Folders(content.questions_dir, content.occupations_dir, content.programmes_dir, user_data_dir(),
+                   user_cache_dir())
+
+
+def user_data_dir() -> Path:
+    """The user's data folder (sessions, unfinished quizzes); ``$JOBKOMPAS_HOME`` overrides it."""
+    from .resources import user_data_dir as data_dir
+
+    return data_dir()
+
+
+def may_skip_rest(values: Mapping[str, Any], bank: QuestionBank) -> bool:
+    """Whether the adaptive form has asked enough interest items that a student may skip the
+    rest of them (see :mod:`jobkompas.adaptive`)."""
+    from .adaptive import may_skip_rest as past_last_check
+
+    return past_last_check(values, bank)
+
+
+def write_answers(answers: AnswerSet, path: str | Path, *, bank: QuestionBank | None = None) -> None:
+    """Write an answer file (``jobkompas-answers/1`` YAML) atomically."""
+    from .answers import write_answer_file
+
+    write_answer_file(answers, Path(path), bank or load_bank())
+
+
+def parse_age(text: str) -> Any:
+    """'90d', '12w', '6m' (30-day months) or '1y' as a ``timedelta``; ``ValueError`` otherwise."""
+    from .store import parse_age as age
+
+    return age(text)
+
+
+class ImportBatch(NamedTuple):
+    """Answer files and class files read for ``import``, all before anything is stored:
+    ``items`` (an answer set, or a class-file row's error), ``file_errors`` (files that
+    cannot be read at all) and ``files`` (how many were named)."""
+
+    items: list[AnswerSet | InputError]
+    file_errors: list[InputError]
+    files: int
+
+    def check(self) -> None:
+        """Raise when any file cannot be read: then nothing is to be stored."""
+        if self.file_errors:
+            raise InputError(f"nothing stored: {len(self.file_errors)} of {self.files} file(s) cannot be read "
+                             "(see above)")
+
+
+def read_for_import(files: list[str], *, bank: QuestionBank | None = None) -> ImportBatch:
+    """Read answer files and batch CSV files (named ``*.csv``: one student per row)."""
+    bank = bank or load_bank()
+    items: list[AnswerSet | InputError] = []
+    errors: list[InputError] = []
+    for name in files:
+        try:
+            if name.lower().endswith(".csv"):
+                items.extend(item for _, item in read_class_file(name, bank=bank))
+            else:
+                items.append(read_answers(name, bank=bank))
+        except InputError as exc:
+            errors.append(exc)
+    return ImportBatch(items, errors, len(files))
+
+
+def save_session(result: Result, name: str | None = None, group: str | None = None) -> str:
+    """Keep a result as a counsellor session on this machine; returns its id (``s-…``)."""
+    from .sessions import Sessions
+
+    with Sessions() as sessions:
+        return sessions.save(result, name=name, group=group)
+
+
+def score_class_file(file: str, *, fmt: str = "csv", top: int = 10, language: str | None = None,
+                     country: str | None = None, strict: bool = False, out: Path | None = None,
+                     bom: bool = False, content: Content | None = None) -> int:
+    """Score every row of a batch CSV (``-``: standard input) and write one line per
+    respondent to ``out`` (standard output when ``None``) as ``csv`` or ``jsonl``, streaming.
+    Bad rows are reported on stderr and skipped (``strict``: raised); returns how many failed."""
+    from .batch import run_batch
+
+    content = content or default_content()
+    return run_batch(file, fmt=fmt, top=top, lang=language, country=country, strict=strict, out=out, bom=bom,
+                     bank=content.bank(), catalogue=content.catalogue())

@@ -13,9 +13,9 @@ from contextlib import contextmanager, nullcontext
 from typing import IO, Iterator
 
 from . import api
-from .answers import iter_batch_rows
+from .answers import iter_batch_rows, retired_note
 from .errors import InputError
-from .streams import report_row_error, report_rows_done
+from .streams import report_row_error, report_rows_done, terminal_safe
 
 
 # numpy's OpenBLAS runs a thread per core. The batch's matrix products are small (1,024 × 17
@@ -41,6 +41,12 @@ def _output(out: Path | None, binary: bool = False) -> Iterator[IO]:
         yield handle
 
 
+def _warn_retired(warnings: list[str]) -> None:
+    """Columns of questions no longer asked are not read; said once, not for every row."""
+    for warning in warnings:
+        print(terminal_safe(f"jobkompas: warning: {warning}"), file=sys.stderr)
+
+
 def _report(error: InputError, strict: bool) -> None:
     if strict:
         raise error  # the CLI prints it, once
@@ -48,27 +54,29 @@ def _report(error: InputError, strict: bool) -> None:
 
 
 def run_batch(file: str, *, fmt: str, top: int, lang: str | None, country: str | None,
-              strict: bool, out: Path | None, bom: bool = False) -> int:
+              strict: bool, out: Path | None, bom: bool = False, bank=None, catalogue=None) -> int:
     """Score every row; return the number of rows that failed (reported on stderr). CSV ids
     that a spreadsheet would run as formulas are neutralised (:mod:`csvout`); ``bom`` puts a
-    UTF-8 byte order mark first, for Excel."""
+    UTF-8 byte order mark first, for Excel. ``bank`` and ``catalogue``: the content to use
+    (the library's default when left out)."""
+    bank = bank or api.load_bank()
+    catalogue = catalogue or api.load_catalogue()
     if fmt == "csv":  # the language changes only reasons and paths, not in CSV rows
-        return _run_fast_csv(file, top=top, country=country, strict=strict, out=out, bom=bom)
-    return _run_jsonl(file, top=top, lang=lang, country=country, strict=strict, out=out)
+        return _run_fast_csv(file, top=top, country=country, strict=strict, out=out, bom=bom, bank=bank,
+                             catalogue=catalogue)
+    return _run_jsonl(file, top=top, lang=lang, country=country, strict=strict, out=out, bank=bank,
+                      catalogue=catalogue)
 
 
 JSONL_SLICE_BYTES = 200_000  # about 1,000 rows, 2–3 s of work: worth a process of its own
 
 
 def _run_jsonl(file: str, *, top: int, lang: str | None, country: str | None, strict: bool,
-               out: Path | None) -> int:
+               out: Path | None, bank, catalogue) -> int:
     """One ``jobkompas-result/1`` document per row (with reasons and paths: the one-respondent
     scorer, a few ms a row), on several processes for a large plain file (:mod:`batchsplit`)."""
     from .batchcsv import ClassFile
     from .batchsplit import process_count, score_in_slices
-
-    bank = api.load_bank()
-    catalogue = api.load_catalogue()
 
     def score(span: tuple[int, int] | None, target: IO[bytes], report, progress) -> tuple[int, int]:
         done = failed = 0
@@ -77,6 +85,8 @@ def _run_jsonl(file: str, *, top: int, lang: str | None, country: str | None, st
                 failed += 1
                 report(item)
                 continue
+            if span is None and done == 0 and item.warnings:  # a sliced run warned from the header
+                _warn_retired(item.warnings)
             if lang:
                 item.language = lang
             result = api.score(item, top=top, country=country, bank=bank, catalogue=catalogue)
@@ -90,6 +100,9 @@ def _run_jsonl(file: str, *, top: int, lang: str | None, country: str | None, st
     if not strict and file != "-":
         with ClassFile(file, bank) as source:  # checks the header, and finds where to cut
             slices = source.plain_slices(process_count(), JSONL_SLICE_BYTES)
+            retired = [column for column in source.header[1:] if column in bank.retired]
+            if slices and retired:
+                _warn_retired([retired_note(f"{source.name}:1", retired)])
     with _output(out, binary=True) as target, _Progress() as progress:
         counts = None
         if slices:
@@ -103,7 +116,7 @@ def _run_jsonl(file: str, *, top: int, lang: str | None, country: str | None, st
 
 
 def _run_fast_csv(file: str, *, top: int, country: str | None, strict: bool, out: Path | None,
-                  bom: bool = False) -> int:
+                  bom: bool, bank, catalogue) -> int:
     """CSV out at numpy speed (see :mod:`batchcsv` and :mod:`fastscore`): a large plain file
     in slices on several processes (:mod:`batchsplit`), anything else on worker threads."""
     from .batchcsv import ClassFile, ResultWriter
@@ -111,9 +124,10 @@ def _run_fast_csv(file: str, *, top: int, country: str | None, strict: bool, out
     from .fastscore import CONFIDENCE_NAMES, FLAG_NAMES, FastScorer
     from .questions import RIASEC
 
-    bank = api.load_bank()
-    catalogue = api.load_catalogue()
     with ClassFile(file, bank) as source, _output(out, binary=True) as target:
+        retired = [column for column in source.header[1:] if column in bank.retired]
+        if retired:
+            _warn_retired([retired_note(f"{source.name}:1", retired)])
         scorer = FastScorer(source.layout, bank, catalogue, top, country)
         writer = ResultWriter(catalogue.columns.ids, top, RIASEC, CONFIDENCE_NAMES, FLAG_NAMES)
         if bom:

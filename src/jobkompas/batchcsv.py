@@ -64,7 +64,7 @@ class Layout:
         for c, (name, q) in enumerate(zip(self.header, self.questions)):
             if c == 0:
                 continue
-            if name == "form":
+            if name == "form" or (q is None and name in bank.retired):  # text, or not read at all
                 self.free_columns.append(c)
             elif name == "language":
                 self._choice(c, LANGUAGES, {})

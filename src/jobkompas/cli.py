@@ -1,21 +1,28 @@
 """Command line: the only module that knows about argv and exit codes.
 
-Imports stay light (typer and the standard library) so ``--version`` and ``--help`` are
-fast; each command imports what it needs.
+Each command parses its options, calls :mod:`jobkompas.api` and chooses an output; the
+modules it imports besides the library are the presentation layer (docs/api.md lists them,
+and tests/test_layers.py keeps it so). Imports stay light (typer and the standard library) so
+``--version`` and ``--help`` are fast; each command imports what it needs.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from enum import Enum
 from pathlib import Path
-from typing import Annotated, List, Optional
+from typing import Annotated, Any, List, Optional
 
 import typer
 
 from . import __version__
 from .errors import ExitCode, JobkompasError, UsageError
 from .streams import report_row_error, report_rows_done, shows_unicode, terminal_safe
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .api import Content, Scored
 
 app = typer.Typer(
     name="jobkompas",
@@ -36,37 +43,127 @@ app.add_typer(occupations_app, name="occupations")
 app.add_typer(sessions_app, name="sessions")
 app.add_typer(groups_app, name="groups")
 
+
+# The choices of options, one Enum each: --help lists them (as the option's metavar) and a
+# value outside them is one line naming the option (:func:`_choice`). Kept here rather than
+# taken from the library so that --help imports nothing.
+class Language(str, Enum):  # resources.LANGUAGES
+    en = "en"
+    nb = "nb"
+    da = "da"
+
+
+class Country(str, Enum):  # resources.COUNTRIES; api.country_code also takes aliases (Norge, dk)
+    norway = "norway"
+    denmark = "denmark"
+    other = "other"
+
+
+class QuizForm(str, Enum):
+    mini = "mini"
+    standard = "standard"
+    full = "full"
+    adaptive = "adaptive"
+
+
+class ScoreFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+    html = "html"
+
+
+class BatchFormat(str, Enum):
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    json = "json"
+
+
+class SummaryFormat(str, Enum):
+    table = "table"
+    json = "json"
+    html = "html"
+    markdown = "markdown"
+    csv = "csv"
+
+
+class ReportFormat(str, Enum):
+    html = "html"
+    markdown = "markdown"
+
+
+def _values(choices: type[Enum]) -> tuple[str, ...]:
+    return tuple(c.value for c in choices)
+
+
+def _check_choice(option: str, value: Optional[str], allowed: tuple[str, ...]) -> None:
+    """A flag's value must be one of ``allowed``: one message for every such flag."""
+    if value is not None and value not in allowed:
+        raise UsageError(f"{option} must be one of {', '.join(allowed)}; got {value!r}")
+
+
+def _choice(choices: type[Enum], *names: str, default: Optional[str] = None, **kwargs: Any) -> Any:
+    """An option whose value is one of ``choices``: listed in --help, checked as it is parsed.
+    ``default`` only where it is not an ``Annotated`` alias (those take the parameter's)."""
+    allowed = _values(choices)
+
+    def check(value: Optional[str]) -> Optional[str]:
+        _check_choice(names[0], value, allowed)
+        return value
+
+    decls = (default, *names) if default is not None else names
+    return typer.Option(*decls, metavar="[" + "|".join(allowed) + "]", callback=check, **kwargs)
+
+
+def _country_value(value: Optional[str]) -> Optional[str]:
+    """--country: a country or one of its aliases (Norge, dk), as its code."""
+    if value is None:
+        return None
+    from .api import country_code
+
+    code = country_code(value)
+    if code is None:
+        _check_choice("--country", value.lower(), _values(Country))
+    return code
+
+
+def _age_value(value: Optional[str]) -> Any:
+    """--older-than: '90d', '12w', '6m' or '1y' as a timedelta."""
+    if value is None:
+        return None
+    from .api import parse_age
+
+    try:
+        return parse_age(value)
+    except ValueError as exc:
+        raise UsageError(f"--older-than: {exc}") from None
+
+
 LANG_HELP = "Language: en, nb (Norwegian Bokmål) or da (Danish). Default: from the locale."
 COUNTRY_HELP = "Country for education paths and levels (and which jobs can be recommended there): norway, denmark or other."
 BOM_HELP = "CSV: start with a UTF-8 byte order mark, so that Excel shows æ, ø and å correctly."
-QUIZ_FORMS = ("mini", "standard", "full", "adaptive")
-LANGUAGE_CODES = ("en", "nb", "da")  # resources.LANGUAGES, kept here so --help imports nothing
-SCORE_FORMATS = ("table", "json", "csv", "markdown", "html")
-BATCH_FORMATS = ("csv", "jsonl")
-EXPORT_FORMATS = ("csv", "json")
-SUMMARY_FORMATS = ("table", "json", "html", "markdown", "csv")
-REPORT_FORMATS = ("html", "markdown")
 
-
-def _choices(values: tuple[str, ...]) -> str:
-    """The metavar that lists an option's choices in --help; the value is checked by
-    _check_choice, whose message names the option and the choices."""
-    return "[" + "|".join(values) + "]"
-
-
-# Options shared by several commands, declared once.
-LangOption = Annotated[Optional[str], typer.Option("--lang", metavar=_choices(LANGUAGE_CODES), help=LANG_HELP)]
-CountryOption = Annotated[Optional[str], typer.Option("--country", metavar=_choices(("norway", "denmark", "other")),
-                                                      help=COUNTRY_HELP)]
+# Options and arguments shared by several commands, declared once.
+LangOption = Annotated[Optional[str], _choice(Language, "--lang", help=LANG_HELP)]
+AnswerLangOption = Annotated[Optional[str], _choice(Language, "--lang", help=LANG_HELP + " Default: the answer file's language.")]
+CountryOption = Annotated[Optional[str], typer.Option("--country", metavar="[" + "|".join(_values(Country)) + "]",
+                                                      callback=_country_value, help=COUNTRY_HELP)]
 OutOption = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file instead of standard output.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="JSON on stdout.")]
 BomOption = Annotated[bool, typer.Option("--bom", help=BOM_HELP)]
 GroupFilterOption = Annotated[Optional[str], typer.Option("--group", help="Only this group.")]
-QuizFormOption = Annotated[Optional[str], typer.Option("--form", metavar=_choices(QUIZ_FORMS),
-                                                       help="Quiz length: mini (~5 min), standard, full or adaptive.")]
+QuizFormOption = Annotated[Optional[str], _choice(QuizForm, "--form", help="Quiz length: mini (~5 min), standard, full or adaptive.")]
 ResumeOption = Annotated[bool, typer.Option("--resume", help="Continue the saved unfinished quiz without asking.")]
 FreshOption = Annotated[bool, typer.Option("--fresh", help="Start over, discarding a saved unfinished quiz.")]
 PlainOption = Annotated[bool, typer.Option("--plain", help="Numbered line prompts (screen readers, dumb terminals, piped input).")]
+ReportFormatOption = Annotated[str, _choice(ReportFormat, "--format", "-f", help="Output format.")]
+IdArgument = Annotated[str, typer.Argument(metavar="ID")]
+GroupArgument = Annotated[str, typer.Argument(help="The group (class), e.g. 10B.")]
 
 
 def _version(value: bool) -> None:
@@ -79,8 +176,8 @@ def _version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
-    questions: Optional[Path] = typer.Option(None, "--questions", envvar="JOBKOMPAS_QUESTIONS", help="Use another question bank directory."),
-    occupations: Optional[Path] = typer.Option(None, "--occupations", envvar="JOBKOMPAS_OCCUPATIONS", help="Use another occupation directory."),
+    questions: Optional[Path] = typer.Option(None, "--questions", help="Use another question bank directory (default: $JOBKOMPAS_QUESTIONS, else the built-in one)."),
+    occupations: Optional[Path] = typer.Option(None, "--occupations", help="Use another occupation directory (default: $JOBKOMPAS_OCCUPATIONS, else the built-in one)."),
     lang: LangOption = None,
     form: QuizFormOption = None,
     resume: ResumeOption = False,
@@ -88,37 +185,26 @@ def root(
     plain: PlainOption = False,
 ) -> None:
     """Start the quiz when no command is given (the quiz options work here too)."""
-    from .api import use_content
+    from .api import Content
 
-    use_content(questions=questions, occupations=occupations)
+    ctx.obj = Content(questions, occupations)  # every command's content, passed on through the context
     if ctx.invoked_subcommand is None:
-        quiz(lang=lang, form=form, country=None, answers=None, resume=resume, fresh=fresh, plain=plain,
+        quiz(ctx, lang=lang, form=form, country=None, answers=None, resume=resume, fresh=fresh, plain=plain,
              session=False, name=None, group=None, unfinished=None)
 
 
-def _check_choice(option: str, value: Optional[str], allowed) -> None:
-    """A flag's value must be one of ``allowed``: one message for every such flag."""
-    if value is not None and value not in allowed:
-        raise UsageError(f"{option} must be one of {', '.join(allowed)}; got {value!r}")
+def _content(ctx: typer.Context) -> Content:
+    """The content chosen by the root options (the defaults when a command runs on its own)."""
+    from .api import Content
+
+    return ctx.obj if isinstance(ctx.obj, Content) else Content()
 
 
 def _lang(lang: Optional[str]) -> str:
+    """--lang, else the language of the environment (JOBKOMPAS_LANG, the locale), else English."""
     from .i18n import detect_language
-    from .resources import LANGUAGES
 
-    chosen = detect_language(lang)
-    _check_choice("--lang", chosen, LANGUAGES)
-    return chosen
-
-
-def _country(country: Optional[str]) -> Optional[str]:
-    if country is None:
-        return None
-    from .api import COUNTRIES, COUNTRY_ALIASES
-
-    value = COUNTRY_ALIASES.get(country.lower(), country.lower())
-    _check_choice("--country", value, COUNTRIES)
-    return value
+    return detect_language(lang)
 
 
 # ---------------------------------------------------------------- quiz
@@ -126,6 +212,7 @@ def _country(country: Optional[str]) -> Optional[str]:
 
 @app.command()
 def quiz(
+    ctx: typer.Context,
     lang: LangOption = None,
     form: QuizFormOption = None,
     country: CountryOption = None,
@@ -139,27 +226,20 @@ def quiz(
     unfinished: Optional[str] = typer.Option(None, "--unfinished", metavar="ID", help="Continue this unfinished session quiz (u-…, see 'sessions list'), keeping its name and group."),
 ) -> None:
     """Take the quiz in the terminal (the default command)."""
+    from . import api
     from .wizard.flow import run_wizard
 
     if resume and fresh:
         raise UsageError("--resume and --fresh cannot be used together")
-    _check_choice("--form", form, QUIZ_FORMS)
     if unfinished is not None and (name or group or fresh or answers):
         raise UsageError("--unfinished keeps the quiz's own name and group: leave out --name, --group, --fresh and --answers")
     if (name or group) and not session:
         raise UsageError("--name and --group need --session")
-    on_finish = identity = None
+    identity = None
     if session or unfinished is not None:
         identity = {"unfinished": unfinished} if unfinished is not None else {"name": name, "group": group}
-
-        def on_finish(result, name: Optional[str], group: Optional[str]) -> str:
-            from .counsellor import save_result
-            from .store import Store
-
-            with Store() as store:
-                return save_result(store, result, name=name, group=group)
-    run_wizard(lang=_lang(lang) if lang else None, form=form, country=_country(country),
-               prefill=answers, resume=resume, fresh=fresh, plain=plain, on_finish=on_finish, session=identity)
+    run_wizard(lang=lang, form=form, country=country, prefill=answers, resume=resume, fresh=fresh, plain=plain,
+               on_finish=api.save_session if identity else None, session=identity, content=_content(ctx))
 
 
 # ---------------------------------------------------------------- scripted
@@ -167,42 +247,40 @@ def quiz(
 
 @app.command()
 def score(
+    ctx: typer.Context,
     files: List[str] = typer.Argument(..., help="Answer files (YAML or JSON); '-' reads standard input."),
-    fmt: str = typer.Option("table", "--format", "-f", metavar=_choices(SCORE_FORMATS), help="Output format."),
+    fmt: str = _choice(ScoreFormat, "--format", "-f", default="table", help="Output format."),
     top: int = typer.Option(10, "--top", min=1, max=200, help="How many matches to show."),
-    lang: Optional[str] = typer.Option(None, "--lang", metavar=_choices(LANGUAGE_CODES),
-                                       help=LANG_HELP + " Default: the answer file's language."),
+    lang: AnswerLangOption = None,
     country: CountryOption = None,
     out: OutOption = None,
     bom: BomOption = False,
 ) -> None:
     """Score answer files and print the results (stdout only; messages on stderr)."""
     from . import api
+    from .busy import busy
+    from .i18n import translator
     from .render import render_results
 
-    _check_choice("--format", fmt, SCORE_FORMATS)
     if files.count("-") > 1:
         raise UsageError("standard input ('-') can be read only once")
-    from .busy import busy
-    from .i18n import detect_language, translator
-
-    bank = api.load_bank()
+    content = _content(ctx)
     results = []
     for name in files:
-        answers = api.read_answers(name, bank=bank)
+        answers = api.read_answers(name, bank=content.bank())
         for warning in answers.warnings:
             print(f"jobkompas: warning: {warning}", file=sys.stderr)
-        tr = translator(detect_language(_lang(lang) if lang else answers.language))
-        with busy(tr("Finding the jobs that fit you …")):
-            results.append(api.score(answers, top=top, country=_country(country),
-                                     language=_lang(lang) if lang else None, bank=bank))
+        with busy(translator(_lang(lang or answers.language))("Finding the jobs that fit you …")):
+            results.append(api.score(answers, top=top, country=country, language=lang, bank=content.bank(),
+                                     catalogue=content.catalogue()))
     _emit(render_results(results, fmt, bom=bom), out)
 
 
 @app.command()
 def batch(
+    ctx: typer.Context,
     file: str = typer.Argument(..., help="CSV: an 'id' column and one column per question id; '-' reads standard input."),
-    fmt: str = typer.Option("csv", "--format", "-f", metavar=_choices(BATCH_FORMATS), help="Output format."),
+    fmt: str = _choice(BatchFormat, "--format", "-f", default="csv", help="Output format."),
     top: int = typer.Option(10, "--top", min=1, max=50, help="Top occupations per respondent."),
     lang: LangOption = None,
     country: CountryOption = None,
@@ -211,17 +289,17 @@ def batch(
     bom: BomOption = False,
 ) -> None:
     """Score a whole class from one CSV, streaming; bad rows are reported and skipped."""
-    from .batch import run_batch
+    from . import api
 
-    _check_choice("--format", fmt, BATCH_FORMATS)
-    failed = run_batch(file, fmt=fmt, top=top, lang=_lang(lang) if lang else None,
-                       country=_country(country), strict=strict, out=out, bom=bom)
+    failed = api.score_class_file(file, fmt=fmt, top=top, language=lang, country=country, strict=strict, out=out,
+                                  bom=bom, content=_content(ctx))
     if failed:
         raise typer.Exit(int(ExitCode.PARTIAL))
 
 
 @app.command()
 def template(
+    ctx: typer.Context,
     form: str = typer.Option("standard", "--form", help="mini, standard or full."),
     lang: LangOption = None,
     out: OutOption = None,
@@ -229,25 +307,17 @@ def template(
     """Write a ready-to-fill answer file with each question's text as a comment."""
     from . import api
 
-    bank = api.load_bank()
-    _check_choice("--form", form, tuple(bank.forms))
+    bank = _content(ctx).bank()
+    _check_choice("--form", form, tuple(bank.forms))  # the bank's own forms: a custom bank may have others
     _emit(api.answer_template(form, language=_lang(lang), bank=bank), out)
 
 
 @questions_app.command("list")
-def questions_list(
-    as_json: JsonOption = False,
-    lang: LangOption = None,
-) -> None:
+def questions_list(ctx: typer.Context, as_json: JsonOption = False, lang: LangOption = None) -> None:
     """Every question: id, block, dimension, forms, allowed values and texts."""
     from . import api
 
-    bank = api.load_bank()
-    rows = [{
-        "id": q.id, "block": q.block, "dimension": q.dimension, "scale": q.scale,
-        "forms": bank.forms_of(q.id), "allowed": q.allowed_values(), "text": q.text,
-        **({"options": [{"id": o.id, "text": o.text, "isced": o.isced, "countries": list(o.countries)} for o in q.options]} if q.options else {}),
-    } for q in bank.questions.values()]
+    rows = api.describe_questions(_content(ctx).bank())
     if as_json:
         _emit_json(rows)
         return
@@ -261,6 +331,7 @@ def questions_list(
 
 @occupations_app.command("list")
 def occupations_list(
+    ctx: typer.Context,
     as_json: JsonOption = False,
     lang: LangOption = None,
     curated: bool = typer.Option(False, "--curated", help="Only occupations with hand-written text."),
@@ -269,10 +340,8 @@ def occupations_list(
     from . import api
     from .render import occupation_dict
 
-    catalogue = api.load_catalogue()
-    language = _lang(lang)
-    occs = [o for o in catalogue.occupations.values() if o.curated or not curated]
-    occs.sort(key=lambda o: o.title(language).lower())
+    catalogue, language = _content(ctx).catalogue(), _lang(lang)
+    occs = api.occupations(catalogue, language=language, curated_only=curated)
     if as_json:
         _emit_json([occupation_dict(o, catalogue, language, full=False) for o in occs])
         return
@@ -282,6 +351,7 @@ def occupations_list(
 
 @occupations_app.command("search")
 def occupations_search(
+    ctx: typer.Context,
     text: str = typer.Argument(..., help="Any title or alternative title, in any language; typos are tolerated."),
     as_json: JsonOption = False,
     lang: LangOption = None,
@@ -291,8 +361,7 @@ def occupations_search(
     from . import api
     from .render import occupation_dict
 
-    catalogue = api.load_catalogue()
-    language = _lang(lang)
+    catalogue, language = _content(ctx).catalogue(), _lang(lang)
     hits = api.search(text, limit=limit, catalogue=catalogue)
     if as_json:
         _emit_json([{**occupation_dict(o, catalogue, language, full=False), "relevance": round(s, 3)} for o, s in hits])
@@ -306,81 +375,69 @@ def occupations_search(
 
 @occupations_app.command("show")
 def occupations_show(
-    occupation_id: str = typer.Argument(..., metavar="ID"),
+    ctx: typer.Context,
+    occupation_id: IdArgument,
     as_json: JsonOption = False,
     lang: LangOption = None,
     country: CountryOption = None,
 ) -> None:
     """One occupation in full: text, codes, figures and education paths."""
     from . import api
-    from .errors import NotFoundError
     from .render import occupation_dict, print_occupation
 
-    catalogue = api.load_catalogue()
-    occ = catalogue.get(occupation_id)
-    if occ is None:
-        hint = api.search(occupation_id, limit=3, catalogue=catalogue)
-        more = f"; did you mean {', '.join(o.id for o, _ in hint)}?" if hint else ""
-        raise NotFoundError(f"no occupation with id {occupation_id!r}{more}")
-    language = _lang(lang)
+    content, language = _content(ctx), _lang(lang)
+    occ = api.find_occupation(occupation_id, content.catalogue())
     if as_json:
-        _emit_json(occupation_dict(occ, catalogue, language, full=True))
+        _emit_json(occupation_dict(occ, content.catalogue(), language, full=True))
         return
-    print_occupation(occ, catalogue, api.load_bank(), language, _country(country) or "norway")
+    print_occupation(occ, content.catalogue(), content.bank(), language, country or "norway")
 
 
 # ---------------------------------------------------------------- content
 
 
 @app.command()
-def validate(
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only problems."),
-) -> None:
+def validate(ctx: typer.Context, quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only problems.")) -> None:
     """Check the question bank and the catalogue; print every problem as file:line: message."""
     from . import api
 
-    bank, catalogue, problems = api.check_content()
+    bank, catalogue, problems = api.check_content(_content(ctx))
     for problem in problems:
         print(problem)
     if problems:
         print(f"jobkompas: {len(problems)} problem(s) found", file=sys.stderr)
         raise typer.Exit(int(ExitCode.CONTENT))
-    if not quiet:
-        curated = sum(o.curated for o in catalogue.occupations.values())
-        print(f"jobkompas: ok: {len(bank.questions)} questions in {bank.directory}; "
-              f"{len(catalogue)} occupations ({curated} hand-written) in {catalogue.directory}",
-              file=sys.stderr)
-        register = catalogue.register
-        if register is not None:
-            n = register.counts()
-            print(f"jobkompas: programme register: {n['norway']} Norway, {n['denmark']} Denmark, "
-                  f"{n['other']} elsewhere in {register.directory}", file=sys.stderr)
-        c = catalogue.review_counts()
-        print(f"jobkompas: paths: {c['paths_written']} written, {c['paths_checked']} checked, "
-              f"{c['paths_template']} template-built; texts: {c['text_written']} written, "
-              f"{c['text_checked']} checked, {c['text_none']} without", file=sys.stderr)
+    if quiet:
+        return
+    n, p = api.content_counts(bank, catalogue), catalogue.register
+    c = n.review
+    print(f"jobkompas: ok: {n.questions} questions in {bank.directory}; "
+          f"{n.occupations} occupations ({n.curated} hand-written) in {catalogue.directory}", file=sys.stderr)
+    if n.programmes is not None and p is not None:
+        print(f"jobkompas: programme register: {n.programmes['norway']} Norway, {n.programmes['denmark']} Denmark, "
+              f"{n.programmes['other']} elsewhere in {p.directory}", file=sys.stderr)
+    print(f"jobkompas: paths: {c['paths_written']} written, {c['paths_checked']} checked, "
+          f"{c['paths_template']} template-built; texts: {c['text_written']} written, "
+          f"{c['text_checked']} checked, {c['text_none']} without", file=sys.stderr)
 
 
 @app.command()
-def about(lang: LangOption = None) -> None:
+def about(ctx: typer.Context, lang: LangOption = None) -> None:
     """Sources, licences and where jobkompas keeps its files."""
+    from . import api
     from .i18n import translator
-    from .resources import occupations_dir, programmes_dir, questions_dir, user_cache_dir, user_data_dir
     from .sources import sources_text
 
     language = _lang(lang)
-    tr = translator(language)
+    tr, f = translator(language), api.folders(_content(ctx))
     print(f"jobkompas {__version__}\n")
     print(sources_text(language) + "\n")
-    places = [(tr("Questions"), questions_dir()), (tr("Occupations"), occupations_dir()),
-              (tr("Education programmes"), programmes_dir(occupations_dir())),
-              (tr("Your data (sessions, unfinished quiz)"), user_data_dir()),
-              (tr("Cache (safe to delete)"), user_cache_dir())]
+    places = [(tr("Questions"), f.questions), (tr("Occupations"), f.occupations),
+              (tr("Education programmes"), f.programmes), (tr("Your data (sessions, unfinished quiz)"), f.data),
+              (tr("Cache (safe to delete)"), f.cache)]
     width = max(len(label) for label, _ in places) + 2
     for label, folder in places:
         print(f"{label + ':':<{width}}{folder}")
-
-
 
 
 # ---------------------------------------------------------------- counsellor
@@ -388,42 +445,28 @@ def about(lang: LangOption = None) -> None:
 
 @app.command("import")
 def import_(
+    ctx: typer.Context,
     files: List[str] = typer.Argument(..., help="Answer files, or batch CSV files (one student per row)."),
     group: Optional[str] = typer.Option(None, "--group", help="Group (class) for all imported sessions."),
     names: bool = typer.Option(False, "--names", help="Keep the respondent/id field as the display name."),
 ) -> None:
     """Store answer files or a batch CSV as sessions (scored now)."""
     from . import api
-    from .counsellor import save_result
-    from .errors import InputError
-    from .store import Store
 
-    bank = api.load_bank()
-    # every file is read and checked before anything is stored: a bad file stores nothing
-    items: list = []
-    bad_files = 0
-    for name in files:
-        try:
-            if name.lower().endswith(".csv"):
-                items.extend(item for _, item in api.read_class_file(name, bank=bank))
-            else:
-                items.append(api.read_answers(name, bank=bank))
-        except InputError as exc:
-            report_row_error(exc)
-            bad_files += 1
-    if bad_files:
-        raise InputError(f"nothing stored: {bad_files} of {len(files)} file(s) cannot be read (see above)")
+    content = _content(ctx)
+    read = api.read_for_import(files, bank=content.bank())  # every file is read before anything is stored
+    for error in read.file_errors:
+        report_row_error(error)
+    read.check()
     stored = failed = 0
-    with Store() as store:
-        for item in items:
-            if isinstance(item, InputError):
-                failed += 1
+    with api.Sessions(content) as sessions:
+        for item in sessions.store_answers(read.items, group=group, names=names):
+            if isinstance(item, str):
+                print(item, flush=True)  # stored: a later failure leaves this one listed
+                stored += 1
+            else:
                 report_row_error(item)
-                continue
-            result = api.score(item, bank=bank)
-            session_id = save_result(store, result, name=item.respondent if names else None, group=group)
-            print(session_id, flush=True)  # stored: a later failure leaves this one listed
-            stored += 1
+                failed += 1
     report_rows_done("stored", stored, "session", failed)
     if failed:
         raise typer.Exit(int(ExitCode.PARTIAL))
@@ -431,6 +474,7 @@ def import_(
 
 @sessions_app.command("list")
 def sessions_list(
+    ctx: typer.Context,
     group: GroupFilterOption = None,
     as_json: JsonOption = False,
     names: bool = typer.Option(False, "--names", help="Show display names."),
@@ -439,138 +483,84 @@ def sessions_list(
     """Sessions, oldest first: id, group, date, Holland code, top match; then unfinished quizzes
     with the command that continues each."""
     from . import api
-    from .counsellor import local_time, stored_code, unfinished, unfinished_row
-    from .i18n import translator
-    from .store import Store
+    from .render import sessions_text
 
-    with Store() as store:
-        sessions = store.list(group)
-    rows = [{"session": s.id, "status": "finished", "group": s.group, "created_at": s.created_at,
-             "holland_code": stored_code(s.result) or None,
-             "top_match": ((s.result or {}).get("matches") or [{}])[0].get("id"),
-             **({"name": s.display_name} if names else {})} for s in sessions]
-    waiting = [unfinished_row(state, names) for state in unfinished(group)]
+    content = _content(ctx)
+    with api.Sessions(content) as sessions:
+        rows = sessions.rows(group, names=names)
     if as_json:
-        _emit_json(rows + waiting)
+        _emit_json(rows)
         return
-    language = _lang(lang)
-    tr = translator(language)
-    catalogue = api.load_catalogue() if rows else None
-    table = [[tr("Session"), tr("Group"), tr("Date"), tr("Code"), tr("Top match")] + ([tr("Name")] if names else [])]
-    for r in rows:
-        occ = catalogue.occupations.get(r["top_match"]) if catalogue and r["top_match"] else None
-        table.append([r["session"], r["group"] or "–", local_time(r["created_at"]), r["holland_code"] or "–",
-                      occ.title(language) if occ else (r["top_match"] or "–")] + ([r.get("name") or ""] if names else []))
-    for r in waiting:
-        done = tr("unfinished: {n} of {m} answered").format(n=r["answered"], m=r["questions"]) if r["questions"] \
-            else tr("unfinished: {n} answered").format(n=r["answered"])
-        table.append([r["session"], r["group"] or "–", local_time(r["created_at"]), "–", done]
-                     + ([r.get("name") or ""] if names else []))
-    if len(table) == 1:
-        print(tr("No sessions yet."))
-        return
-    print(terminal_safe(_columns(table)))
-    if waiting:
-        print("\n" + tr("To continue an unfinished quiz:"))
-        for r in waiting:
-            print(f"  {r['session']}  {r['resume']}")
-
-
-def _columns(table: list[list[str]]) -> str:
-    """Rows of text cells in aligned columns, the first row as the header."""
-    import unicodedata
-
-    def width(text: str) -> int:
-        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in text)
-
-    widths = [max(width(row[i]) for row in table) for i in range(len(table[0]))]
-    lines = ["  ".join(cell + " " * (w - width(cell)) for cell, w in zip(row, widths)).rstrip() for row in table]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    finished = any(r["status"] == "finished" for r in rows)
+    sys.stdout.write(sessions_text(rows, content.catalogue() if finished else None, _lang(lang), names))
 
 
 @sessions_app.command("show")
 def sessions_show(
-    session_id: str = typer.Argument(..., metavar="ID"),
+    ctx: typer.Context,
+    session_id: IdArgument,
     as_json: JsonOption = False,
     names: bool = typer.Option(False, "--names", help="Show the display name."),
 ) -> None:
     """One session: profile, matches and notes."""
-    from .counsellor import export_json
-    from .store import Store
+    from . import api
 
-    with Store() as store:
-        session = store.get(session_id)
+    with api.Sessions(_content(ctx)) as sessions:
         if as_json:
-            _emit_json(export_json([session], include_names=names, include_notes=True, store=store)[0])
+            _emit_json(sessions.document(session_id, include_names=names))
             return
-    result = _session_result(session, include_name=names)
+        scored = sessions.scored(session_id, include_name=names)
+    _note_if_rescored(scored)
     from rich.console import Console
-    from rich.text import Text
 
-    from .counsellor import local_time
-    from .render import print_result
+    from .render import print_session
 
-    console = Console()
-    header = f"{session.id}  {session.group or ''}  {local_time(session.created_at)}"
-    header += f"  {session.display_name}" if names and session.display_name else ""
-    console.print(Text(terminal_safe(header), style="bold"))
-    print_result(console, result, ascii_only=not shows_unicode(sys.stdout, unknown=True))
-    if result.meta["notes"]:
-        from .i18n import translator
-
-        console.print(Text(translator(result.language)("Counsellor notes"), style="bold"))
-    for number, (when, text) in enumerate(result.meta["notes"], start=1):
-        console.print(Text(f"{number}. {when}  " + terminal_safe(text).replace("\n", "\n    ")))
+    print_session(Console(), scored.session, scored.result, names)
 
 
 @sessions_app.command("note")
 def sessions_note(
-    session_id: str = typer.Argument(..., metavar="ID"),
+    ctx: typer.Context,
+    session_id: IdArgument,
     text: str = typer.Argument(..., help="The note; line breaks are kept. '-' reads it from standard input."),
 ) -> None:
     """Add a counsellor note to a session (it may hold sensitive data: see docs/privacy.md)."""
-    from .store import Store
+    from . import api
 
-    if text == "-":
-        text = sys.stdin.read()
-    text = text.replace("\r\n", "\n").strip("\n").rstrip()
-    if not text.strip():
-        raise UsageError("the note is empty; write something, or leave the session as it is")
-    with Store() as store:
-        store.add_note(session_id, text)
+    with api.Sessions(_content(ctx)) as sessions:
+        sessions.add_note(session_id, sys.stdin.read() if text == "-" else text)
     print(f"jobkompas: note added to {session_id}", file=sys.stderr)
 
 
 @sessions_app.command("delete-note")
 def sessions_delete_note(
-    session_id: str = typer.Argument(..., metavar="ID"),
+    ctx: typer.Context,
+    session_id: IdArgument,
     number: int = typer.Argument(..., metavar="N", help="The note's number, as 'sessions show' lists them (1 = oldest)."),
 ) -> None:
     """Delete one counsellor note for good (to correct a record; see docs/privacy.md)."""
-    from .store import Store
+    from . import api
 
-    with Store() as store:
-        store.delete_note(session_id, number)
+    with api.Sessions(_content(ctx)) as sessions:
+        sessions.delete_note(session_id, number)
     print(f"jobkompas: deleted note {number} of {session_id}", file=sys.stderr)
 
 
 @sessions_app.command("rescore")
-def sessions_rescore(session_id: str = typer.Argument(..., metavar="ID")) -> None:
+def sessions_rescore(ctx: typer.Context, session_id: IdArgument) -> None:
     """Score a session again with the current catalogue and keep the new result."""
-    from .counsellor import rescore
-    from .store import Store
+    from . import api
 
-    with Store() as store:
-        before = store.get(session_id).catalogue_version
-        result = rescore(store, session_id)
-    print(f"{session_id}: {result.profile.holland} (catalogue {before} -> {result.catalogue.version})")
+    with api.Sessions(_content(ctx)) as sessions:
+        done = sessions.rescore(session_id)
+    print(f"{session_id}: {done.result.profile.holland} (catalogue {done.catalogue_before} -> {done.result.catalogue.version})")
 
 
 @sessions_app.command("export")
 def sessions_export(
+    ctx: typer.Context,
     group: GroupFilterOption = None,
-    fmt: str = typer.Option("csv", "--format", "-f", metavar=_choices(EXPORT_FORMATS), help="Output format."),
+    fmt: str = _choice(ExportFormat, "--format", "-f", default="csv", help="Output format."),
     include_names: bool = typer.Option(False, "--include-names", help="Include display names (left out by default)."),
     include_notes: bool = typer.Option(False, "--include-notes", help="Include counsellor notes (json only)."),
     out: OutOption = None,
@@ -579,85 +569,63 @@ def sessions_export(
     """Export sessions; names and notes stay out unless asked for."""
     import json
 
-    from .counsellor import export_json, export_rows
+    from . import api
     from .csvout import csv_text
-    from .store import Store
 
-    _check_choice("--format", fmt, EXPORT_FORMATS)
-    with Store() as store:
-        sessions = store.list(group)
+    with api.Sessions(_content(ctx)) as sessions:
         if fmt == "json":
-            text = json.dumps(export_json(sessions, include_names, include_notes, store), ensure_ascii=False, indent=2) + "\n"
+            docs = sessions.export(group, include_names=include_names, include_notes=include_notes)
+            text = json.dumps(docs, ensure_ascii=False, indent=2) + "\n"
         else:
-            text = csv_text(*export_rows(sessions, include_names), bom=bom)
+            text = csv_text(*sessions.export_rows(group, include_names=include_names), bom=bom)
     _emit(text, out)
 
 
 @sessions_app.command("delete")
-def sessions_delete(session_id: str = typer.Argument(..., metavar="ID")) -> None:
+def sessions_delete(ctx: typer.Context, session_id: IdArgument) -> None:
     """Delete one session and its notes (or an unfinished quiz, u-…) for good."""
-    from .store import Store
+    from . import api
 
-    if session_id.startswith("u-"):
-        from .counsellor import delete_unfinished
-        from .errors import NotFoundError
-
-        if not delete_unfinished(session_id):
-            raise NotFoundError(f"no unfinished quiz {session_id!r} (see 'jobkompas sessions list')")
-        print(f"jobkompas: deleted {session_id}", file=sys.stderr)
-        return
-    with Store() as store:
-        store.delete(session_id)
+    with api.Sessions(_content(ctx)) as sessions:
+        sessions.delete(session_id)
     print(f"jobkompas: deleted {session_id}", file=sys.stderr)
 
 
 @sessions_app.command("purge")
 def sessions_purge(
+    ctx: typer.Context,
     group: GroupFilterOption = None,
-    older_than: Optional[str] = typer.Option(None, "--older-than", help="Only sessions older than this, e.g. 90d, 12w, 6m, 1y."),
+    older_than: Optional[str] = typer.Option(None, "--older-than", callback=_age_value, help="Only sessions older than this, e.g. 90d, 12w, 6m, 1y."),
     yes: bool = typer.Option(False, "--yes", help="Delete without asking (for scripts); needed too when neither --group nor --older-than narrows the purge."),
 ) -> None:
     """Delete many sessions (and unfinished quizzes) for good, after showing which and asking."""
-    from .counsellor import local_time, purge_unfinished, unfinished_to_purge
-    from .store import Store, parse_age
+    from . import api
 
     if group is None and older_than is None and not yes:
         raise UsageError("this would delete every session; add --yes, or narrow it with --group / --older-than")
-    try:
-        age = parse_age(older_than) if older_than else None
-    except ValueError as exc:
-        raise UsageError(f"--older-than: {exc}") from None
-    with Store() as store:
-        doomed = store.purge_preview(group, age)
-        waiting = unfinished_to_purge(group, age)
-        if not doomed and not waiting:
+    with api.Sessions(_content(ctx)) as sessions:
+        plan = sessions.purge_plan(group, older_than)
+        if plan.empty:
             print("jobkompas: nothing to delete", file=sys.stderr)
             return
-        print(f"jobkompas: this deletes {len(doomed)} session(s) and {len(waiting)} unfinished quiz(zes) for good:",
-              file=sys.stderr)
-        for s in doomed:
-            print(terminal_safe(f"  {s.id}  {s.group or '-'}  {local_time(s.created_at)}"), file=sys.stderr)
-        for w in waiting:
-            print(terminal_safe(f"  {w.owner['id']}  {w.owner.get('group') or '-'}  "
-                                f"{local_time(w.owner.get('created_at', ''))}"), file=sys.stderr)
-        if not yes:
-            if not (sys.stdin and sys.stdin.isatty()):
-                raise UsageError("nothing deleted: add --yes to delete without asking")
-            if not typer.confirm("Delete them?", default=False, err=True):
-                print("jobkompas: nothing deleted", file=sys.stderr)
-                return
-        count = store.delete_many([s.id for s in doomed])  # what was shown, nothing added since
-    count += purge_unfinished(waiting)
+        print(f"jobkompas: this deletes {len(plan.sessions)} session(s) and {len(plan.unfinished)} unfinished "
+              "quiz(zes) for good:", file=sys.stderr)
+        for item_id, item_group, when in plan.listing():
+            print(terminal_safe(f"  {item_id}  {item_group or '-'}  {when}"), file=sys.stderr)
+        if not yes and not _confirm("Delete them?"):
+            print("jobkompas: nothing deleted", file=sys.stderr)
+            return
+        count = sessions.purge(plan)  # what was shown, nothing added since
     print(f"jobkompas: deleted {count} session(s)", file=sys.stderr)
 
 
 @groups_app.command("list")
-def groups_list(as_json: JsonOption = False) -> None:
+def groups_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """The groups (classes) kept on this machine, with how many sessions each has."""
-    from .store import Store
+    from . import api
 
-    with Store() as store:
-        groups = store.groups()
+    with api.Sessions(_content(ctx)) as sessions:
+        groups = sessions.groups()
     if as_json:
         _emit_json([{"group": name, "sessions": count} for name, count in groups])
         return
@@ -667,8 +635,9 @@ def groups_list(as_json: JsonOption = False) -> None:
 
 @groups_app.command("summary")
 def groups_summary(
-    group: str = typer.Argument(..., help="The group (class), e.g. 10B."),
-    fmt: str = typer.Option("table", "--format", "-f", metavar=_choices(SUMMARY_FORMATS), help="Output format (csv: the roster)."),
+    ctx: typer.Context,
+    group: GroupArgument,
+    fmt: str = _choice(SummaryFormat, "--format", "-f", default="table", help="Output format (csv: the roster)."),
     lang: LangOption = None,
     include_names: bool = typer.Option(False, "--include-names", help="Show display names (left out by default)."),
     out: OutOption = None,
@@ -676,103 +645,59 @@ def groups_summary(
 ) -> None:
     """A class roster: every student with code, confidence, flags, top 3 and first education
     step; who has not finished; who to talk to first; codes, types and common matches."""
-    from .counsellor import group_summary, unfinished
-    from .errors import NotFoundError
+    from . import api
     from .render import render_group_summary
-    from .store import Store
 
-    _check_choice("--format", fmt, SUMMARY_FORMATS)
     language = _lang(lang)
-    with Store() as store:
-        sessions = store.list(group)
-    waiting = unfinished(group)
-    if not sessions and not waiting:
-        raise NotFoundError(f"no sessions in group {group!r} (see 'jobkompas sessions list')")
-    summary = group_summary(sessions, language, include_names, waiting)
+    with api.Sessions(_content(ctx)) as sessions:
+        summary = sessions.group_summary(group, language=language, include_names=include_names)
     _emit(render_group_summary(group, summary, fmt, language, include_names, bom), out)
 
 
 @groups_app.command("report")
 def groups_report(
-    group: str = typer.Argument(..., help="The group (class), e.g. 10B."),
+    ctx: typer.Context,
+    group: GroupArgument,
     out: Path = typer.Option(..., "--out", "-o", help="Folder for the reports (created private to you if missing); one file per student, named by session id."),
-    fmt: str = typer.Option("html", "--format", "-f", metavar=_choices(REPORT_FORMATS), help="Output format."),
+    fmt: ReportFormatOption = "html",
     lang: LangOption = None,
     include_names: bool = typer.Option(False, "--include-names", help="Name each student in their report."),
     counsellor: bool = typer.Option(False, "--counsellor", help="Counsellor's copies (with notes); without it, the students' copies."),
 ) -> None:
     """One report per student of a group, written into a folder."""
-    from .errors import NotFoundError, OutputError
-    from .outfile import private_dir, write_text
+    from . import api
+    from .outfile import write_text
     from .render import render_results
-    from .store import Store
 
-    _check_choice("--format", fmt, REPORT_FORMATS)
-    language = _lang(lang) if lang else None
-    with Store() as store:
-        sessions = [store.get(s.id) for s in store.list(group)]
-    if not sessions:
-        raise NotFoundError(f"no sessions in group {group!r} (see 'jobkompas sessions list')")
-    try:
-        private_dir(out)
-    except OSError as exc:
-        raise OutputError(out, exc.strerror or str(exc)) from None
-    suffix = ".html" if fmt == "html" else ".md"
-    for session in sessions:
-        result = _session_result(session, language, include_names)
-        result.meta["counsellor"] = counsellor
-        write_text(out / f"{session.id}{suffix}", render_results([result], fmt))
-    print(f"jobkompas: wrote {len(sessions)} report(s) to {out}", file=sys.stderr)
+    with api.Sessions(_content(ctx)) as sessions:
+        reports = sessions.group_results(group, language=lang, include_names=include_names)
+    _private_folder(out)
+    for scored in reports:
+        _note_if_rescored(scored)
+        name = f"{scored.session.id if scored.session else group}{'.html' if fmt == 'html' else '.md'}"
+        write_text(out / name, render_results([scored.report(counsellor)], fmt))
+    print(f"jobkompas: wrote {len(reports)} report(s) to {out}", file=sys.stderr)
 
 
 @groups_app.command("rescore")
-def groups_rescore(group: str = typer.Argument(..., help="The group (class), e.g. 10B.")) -> None:
+def groups_rescore(ctx: typer.Context, group: GroupArgument) -> None:
     """Score every session of a group again with the current catalogue and keep the new results."""
-    from .counsellor import rescore, stored_code
-    from .errors import NotFoundError
-    from .store import Store
-
-    changed = 0
-    with Store() as store:
-        sessions = store.list(group)
-        if not sessions:
-            raise NotFoundError(f"no sessions in group {group!r} (see 'jobkompas sessions list')")
-        for session in sessions:
-            before = stored_code(session.result)
-            top_before = ((session.result or {}).get("matches") or [{}])[0].get("id")
-            result = rescore(store, session.id)
-            after = stored_code(store.get(session.id).result)
-            top_after = result.matches[0].occupation.id if result.matches else None
-            mark = "" if (before, top_before) == (after, top_after) else "  *"
-            changed += bool(mark)
-            print(f"{session.id}  {before or '–'} -> {after or '–'}  {top_after or '–'}{mark}")
-    print(f"jobkompas: rescored {len(sessions)} session(s), {changed} changed (*)", file=sys.stderr)
-
-
-def _session_result(session, language: str | None = None, include_name: bool = False):
-    """A stored session scored from its answers (what reports and ``sessions show`` render).
-
-    The stored result is the record (``--json``, exports, group summaries). When the catalogue
-    has changed since, the two can rank differently: that is said on stderr rather than shown
-    silently, with the command that keeps the new ranking.
-    """
     from . import api
-    from .counsellor import answers_of, differs_from_stored, local_date, local_time
 
-    result = api.score(answers_of(session, include_name), language=language)
-    result.meta = {"session": session.id, "group": session.group, "date": local_date(session.created_at),
-                   "notes": [(local_time(when), text) for when, text in session.notes]}
-    if differs_from_stored(session, result):
-        print(f"jobkompas: note: {session.id} was stored with catalogue {session.catalogue_version}; shown "
-              f"here scored with catalogue {result.catalogue.version}, which ranks it differently "
-              f"('jobkompas sessions rescore {session.id}' stores this ranking)", file=sys.stderr)
-    return result
+    count = changed = 0
+    with api.Sessions(_content(ctx)) as sessions:
+        for r in sessions.rescore_group(group):
+            count, changed = count + 1, changed + r.changed
+            print(f"{r.session_id}  {r.code_before or '–'} -> {r.code_after or '–'}  {r.top_after or '–'}"
+                  + ("  *" if r.changed else ""))
+    print(f"jobkompas: rescored {count} session(s), {changed} changed (*)", file=sys.stderr)
 
 
 @app.command()
 def report(
+    ctx: typer.Context,
     source: str = typer.Argument(..., metavar="SESSION_OR_ANSWER_FILE"),
-    fmt: str = typer.Option("html", "--format", "-f", metavar=_choices(REPORT_FORMATS), help="Output format."),
+    fmt: ReportFormatOption = "html",
     out: OutOption = None,
     lang: LangOption = None,
     include_names: bool = typer.Option(False, "--include-names", help="Name the student (a session's display name, an answer file's respondent); left out by default."),
@@ -780,30 +705,43 @@ def report(
 ) -> None:
     """A printable report (self-contained HTML or Markdown) for a session or an answer file:
     the student's copy, or with --counsellor the counsellor's."""
-    import datetime
-    import re
-
     from . import api
     from .render import render_results
 
-    _check_choice("--format", fmt, REPORT_FORMATS)
-    if re.fullmatch(r"s-[0-9a-f]{8}", source) and not Path(source).exists():
-        from .store import Store
-
-        with Store() as store:
-            session = store.get(source)
-        result = _session_result(session, _lang(lang) if lang else None, include_names)
-    else:
-        answers = api.read_answers(source)
-        if not include_names:
-            answers.respondent = None
-        result = api.score(answers, language=_lang(lang) if lang else None)
-        result.meta = {"date": datetime.date.today().isoformat(), "notes": []}
-    result.meta["counsellor"] = counsellor
-    _emit(render_results([result], fmt), out)
+    scored = api.report_result(source, language=lang, include_names=include_names, content=_content(ctx))
+    _note_if_rescored(scored)
+    _emit(render_results([scored.report(counsellor)], fmt), out)
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _note_if_rescored(scored: Scored) -> None:
+    """Say on stderr when a session shown scored now ranks differently from its stored result,
+    with the command that keeps the new ranking (rather than show the difference silently)."""
+    if scored.stale and scored.session is not None:
+        session, result = scored.session, scored.result
+        print(f"jobkompas: note: {session.id} was stored with catalogue {session.catalogue_version}; shown "
+              f"here scored with catalogue {result.catalogue.version}, which ranks it differently "
+              f"('jobkompas sessions rescore {session.id}' stores this ranking)", file=sys.stderr)
+
+
+def _confirm(question: str) -> bool:
+    """Ask on the terminal; without one, nothing is done and --yes is named."""
+    if not (sys.stdin and sys.stdin.isatty()):
+        raise UsageError("nothing deleted: add --yes to delete without asking")
+    return typer.confirm(question, default=False, err=True)
+
+
+def _private_folder(out: Path) -> None:
+    """A folder for files of students' data, created private to the user if missing."""
+    from .errors import OutputError
+    from .outfile import private_dir
+
+    try:
+        private_dir(out)
+    except OSError as exc:
+        raise OutputError(out, exc.strerror or str(exc)) from None
 
 
 def _emit(text: str, out: Optional[Path]) -> None:

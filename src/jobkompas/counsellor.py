@@ -35,19 +35,19 @@ def save_result(store: Store, result: api.Result, *, name: str | None, group: st
                      name=name, group=group)
 
 
-def answers_of(session: Session, include_name: bool = False) -> AnswerSet:
+def answers_of(session: Session, include_name: bool = False, bank: Any = None) -> AnswerSet:
     """The session's answers; they carry the display name only with ``include_name``, else the
     pseudonymous session id, so that a report names the student only when asked to."""
-    bank = api.load_bank()
-    answers = api.new_answers({k: v for k, v in session.answers.items() if k in bank.questions},
+    bank = bank or api.load_bank()
+    answers = api.new_answers({k: v for k, v in session.answers.items() if k in bank.questions or k in bank.retired},
                               language=session.language, form=session.form, bank=bank)
     answers.respondent = (session.display_name if include_name else None) or session.id
     return answers
 
 
-def rescore(store: Store, session_id: str) -> api.Result:
+def rescore(store: Store, session_id: str, bank: Any = None, catalogue: Any = None) -> api.Result:
     session = store.get(session_id)
-    result = api.score(answers_of(session))
+    result = api.score(answers_of(session, bank=bank), bank=bank, catalogue=catalogue)
     store.update_result(session_id, stored_result(result, session.display_name), result.catalogue.version)
     return result
 
@@ -153,7 +153,7 @@ def completeness(session: Session, bank: Any) -> dict[str, int]:
 
 
 def group_summary(sessions: list[Session], lang: str, include_names: bool = False,
-                  waiting: list[Any] | None = None) -> dict[str, Any]:
+                  waiting: list[Any] | None = None, bank: Any = None, catalogue: Any = None) -> dict[str, Any]:
     """A class roster and what the class looks like: every student (named only with
     ``include_names``) with code, confidence, flags, top 3 and first education step; who has
     not finished; who to talk to first; the spread of all codes and each type; common matches
@@ -163,8 +163,8 @@ def group_summary(sessions: list[Session], lang: str, include_names: bool = Fals
 
     from .explain import confidence_text
 
-    bank = api.load_bank()
-    catalogue = api.load_catalogue()
+    bank = bank or api.load_bank()
+    catalogue = catalogue or api.load_catalogue()
     roster, invalid = [], []
     talk_first: list[dict[str, Any]] = []
     valid_profiles = []
@@ -213,7 +213,7 @@ def group_summary(sessions: list[Session], lang: str, include_names: bool = Fals
         "generated_at": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M"),
         "students": len(sessions),
         "scored": len(valid_profiles),
-        "unfinished": [unfinished_row(w, include_names) for w in (waiting or [])],
+        "unfinished": [unfinished_row(w, include_names, bank) for w in (waiting or [])],
         "roster": roster,
         "invalid": invalid,
         "talk_first": talk_first,
@@ -298,12 +298,12 @@ def unfinished(group: str | None = None) -> list[Any]:
     return [s for s in session_states() if group is None or same_identity((s.owner or {}).get("group"), group)]
 
 
-def unfinished_row(state: Any, include_names: bool) -> dict[str, Any]:
+def unfinished_row(state: Any, include_names: bool, bank: Any = None) -> dict[str, Any]:
     """What a counsellor sees of an unfinished quiz: who (if allowed), how far, how to go on."""
     from .wizard.state import resume_command
 
     owner = state.owner or {}
-    bank = api.load_bank()
+    bank = bank or api.load_bank()
     form = state.form if state.form in bank.forms else "standard"
     total = len(bank.form(form)) if state.form != "adaptive" else None
     row = {"session": owner.get("id"), "status": "unfinished", "group": owner.get("group"),

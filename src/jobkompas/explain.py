@@ -29,6 +29,20 @@ def flag_text(flag: str, lang: str) -> str:
     return texts.get(flag, flag)
 
 
+def flag_short(flag: str, lang: str) -> str:
+    """A flag in one line of a 60-column terminal, for the one-screen results; the whole
+    profile view and reports give :func:`flag_text`."""
+    tr = translator(lang)
+    texts = {
+        "no_variation": tr("Same answer to every activity: this list is less sure."),
+        "too_few_answers": tr("Few interest answers: treat this as a first hint."),
+        "flat_profile": tr("Your interests are even, so the order is less sure."),
+        "uncertain_code": tr("Top types nearly tied: your code could change."),
+        "many_unsure": tr("Many \"not sure\" answers: the list rests on fewer."),
+    }
+    return texts.get(flag, flag)
+
+
 def certainty_text(level: str, firm: int, lang: str) -> str:
     """A plain word on how sure a top list is (see rules.certainty)."""
     tr = translator(lang)

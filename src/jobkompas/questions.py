@@ -51,19 +51,23 @@ class Question(namedtuple("Question", "id block dimension scale text options rev
 
 
 Trait = namedtuple("Trait", "id name description work_styles")
+# A question no longer asked because what it asked changed (questions/retired.yaml): an
+# answer to it is read and left out, never scored as the question now asked in its place.
+Retired = namedtuple("Retired", "id text replaced_by", defaults=(None,))
 TypeText = namedtuple("TypeText", "id name keyword description")
 
 
 class QuestionBank:
     def __init__(self, directory: Path, questions: dict[str, Question], traits: dict[str, Trait],
                  types: dict[str, TypeText], forms: dict[str, tuple[str, ...]],
-                 problems: list[Problem] | None = None) -> None:
+                 problems: list[Problem] | None = None, retired: dict[str, Retired] | None = None) -> None:
         self.directory = directory
         self.questions = questions
         self.traits = traits
         self.types = types
         self.forms = forms
         self.problems = problems if problems is not None else []
+        self.retired = retired if retired is not None else {}
 
     def by_block(self, block: str) -> list[Question]:
         return [q for q in self.questions.values() if q.block == block]
@@ -119,7 +123,9 @@ TRAIT_WORK_STYLES: dict[str, tuple[str, ...]] = {
 def _read(directory: Path, name: str, problems: list[Problem]) -> tuple[Any, Checker] | None:
     path = directory / name
     if not path.exists() and name == "forms.yaml" and directory.resolve() != builtin_questions_dir().resolve():
-        return None  # a custom bank without forms gets one generated "full" form
+        return None
+    if not path.exists() and name == "retired.yaml" and not (builtin_questions_dir() / name).exists():
+        return None  # a bank whose questions never changed meaning  # a custom bank without forms gets one generated "full" form
     if not path.exists():
         fallback = builtin_questions_dir() / name
         if name == "interests.yaml" and directory.resolve() != builtin_questions_dir().resolve():
@@ -305,6 +311,32 @@ def _parse_forms(data: dict, c: Checker, questions: dict[str, Question],
         forms["full"] = default_order(list(questions.values()))
 
 
+def _parse_retired(data: dict, c: Checker, questions: dict[str, Question], retired: dict[str, Retired],
+                   own: bool) -> None:
+    """``own`` is false when a custom bank falls back to the built-in list: its ids that the
+    custom bank asks are then questions of that bank, not retired ones."""
+    for entry in _list(c, data, "retired", "'retired'"):
+        qid = entry.get("id") if isinstance(entry, dict) else None
+        if not isinstance(qid, str) or not qid:
+            c.add(entry, None, "retired question without an 'id'")
+            continue
+        if qid in questions:
+            if own:
+                c.add(entry, "id", f"{qid!r} is both asked and retired; a reworded question needs a new id")
+            continue
+        if qid in retired:
+            c.add(entry, "id", f"{qid!r} is retired twice")
+        replaced_by = entry.get("replaced_by")
+        if replaced_by is not None and replaced_by not in questions:
+            if not own:  # the built-in list under a custom bank: its new questions are not there
+                replaced_by = None
+            else:
+                c.add(entry, "replaced_by", f"{qid}: 'replaced_by' names no question of the bank ({replaced_by!r})")
+                replaced_by = None
+        text = entry.get("text")
+        retired[qid] = Retired(qid, text if isinstance(text, str) else "", replaced_by)
+
+
 def default_order(questions: list[Question]) -> tuple[str, ...]:
     """Interests interleaved across the six types, then traits round-robin, then education."""
     out: list[str] = []
@@ -326,12 +358,15 @@ def parse_question_bank(directory: Path | None = None) -> QuestionBank:
     traits: dict[str, Trait] = {}
     types: dict[str, TypeText] = {}
     forms: dict[str, tuple[str, ...]] = {}
+    retired: dict[str, Retired] = {}
+    own_retired = (directory / "retired.yaml").exists() or directory.resolve() == builtin_questions_dir().resolve()
     steps = [
         ("interests.yaml", lambda d, c: _parse_interests(d, c, questions)),
         ("traits.yaml", lambda d, c: _parse_traits(d, c, questions, traits)),
         ("education.yaml", lambda d, c: _parse_education(d, c, questions)),
         ("types.yaml", lambda d, c: _parse_types(d, c, types)),
         ("forms.yaml", lambda d, c: _parse_forms(d, c, questions, forms)),
+        ("retired.yaml", lambda d, c: _parse_retired(d, c, questions, retired, own_retired)),
     ]
     for name, parse in steps:
         read = _read(directory, name, problems)
@@ -342,13 +377,13 @@ def parse_question_bank(directory: Path | None = None) -> QuestionBank:
         problems.extend(checker.problems)
     if not forms:
         forms["full"] = default_order(list(questions.values()))
-    return QuestionBank(directory, questions, traits, types, forms, problems)
+    return QuestionBank(directory, questions, traits, types, forms, problems, retired)
 
 
 def _bank_signature(directory: Path) -> str:
     import os
 
-    parts = [f"bank1:{directory.resolve()}"]
+    parts = [f"bank2:{directory.resolve()}"]
     for folder in dict.fromkeys([directory, builtin_questions_dir()]):
         try:
             for entry in sorted(os.scandir(folder), key=lambda e: e.name):
@@ -370,6 +405,7 @@ def _bank_to_plain(bank: QuestionBank) -> dict:
         "traits": [(t.id, dict(t.name), dict(t.description), t.work_styles) for t in bank.traits.values()],
         "types": [(t.id, dict(t.name), dict(t.keyword), dict(t.description)) for t in bank.types.values()],
         "forms": {k: tuple(v) for k, v in bank.forms.items()},
+        "retired": [tuple(r) for r in bank.retired.values()],
     }
 
 
@@ -378,7 +414,8 @@ def _bank_from_plain(directory: Path, plain: dict) -> QuestionBank:
                  for qid, block, dim, scale, text, options, reverse in plain["questions"]}
     traits = {t[0]: Trait(*t) for t in plain["traits"]}
     types = {t[0]: TypeText(*t) for t in plain["types"]}
-    return QuestionBank(directory, questions, traits, types, plain["forms"])
+    retired = {r[0]: Retired(*r) for r in plain.get("retired", ())}
+    return QuestionBank(directory, questions, traits, types, plain["forms"], retired=retired)
 
 
 def load_question_bank(directory: Path | None = None) -> QuestionBank:

@@ -242,7 +242,7 @@ def print_summary(console: Any, r: "Result", plain: bool = False) -> None:
             line = tr("Your interests: ") + profile_line(r, short=True)
         console.print(Text(line, style="bold"))
         _print_code(console, r, tr)
-        _print_flags(console, r)
+        _print_flags(console, r, short=not plain)  # a line each: the whole profile view has them in full
     if not _print_filter_or_none(console, r, tr):
         return
     if first:
@@ -611,11 +611,14 @@ def _print_code(console, r: "Result", tr, style: str = "") -> None:
         code=shown_code(p) or "–", confidence=_confidence(p.confidence, r.language)), style=style))
 
 
-def _print_flags(console, r: "Result") -> None:
+def _print_flags(console, r: "Result", short: bool = False) -> None:
     from rich.text import Text
 
-    for text in r.flag_texts():
-        console.print(Text("! " + text, style="yellow"))
+    from .explain import flag_short
+
+    texts = [flag_short(f, r.language) for f in r.profile.flags] if short else r.flag_texts()
+    for text in texts:
+        console.print(Text("! " + text, style="yellow", no_wrap=short, overflow="ellipsis"))
 
 
 def _print_filter_or_none(console, r: "Result", tr) -> bool:
@@ -628,3 +631,92 @@ def _print_filter_or_none(console, r: "Result", tr) -> bool:
     if r.max_isced is not None:
         console.print(Text(level_filter_text(r)))
     return True
+
+
+def columns_text(table: list[list[str]]) -> str:
+    """Rows of text cells in aligned columns, the first row as the header."""
+    import unicodedata
+
+    def width(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in text)
+
+    widths = [max(width(row[i]) for row in table) for i in range(len(table[0]))]
+    lines = ["  ".join(cell + " " * (w - width(cell)) for cell, w in zip(row, widths)).rstrip() for row in table]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def sessions_text(rows: list[dict[str, Any]], catalogue: "Catalogue | None", lang: str, names: bool) -> str:
+    """``sessions list``: finished sessions and unfinished quizzes in columns, then how to
+    continue each unfinished quiz (text safe for a terminal)."""
+    from .counsellor import local_time
+
+    tr = translator(lang)
+    table = [[tr("Session"), tr("Group"), tr("Date"), tr("Code"), tr("Top match")] + ([tr("Name")] if names else [])]
+    waiting = [r for r in rows if r["status"] == "unfinished"]
+    for r in rows:
+        if r["status"] == "unfinished":
+            done = tr("unfinished: {n} of {m} answered").format(n=r["answered"], m=r["questions"]) if r["questions"] \
+                else tr("unfinished: {n} answered").format(n=r["answered"])
+            code = "–"
+        else:
+            occ = catalogue.occupations.get(r["top_match"]) if catalogue and r["top_match"] else None
+            done = occ.title(lang) if occ else (r["top_match"] or "–")
+            code = r["holland_code"] or "–"
+        table.append([r["session"], r["group"] or "–", local_time(r["created_at"]), code, done]
+                     + ([r.get("name") or ""] if names else []))
+    if len(table) == 1:
+        return tr("No sessions yet.") + "\n"
+    text = terminal_safe(columns_text(table)) + "\n"
+    if waiting:
+        text += "\n" + tr("To continue an unfinished quiz:") + "\n"
+        text += "".join(f"  {r['session']}  {r['resume']}\n" for r in waiting)
+    return text
+
+
+def print_session(console: Any, session: Any, r: "Result", names: bool) -> None:
+    """``sessions show``: id, group, date (and with ``names`` the display name), the result and
+    the counsellor's notes, numbered."""
+    import sys
+
+    from rich.text import Text
+
+    from .counsellor import local_time
+
+    header = f"{session.id}  {session.group or ''}  {local_time(session.created_at)}"
+    header += f"  {session.display_name}" if names and session.display_name else ""
+    console.print(Text(terminal_safe(header), style="bold"))
+    print_result(console, r, ascii_only=not shows_unicode(sys.stdout, unknown=True))
+    notes = (r.meta or {}).get("notes") or []
+    if notes:
+        console.print(Text(translator(r.language)("Counsellor notes"), style="bold"))
+    for number, (when, text) in enumerate(notes, start=1):
+        console.print(Text(f"{number}. {when}  " + terminal_safe(text).replace("\n", "\n    ")))
+
+
+def print_profile(console: Any, r: "Result", plain: bool) -> None:
+    """The whole interest profile: a bar per type, the liked types described, flags and how
+    sure the list is (the quiz's results menu)."""
+    from rich.text import Text
+
+    from .explain import number
+    from .rules import liked_types
+
+    tr = translator(r.language)
+    lang = r.language
+    console.print()
+    console.print(Text(tr("Your interest profile"), style="bold"))
+    width = max(10, min(30, console.width - 40))
+    ascii_only = not shows_unicode(console.file, unknown=False)
+    for t in RIASEC:
+        name = r.bank.types[t].name.get(lang, t) if t in r.bank.types else t
+        graph = "" if plain else bar(r.profile.scores[t], width, ascii_only) + " "
+        console.print(Text(f"  {t} {name:<14} {graph}{number(r.profile.scores[t], lang, 1):>5}"))
+    for t in liked_types(shown_code(r.profile), r.profile.scores):
+        if t in r.bank.types:
+            tt = r.bank.types[t]
+            console.print(Text(f"  {t} – {tt.name.get(lang)}: {tt.description.get(lang)}"))
+    for text in r.flag_texts():
+        console.print(Text("! " + text, style="yellow"))
+    if r.matches and r.matches[0].rank == 1:
+        console.print(Text(r.certainty_text()))

@@ -2,7 +2,8 @@
 
 Content (``questions/``, ``occupations/``, ``programmes/``) sits at the project root in a source checkout
 and inside the package (``jobkompas/_content``) in a wheel; one resolver serves both, and
-options or environment variables point elsewhere for custom banks.
+a folder given as an argument (``api.Content``, the CLI's ``--questions``/``--occupations``)
+or else an environment variable points elsewhere for custom banks.
 """
 
 from __future__ import annotations
@@ -49,25 +50,8 @@ def programmes_dir(occupations: str | os.PathLike | None = None) -> Path:
     return _content_root() / "programmes"
 
 
-# Content folders chosen for this process (the CLI's --questions/--occupations, through
-# api.use_content); they come before the environment variables.
-_CHOSEN: dict[str, Path] = {}
-
-
-def use_content(questions: str | os.PathLike | None = None, occupations: str | os.PathLike | None = None) -> None:
-    """Load the question bank and the catalogue from these folders from now on (``None``: the
-    environment variable or the built-in content). Each folder must exist."""
-    _CHOSEN.clear()
-    for name, value in (("questions", questions), ("occupations", occupations)):
-        if value is not None:
-            path = Path(value).expanduser()
-            if not path.is_dir():
-                raise UsageError(f"directory not found: {value}")
-            _CHOSEN[name] = path
-
-
 def _pick(override: str | os.PathLike | None, env: str, name: str) -> Path:
-    chosen = override or _CHOSEN.get(name) or os.environ.get(env)
+    chosen = override or os.environ.get(env)  # the one place the content variables are read
     if chosen:
         path = Path(chosen).expanduser()
         if not path.is_dir():

@@ -7,13 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from .. import api
-from ..adaptive import may_skip_rest
-from ..answers import AnswerSet, write_answer_file
+from ..api import UNSURE, AnswerSet, Question
 from ..errors import Interrupted, NoTerminalError, OutputError
 from ..explain import isced_name, value_label
 from ..i18n import detect_language, translator
-from ..questions import RIASEC, UNSURE, Question
-from ..streams import shows_unicode
 from .prompts import BACK, SKIP_REST, PlainPrompter, Prompter, QuestionaryPrompter
 from .state import (QuizState, clear_state, drop_invalid_answers, find_session_state, load_state, new_owner, resume_command,
                     save_state, state_path)
@@ -37,10 +34,13 @@ def make_console(plain: bool = False):
 
 def run_wizard(*, lang: str | None, form: str | None, country: str | None, prefill: Path | None,
                resume: bool, fresh: bool, plain: bool, prompter: Prompter | None = None,
-               console=None, on_finish=None, session: dict[str, Any] | None = None) -> api.Result | None:
+               console=None, on_finish=None, session: dict[str, Any] | None = None,
+               content: api.Content | None = None) -> api.Result | None:
     """Run the quiz. ``session`` makes it a counsellor session quiz: ``{"name": …, "group": …}``
     for a student (their own unfinished quiz is the only one offered), or ``{"unfinished": id}``
-    to continue one unfinished session quiz; ``on_finish(result, name, group)`` keeps it."""
+    to continue one unfinished session quiz; ``on_finish(result, name, group)`` keeps it (e.g.
+    :func:`api.save_session`). ``content``: the question bank and catalogue (the library's
+    default when left out)."""
     if prompter is None:
         if not plain and not has_terminal():
             raise NoTerminalError(
@@ -51,7 +51,8 @@ def run_wizard(*, lang: str | None, form: str | None, country: str | None, prefi
         prompter = PlainPrompter() if plain else QuestionaryPrompter()
     plain = plain or isinstance(prompter, PlainPrompter)
     console = console or make_console(plain)
-    bank = api.load_bank()
+    content = content or api.default_content()
+    bank = content.bank()
     language = detect_language(lang)
     saved = _saved_quiz(session)
     if fresh and saved:
@@ -72,16 +73,14 @@ def run_wizard(*, lang: str | None, form: str | None, country: str | None, prefi
             if "EDU-country" not in state.answers:  # never asked, or dropped as invalid
                 _ask_country(prompter, bank, state, language)
             if not state.form:  # stopped while choosing the length: choose it now
-                state.form = _ask_form(prompter, language)
+                state.form = _ask_form(prompter, language, bank)
                 keep(state)
         else:
             if saved:
                 clear_state(saved)
             state = QuizState(language=language, form=form or "")
             if session is not None:
-                from ..store import now
-
-                state.owner = new_owner(session.get("name"), session.get("group"), now())
+                state.owner = new_owner(session.get("name"), session.get("group"))
             if prefill is not None:
                 pre = api.read_answers(prefill, bank=bank)
                 state.answers.update(pre.values)
@@ -95,15 +94,15 @@ def run_wizard(*, lang: str | None, form: str | None, country: str | None, prefi
             if "EDU-country" not in state.answers:
                 _ask_country(prompter, bank, state, language)
             if not state.form:
-                state.form = _ask_form(prompter, language)
+                state.form = _ask_form(prompter, language, bank)
             keep.language = state.language
             keep(state)
         keep.language = state.language
-        while _run_questions(prompter, console, bank, state, keep) == BACK:
+        while _run_questions(prompter, console, bank, state, keep, content) == BACK:
             # back from the first question: country and length can be changed; answers stay
             if not country:
                 _ask_country(prompter, bank, state, state.language)
-            state.form = _ask_form(prompter, state.language, default=state.form)
+            state.form = _ask_form(prompter, state.language, bank, default=state.form)
             keep(state)
     except (KeyboardInterrupt, EOFError) as exc:
         tr = translator(language)
@@ -122,7 +121,7 @@ def run_wizard(*, lang: str | None, form: str | None, country: str | None, prefi
 
     tr = translator(state.language)
     with busy(tr("Finding the jobs that fit you …")):  # a first run may parse the content
-        result = api.score(answers, bank=bank)
+        result = api.score(answers, bank=bank, catalogue=content.catalogue())
     if on_finish is not None:  # e.g. keep it as a counsellor session, before anything else can fail
         owner = state.owner or {}
         session_id = on_finish(result, owner.get("name"), owner.get("group"))
@@ -137,7 +136,8 @@ def run_wizard(*, lang: str | None, form: str | None, country: str | None, prefi
         return result  # the quiz is finished; leaving the results screen loses nothing
     if again == RESTART:
         return run_wizard(lang=state.language, form=None, country=None, prefill=None, resume=False, fresh=True,
-                          plain=plain, prompter=prompter, console=console, on_finish=on_finish, session=session)
+                          plain=plain, prompter=prompter, console=console, on_finish=on_finish, session=session,
+                          content=content)
     return result
 
 
@@ -200,9 +200,8 @@ def _ask_resume(prompter: Prompter, saved: QuizState, lang: str) -> bool:
         [(tr("Yes, continue"), True), (tr("No, start over"), False)], default=True)
 
 
-def _ask_form(prompter: Prompter, lang: str, default: str = "mini") -> str:
+def _ask_form(prompter: Prompter, lang: str, bank: api.QuestionBank, default: str = "mini") -> str:
     tr = translator(lang)
-    bank = api.load_bank()
     sizes = {name: len(bank.forms.get(name, ())) for name in ("mini", "standard", "full")}
     return prompter.select(tr("How long a quiz do you want?"), [
         (tr("Short – about 5 minutes ({n} questions)").format(n=sizes["mini"]), "mini"),
@@ -217,7 +216,8 @@ def _question_list(bank, state: QuizState) -> list[Question]:
     return [q for q in bank.form(form) if q.id != "EDU-country"]
 
 
-def _run_questions(prompter: Prompter, console, bank, state: QuizState, keep: "_Keeper") -> str | None:
+def _run_questions(prompter: Prompter, console, bank, state: QuizState, keep: "_Keeper",
+                   content: api.Content) -> str | None:
     """Ask until the form is done. Fixed forms walk their list; the adaptive form asks
     what ``api.next_question`` picks and shows an estimate of what is left. Going back
     walks the questions in the order they were asked, for either; back from the first
@@ -242,15 +242,17 @@ def _run_questions(prompter: Prompter, console, bank, state: QuizState, keep: "_
             if index < len(state.asked):
                 q = bank.questions[state.asked[index]]
             else:
-                following = api.next_question(current, form="adaptive", bank=bank, interests_done=state.interests_done)
+                following = api.next_question(current, form="adaptive", bank=bank, interests_done=state.interests_done,
+                                              catalogue=content.catalogue())
                 if following is None:
                     return None
                 q = following
-            left = api.remaining_questions(current, form="adaptive", bank=bank, interests_done=state.interests_done)
+            left = api.remaining_questions(current, form="adaptive", bank=bank, interests_done=state.interests_done,
+                                           catalogue=content.catalogue())
             progress = tr("Question {n} · {block} · about {left} more").format(
                 n=index + state.numbered_from, block=tr(BLOCK_NAMES[q.block]), left=max(left, 1))
         may_skip = (adaptive and q.block == "interest" and index >= len(state.asked)
-                    and may_skip_rest(state.answers, bank))
+                    and api.may_skip_rest(state.answers, bank))
         value = _ask(prompter, q, state, state.language, progress, allow_back=True, allow_skip=may_skip)
         if value == BACK:
             if index == 0:
@@ -333,7 +335,7 @@ def _results_menu(prompter: Prompter, console, result: api.Result) -> str | None
     the student chose to start over."""
     from rich.text import Text
 
-    from ..render import print_occupation, print_summary
+    from ..render import print_occupation, print_profile, print_summary
 
     tr = translator(result.language)
     lang = result.language
@@ -397,7 +399,7 @@ def _results_menu(prompter: Prompter, console, result: api.Result) -> str | None
             shown = top
             show(shown)
         elif choice == "profile":
-            _print_profile(console, shown, plain)
+            print_profile(console, shown, plain)
         elif choice == "filter":
             levels = sorted({o.isced for o in result.bank.require_education("highest_level").options_for(result.country)})
             try:
@@ -427,34 +429,6 @@ def _print_reasons(console, m, tr, plain: bool) -> None:
         console.print(Text("  " + mark + text))
 
 
-def _print_profile(console, r: api.Result, plain: bool) -> None:
-    from rich.text import Text
-
-    from ..explain import number
-    from ..render import bar
-    from ..rules import liked_types
-    from ..render import shown_code
-
-    tr = translator(r.language)
-    lang = r.language
-    console.print()
-    console.print(Text(tr("Your interest profile"), style="bold"))
-    width = max(10, min(30, console.width - 40))
-    ascii_only = not shows_unicode(console.file, unknown=False)
-    for t in RIASEC:
-        name = r.bank.types[t].name.get(lang, t) if t in r.bank.types else t
-        graph = "" if plain else bar(r.profile.scores[t], width, ascii_only) + " "
-        console.print(Text(f"  {t} {name:<14} {graph}{number(r.profile.scores[t], lang, 1):>5}"))
-    for t in liked_types(shown_code(r.profile), r.profile.scores):
-        if t in r.bank.types:
-            tt = r.bank.types[t]
-            console.print(Text(f"  {t} – {tt.name.get(lang)}: {tt.description.get(lang)}"))
-    for text in r.flag_texts():
-        console.print(Text("! " + text, style="yellow"))
-    if r.matches and r.matches[0].rank == 1:
-        console.print(Text(r.certainty_text()))
-
-
 def _save_menu(prompter: Prompter, console, tr, result: api.Result, shown: api.Result) -> None:
     what = prompter.select(tr("What do you want to save?"), [
         (tr("A report (HTML, for a browser)"), "html"), (tr("A report (Markdown text)"), "markdown"),
@@ -464,7 +438,7 @@ def _save_menu(prompter: Prompter, console, tr, result: api.Result, shown: api.R
     if what == "answers":
         path = _ask_path(prompter, console, tr, tr("File name for your answers:"), tr("jobkompas-answers") + ".yaml")
         if path is not None:
-            _save(console, tr, lambda: write_answer_file(result.answers, path, result.bank), path)
+            _save(console, tr, lambda: api.write_answers(result.answers, path, bank=result.bank), path)
         return
     ext = "html" if what == "html" else "md"
     path = _ask_path(prompter, console, tr, tr("File name for the report:"), tr("jobkompas-report") + "." + ext)

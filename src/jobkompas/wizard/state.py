@@ -18,8 +18,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import api
 from ..outfile import atomic_open, private_dir
-from ..resources import user_data_dir
 
 STATE_FILE = "unfinished-quiz.json"
 SESSION_DIR = "unfinished"
@@ -60,10 +60,7 @@ def drop_invalid_answers(state: QuizState, bank: Any) -> list[str]:
     """Drop saved answers the question bank does not accept (unknown questions, values out of
     range, a level of another country, a country that does not exist): they are asked again.
     Returns the ids dropped."""
-    from ..answers import check_value
-    from ..resources import LANGUAGES
-
-    if state.language not in LANGUAGES:
+    if state.language not in api.LANGUAGES:
         state.language = "en"
     if state.form not in (*bank.forms, "adaptive", ""):
         state.form = ""
@@ -73,7 +70,7 @@ def drop_invalid_answers(state: QuizState, bank: Any) -> list[str]:
         try:
             if q is None:
                 raise ValueError(qid)
-            state.answers[qid] = check_value(q, value)
+            state.answers[qid] = api.check_value(q, value)
         except (ValueError, TypeError):
             del state.answers[qid]
             dropped.append(qid)
@@ -90,15 +87,20 @@ def drop_invalid_answers(state: QuizState, bank: Any) -> list[str]:
     return dropped
 
 
-def new_owner(name: str | None, group: str | None, created_at: str) -> dict[str, Any]:
+def new_owner(name: str | None, group: str | None, created_at: str | None = None) -> dict[str, Any]:
+    """Who a session quiz belongs to, with a new id; ``created_at`` is now (UTC) when left out."""
+    if created_at is None:
+        from datetime import datetime, timezone
+
+        created_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     return {"id": "u-" + secrets.token_hex(4), "name": name or None, "group": group or None,
             "created_at": created_at}
 
 
 def state_path(unfinished_id: str | None = None) -> Path:
     if unfinished_id is None:
-        return user_data_dir() / STATE_FILE
-    return user_data_dir() / SESSION_DIR / f"{unfinished_id}.json"
+        return api.user_data_dir() / STATE_FILE
+    return api.user_data_dir() / SESSION_DIR / f"{unfinished_id}.json"
 
 
 def _path_of(state: QuizState) -> Path:
@@ -153,7 +155,7 @@ def same_identity(a: str | None, b: str | None) -> bool:
 
 def session_states() -> list[QuizState]:
     """Every unfinished session quiz, oldest first (damaged files are left alone)."""
-    folder = user_data_dir() / SESSION_DIR
+    folder = api.user_data_dir() / SESSION_DIR
     states = []
     for path in sorted(folder.glob("u-*.json")) if folder.is_dir() else ():
         try:
