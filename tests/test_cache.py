@@ -202,3 +202,19 @@ def test_about_shows_where_the_cache_lives(capsys):
     assert main(["about"]) == 0
     out = capsys.readouterr().out
     assert f"Cache (safe to delete): {user_cache_dir()}" in " ".join(out.split())
+
+
+def test_a_cached_occupation_decodes_its_page_on_first_use_and_shows_what_parsing_shows():
+    parsed = catalogue.load_catalogue()  # parsed and cached
+    cached_catalogue = catalogue.load_catalogue()
+    assert all("page" in vars(occ) for occ in parsed.occupations.values())
+    occupations = list(cached_catalogue.occupations.values())
+    assert all("page" not in vars(occ) for occ in occupations)  # loading decoded none of them
+    nurse = cached_catalogue.occupations["nurse"]
+    assert nurse.summary == parsed.occupations["nurse"].summary
+    assert "page" in vars(nurse) and sum("page" in vars(occ) for occ in occupations) == 1
+    for occ in occupations:
+        fresh = parsed.occupations[occ.id]
+        assert occ.page._replace(source="") == fresh.page._replace(source="")
+        assert occ.source == fresh.source
+        assert cached_catalogue.path(occ, "norway") == parsed.path(fresh, "norway")

@@ -1,9 +1,12 @@
 """The CLI and the wizard use the library and the presentation layer only (docs/api.md), and a
-command stays short: it parses options, calls jobkompas.api and chooses an output."""
+command stays short: it parses options, calls jobkompas.api and chooses an output. The catalogue
+(and its columns for ranking) never imports the scorers, the API or the presentation, so none
+of them can import it back in a cycle."""
 
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -75,6 +78,62 @@ def test_the_import_rule_finds_a_store_imported_by_the_cli(tmp_path):
     wizard = tmp_path / "flow.py"
     wizard.write_text("from ..adaptive import may_skip_rest\nfrom .prompts import BACK\n", encoding="utf-8")
     assert outside(wizard, ALLOWED["wizard"], "jobkompas.wizard") == ["flow.py:1: jobkompas.adaptive"]
+
+
+
+# The catalogue layer, and what it may never reach, directly or through other modules.
+CATALOGUE_LAYER = ("jobkompas.catalogue", "jobkompas.columns", "jobkompas.weights")
+ABOVE_CATALOGUE = {f"jobkompas.{m}" for m in ("scoring", "fastscore", "adaptive", "explain", "api", "render", "cli",
+                                              "counsellor", "batch", "wizard")}
+
+
+def module_file(module: str) -> Path:
+    path = PACKAGE.parent.joinpath(*module.split("."))
+    return path.with_suffix(".py") if path.with_suffix(".py").is_file() else path / "__init__.py"
+
+
+def reachable(start: str) -> dict[str, str]:
+    """Every jobkompas module ``start`` imports, directly or through others, at the top, inside
+    functions or under TYPE_CHECKING: module -> the module that imports it."""
+    via: dict[str, str] = {}
+    todo = [start]
+    while todo:
+        module = todo.pop()
+        path = module_file(module)
+        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+        for _, name in imported_modules(path.read_text(encoding="utf-8"), package):
+            if name not in via and name != start:
+                via[name] = module
+                todo.append(name)
+    return via
+
+
+@pytest.mark.parametrize("module", CATALOGUE_LAYER)
+def test_the_catalogue_layer_never_reaches_the_scorers_or_what_uses_them(module):
+    via = reachable(module)
+    assert {name: via[name] for name in ABOVE_CATALOGUE if name in via} == {}, "module: imported by"
+
+
+def test_the_reach_rule_sees_lazy_and_type_checking_imports():
+    """The rule can fail: the scorer reaches the columns, the catalogue reaches the search
+    module (imported inside a function) and the batch scorer reaches the scorer."""
+    assert "jobkompas.columns" in reachable("jobkompas.scoring")
+    assert {"jobkompas.columns", "jobkompas.search", "jobkompas.programmes"} <= set(reachable("jobkompas.catalogue"))
+    assert "jobkompas.scoring" in reachable("jobkompas.fastscore")
+
+
+def test_loading_the_catalogue_and_its_columns_loads_no_scorer(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JOBKOMPAS_")}
+    env["JOBKOMPAS_HOME"] = str(tmp_path)
+    code = ("import sys\n"
+            "from jobkompas.catalogue import load_catalogue\n"
+            "for _ in range(2):  # parsed and cached, then read back from the cache\n"
+            "    catalogue = load_catalogue()\n"
+            "    assert len(catalogue.columns.ids) == len(catalogue)\n"
+            "print(sorted(m for m in sys.modules if m in %r))" % (ABOVE_CATALOGUE,))
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
 
 
 def command_lengths(source: str) -> dict[str, int]:

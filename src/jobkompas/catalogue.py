@@ -39,9 +39,9 @@ ESTIMATED_PREFIX = "estimated from "
 
 TYPE_CHECKING = False  # typing is left to type checkers: importing the API alone does not load it
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, Callable, Iterable
 
-    from .scoring import CatalogueColumns
+    from .columns import CatalogueColumns
 
 # One step of an education path. ``text`` is what is shown ({lang: text}); a step that names a
 # register entry also carries its id, ISCED level, the note and subject it was written with and the
@@ -50,20 +50,55 @@ Step = namedtuple("Step", "kind years text programme isced optional note subject
                   defaults=(None, None, False, None, None, None))
 
 
-DETAIL_FIELDS = ("codes", "work_styles", "work_styles_source", "related", "source", "alt_titles", "summary",
-                 "tasks", "workplaces", "key_traits", "next_steps", "explicit_paths")
+class OccupationPage(namedtuple("OccupationPage", "codes work_styles work_styles_source related source "
+                                 "alt_titles summary tasks workplaces key_traits next_steps explicit_paths")):
+    """What an occupation's page shows beyond what ranking needs, in one value:
+
+    - ``codes``: the classification codes ({"isco08": "2221", "styrk08": {"code", "title"}, …});
+    - ``work_styles``: O*NET's work styles and their importance (1–5);
+    - ``work_styles_source``: "" for O*NET's own figures, "estimated from a, b, c" where O*NET
+      has none; ``related``: ids of related occupations;
+    - ``source``: the file (its full path when parsed, only its name in the cache);
+    - ``alt_titles``: {lang: [titles]} that searches also find;
+    - ``summary`` ({lang: text}), ``tasks`` and ``workplaces`` ({lang: [texts]}): the hand-written
+      text, all of it or None; ``key_traits``: the trait ids the page names; ``next_steps``: ids
+      of occupations to go on to;
+    - ``explicit_paths``: {country: [Step]} for the countries whose path the file writes.
+
+    In the cache each page is marshal bytes of its own (:meth:`encode`), decoded (:meth:`decode`)
+    only when first read: loading ~900 occupations needs none of this.
+    """
+
+    __slots__ = ()
+
+    def encode(self) -> bytes:
+        """Plain data for the cache; the source keeps only its file name, as the folder is the
+        one the cache is loaded for, wherever it is then."""
+        plain = self._replace(source=Path(self.source).name,
+                              explicit_paths={k: [tuple(s) for s in v] for k, v in self.explicit_paths.items()})
+        return marshal.dumps(_plain(plain._asdict()))
+
+    @classmethod
+    def decode(cls, blob: bytes | None) -> "OccupationPage":
+        raw = marshal.loads(blob) if blob else {}
+        paths = {k: [Step(*step) for step in v] for k, v in raw.get("explicit_paths", {}).items()}
+        return cls(codes=raw.get("codes") or {}, work_styles=raw.get("work_styles") or {},
+                   work_styles_source=raw.get("work_styles_source") or "", related=raw.get("related") or [],
+                   source=raw.get("source") or "", alt_titles=raw.get("alt_titles") or {},
+                   summary=raw.get("summary"), tasks=raw.get("tasks"), workplaces=raw.get("workplaces"),
+                   key_traits=raw.get("key_traits") or [], next_steps=raw.get("next_steps") or [],
+                   explicit_paths=paths)
 
 
 class Occupation:
-    """One occupation. What ranking needs is read at load; the rest (codes, work styles,
-    the hand-written text and paths …) sits as a separate blob in the cache and is read on
-    first use, which keeps loading ~900 occupations fast."""
+    """One occupation. What ranking needs is read at load; the rest is its :attr:`page`, which
+    a cached catalogue decodes on first use (which keeps loading ~900 occupations fast)."""
 
     def __init__(self, id: str, onet: str | None, titles: dict[str, str], interests: tuple[float, ...],
                  high_point: str, job_zone: int | None, isced: int, template: str | None,
                  *, curated: bool, not_recommended: tuple[str, tuple[str, ...]] | None = None,
-                 details: dict[str, Any] | None = None,
-                 details_blob: bytes | None = None, path_levels: dict[str, int] | None = None,
+                 page: OccupationPage | None = None,
+                 page_blob: bytes | None = None, path_levels: dict[str, int] | None = None,
                  written: tuple[str, ...] = (), review: dict[str, str | None] | None = None) -> None:
         self.id = id
         self.onet = onet
@@ -79,34 +114,67 @@ class Occupation:
         self.path_levels = path_levels or {}  # country -> level of the path shown (see Catalogue.path_level)
         self.written = written  # countries whose path is written in the file (the rest: template-built)
         self.review = review or {}  # {"text": written|checked|None, "paths": template|written|checked}
-        self._details = details
-        self._details_blob = details_blob
+        self._page_blob = page_blob
+        if page is not None:
+            self.page = page
 
-    def _get(self, key: str) -> Any:
-        if self._details is None:
-            raw = marshal.loads(self._details_blob) if self._details_blob else {}
-            raw["explicit_paths"] = {k: [Step(*step) for step in v] for k, v in raw.get("explicit_paths", {}).items()}
-            self._details = raw
-        return self._details.get(key)
+    @cached_property
+    def page(self) -> OccupationPage:
+        """Codes, figures, text and paths, decoded from the cache on first use."""
+        return OccupationPage.decode(self._page_blob)
 
-    codes = property(lambda self: self._get("codes") or {})
-    work_styles = property(lambda self: self._get("work_styles") or {})
-    # "" for O*NET's own figures; "estimated from a, b, c" where O*NET has none
-    work_styles_source = property(lambda self: self._get("work_styles_source") or "")
-    related = property(lambda self: self._get("related") or [])
     folder: Path | None = None  # set when read back from plain data, which keeps only file names
 
     @property
     def source(self) -> str:
-        name = self._get("source") or ""
+        name = self.page.source
         return str(self.folder / name) if name and self.folder is not None else name
-    alt_titles = property(lambda self: self._get("alt_titles") or {})
-    summary = property(lambda self: self._get("summary"))
-    tasks = property(lambda self: self._get("tasks"))
-    workplaces = property(lambda self: self._get("workplaces"))
-    key_traits = property(lambda self: self._get("key_traits") or [])
-    next_steps = property(lambda self: self._get("next_steps") or [])
-    explicit_paths = property(lambda self: self._get("explicit_paths") or {})
+
+    # The rest of the page, under the names the templates and the API use (see OccupationPage).
+
+    @property
+    def codes(self) -> dict[str, Any]:
+        return self.page.codes
+
+    @property
+    def work_styles(self) -> dict[str, float]:
+        return self.page.work_styles
+
+    @property
+    def work_styles_source(self) -> str:
+        return self.page.work_styles_source
+
+    @property
+    def related(self) -> list[str]:
+        return self.page.related
+
+    @property
+    def alt_titles(self) -> dict[str, list[str]]:
+        return self.page.alt_titles
+
+    @property
+    def summary(self) -> dict[str, str] | None:
+        return self.page.summary
+
+    @property
+    def tasks(self) -> dict[str, list[str]] | None:
+        return self.page.tasks
+
+    @property
+    def workplaces(self) -> dict[str, list[str]] | None:
+        return self.page.workplaces
+
+    @property
+    def key_traits(self) -> list[str]:
+        return self.page.key_traits
+
+    @property
+    def next_steps(self) -> list[str]:
+        return self.page.next_steps
+
+    @property
+    def explicit_paths(self) -> dict[str, list[Step]]:
+        return self.page.explicit_paths
 
     @cached_property
     def traits(self) -> dict[str, float]:
@@ -228,7 +296,7 @@ class Catalogue:
 
     @cached_property
     def columns(self) -> "CatalogueColumns":
-        from .scoring import CatalogueColumns
+        from .columns import CatalogueColumns
 
         plain = self._columns_plain
         if plain is not None:
@@ -393,10 +461,39 @@ def _number(c: Checker, node: dict, key: str, low: float, high: float, what: str
 
 def parse_occupation(path: Path, data: Any, template_fields: set[str],
                      register: Register | None = None) -> tuple[Occupation | None, list[Problem]]:
+    """One occupation file, section by section; every problem is reported (in the order of the
+    sections), and an occupation is returned only when there are none."""
     c = Checker(str(path))
     if not isinstance(data, dict):
         c.add(data, None, "an occupation file must be a mapping")
         return None, c.problems
+    occ_id, onet = _parse_identity(c, path, data)
+    titles = c.texts(data, "titles", "titles")
+    codes = _parse_codes(c, data)
+    figures = _parse_figures(c, data)
+    not_recommended = _parse_not_recommended(c, data)
+    template, explicit, written = _parse_paths(c, data, template_fields, register)
+    review = _parse_review(c, data, has_summary="summary" in data, template=template, written=written)
+    alt_titles = (c.text_lists(data, "alt_titles", "alt_titles", 0, 12) or {}) if "alt_titles" in data else {}
+    text = _parse_page_text(c, data)
+    if c.problems or not occ_id or not titles or len(figures.interests) != 6:
+        return None, c.problems
+    page = OccupationPage(
+        codes=codes, work_styles=figures.work_styles, work_styles_source=figures.styles_source,
+        related=list(figures.related), source=str(path), alt_titles=alt_titles, summary=text.summary,
+        tasks=text.tasks, workplaces=text.workplaces, key_traits=text.key_traits, next_steps=list(text.next_steps),
+        explicit_paths=explicit)
+    occ = Occupation(
+        occ_id, onet, titles, tuple(figures.interests), figures.high_point, figures.job_zone, figures.isced,
+        template, curated=text.summary is not None, not_recommended=not_recommended,
+        written=tuple(k for k in COUNTRIES if k in explicit), review=review, page=page,
+    )
+    return occ, []
+
+
+def _parse_identity(c: Checker, path: Path, data: dict) -> tuple[str | None, str | None]:
+    """``id`` (None when unusable) and ``onet``: an O*NET code, or "" for an occupation whose
+    figures come from others (``figures_source``)."""
     occ_id, onet = data.get("id"), data.get("onet")
     if not isinstance(occ_id, str) or not ID_PATTERN.match(occ_id):
         c.add(data, "id", "'id' must be lowercase letters, digits and hyphens")
@@ -404,73 +501,131 @@ def parse_occupation(path: Path, data: Any, template_fields: set[str],
     elif occ_id != path.stem:
         c.add(data, "id", f"'id' ({occ_id}) must match the file name ({path.stem})")
     if onet is None and "figures_source" in data:
-        # A Nordic occupation that O*NET lacks: its figures come from the O*NET occupations
-        # named in figures_source (see docs/content.md).
+        _parse_figures_source(c, data)
         onet = ""
-        source = data.get("figures_source")
-        sources = source.get("onet") if isinstance(source, dict) else None
-        if not isinstance(sources, list) or not sources or not all(isinstance(x, str) and ONET_CODE.match(x) for x in sources):
-            c.add(data, "figures_source", "figures_source.onet must list the O*NET codes the figures come from")
-        if not isinstance(source, dict) or not isinstance(source.get("why"), str) or not source["why"].strip():
-            c.add(data, "figures_source", "figures_source needs a 'why' naming how the figures were taken")
     elif not isinstance(onet, str) or not ONET_CODE.match(onet):
         c.add(data, "onet", "'onet' must be an O*NET-SOC code like 51-4121.00 (quoted), or the file "
               "needs figures_source")
-    titles = c.texts(data, "titles", "titles")
+    return occ_id, onet
+
+
+def _parse_figures_source(c: Checker, data: dict) -> None:
+    """A Nordic occupation that O*NET lacks: its figures come from the O*NET occupations named
+    in ``figures_source`` (see docs/content.md)."""
+    source = data.get("figures_source")
+    sources = source.get("onet") if isinstance(source, dict) else None
+    if not isinstance(sources, list) or not sources or not all(isinstance(x, str) and ONET_CODE.match(x) for x in sources):
+        c.add(data, "figures_source", "figures_source.onet must list the O*NET codes the figures come from")
+    if not isinstance(source, dict) or not isinstance(source.get("why"), str) or not source["why"].strip():
+        c.add(data, "figures_source", "figures_source needs a 'why' naming how the figures were taken")
+
+
+def _is_code_and_title(group: Any) -> bool:
+    return group is None or (isinstance(group, dict) and isinstance(group.get("code"), str)
+                             and isinstance(group.get("title"), str))
+
+
+# codes.<key> when present: (is the value valid, the problem when not); other keys are not checked
+CODE_SHAPES: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "isco08": (lambda code: isinstance(code, str) and re.fullmatch(r"\d{4}", code) is not None,
+               "codes.isco08 must be a quoted 4-digit code"),
+    "styrk08": (_is_code_and_title, "codes.styrk08 must have a quoted 'code' and a 'title'"),  # null: none
+    "disco08": (_is_code_and_title, "codes.disco08 must have a quoted 'code' and a 'title'"),
+}
+
+
+def _parse_codes(c: Checker, data: dict) -> dict[str, Any]:
     codes = c.mapping(data, "codes", "codes") or {}
-    for key in ("isco08",):
-        if key in codes and not (isinstance(codes[key], str) and re.fullmatch(r"\d{4}", codes[key])):
-            c.add(codes, key, f"codes.{key} must be a quoted 4-digit code")
-    for key in ("styrk08", "disco08"):
-        group = codes.get(key)
-        if group is not None and not (isinstance(group, dict) and isinstance(group.get("code"), str)
-                                      and isinstance(group.get("title"), str)):
-            c.add(codes, key, f"codes.{key} must have a quoted 'code' and a 'title'")
+    for key, (valid, problem) in CODE_SHAPES.items():
+        if key in codes and not valid(codes[key]):
+            c.add(codes, key, problem)
+    return dict(codes)
+
+
+# figures.<key>: (the value when absent, is a value valid, the problem when not); an invalid
+# value is reported and stands as absent, and so does a valid empty one (``related:`` alone)
+FIGURE_SHAPES: dict[str, tuple[Any, Callable[[Any], bool], str]] = {
+    "high_point": ("", lambda code: isinstance(code, str) and re.fullmatch(r"[RIASEC]{0,3}", code) is not None,
+                   "figures.high_point must be up to three letters of RIASEC"),
+    "job_zone": (None, lambda zone: zone is None or (not isinstance(zone, bool) and zone in (1, 2, 3, 4, 5)),
+                 "figures.job_zone must be 1–5"),
+    "related": ((), lambda ids: not ids or (isinstance(ids, list) and all(isinstance(r, str) for r in ids)),
+                "figures.related must be a list of occupation ids"),
+}
+
+_Figures = namedtuple("_Figures", "interests high_point work_styles job_zone isced related styles_source")
+
+
+def _figure(c: Checker, figures: dict, key: str) -> Any:
+    absent, valid, problem = FIGURE_SHAPES[key]
+    value = figures.get(key, absent)
+    if not valid(value):
+        c.add(figures, key, problem)
+        return absent
+    return value or absent
+
+
+def _parse_figures(c: Checker, data: dict) -> _Figures:
+    """``figures``: interests (R–C, 1–7), high point, work styles (1–5), job zone, education
+    level, related occupations and where estimated work styles come from."""
     figures = c.mapping(data, "figures", "figures") or {}
     interests_node = c.mapping(figures, "interests", "figures.interests") if figures else None
     interests: list[float] = []
     if interests_node is not None:
-        for t in RIASEC:
-            value = _number(c, interests_node, t, 1, 7, f"figures.interests.{t}")
-            if value is not None:
-                interests.append(value)
-    high_point = figures.get("high_point", "")
-    if not isinstance(high_point, str) or not re.fullmatch(r"[RIASEC]{0,3}", high_point):
-        c.add(figures, "high_point", "figures.high_point must be up to three letters of RIASEC")
-        high_point = ""
+        interests = list(_numbers(c, interests_node, RIASEC, 1, 7, "figures.interests").values())
+    high_point = _figure(c, figures, "high_point")
     styles_node = figures.get("work_styles") or {}
     work_styles: dict[str, float] = {}
     if not isinstance(styles_node, dict):
         c.add(figures, "work_styles", "figures.work_styles must be a mapping")
     else:
-        for name in styles_node:
-            value = _number(c, styles_node, name, 1, 5, f"figures.work_styles.{name}")
-            if value is not None:
-                work_styles[name] = value
-    job_zone = figures.get("job_zone")
-    if job_zone is not None and (isinstance(job_zone, bool) or job_zone not in (1, 2, 3, 4, 5)):
-        c.add(figures, "job_zone", "figures.job_zone must be 1–5")
-        job_zone = None
+        work_styles = _numbers(c, styles_node, list(styles_node), 1, 5, "figures.work_styles")
+    job_zone = _figure(c, figures, "job_zone")
+    isced = _parse_isced(c, figures)
+    related = _figure(c, figures, "related")
+    styles_source = _parse_styles_source(c, figures, work_styles)
+    return _Figures(interests, high_point, work_styles, job_zone, isced, related, styles_source)
+
+
+def _numbers(c: Checker, node: dict, keys: Iterable[str], low: float, high: float, what: str) -> dict[str, float]:
+    """The keys of ``node`` that hold a number from ``low`` to ``high``; each other is a problem."""
+    found = {}
+    for key in keys:
+        value = _number(c, node, key, low, high, f"{what}.{key}")
+        if value is not None:
+            found[key] = value
+    return found
+
+
+def _parse_isced(c: Checker, figures: dict) -> int:
+    """``figures.education.isced``, the typical education level (3 where it is unusable)."""
     education = figures.get("education")
     if not isinstance(education, dict):
         education = {}
     isced = education.get("isced")
     if isinstance(isced, bool) or not isinstance(isced, int) or not 0 <= isced <= 8:
         c.add(education or figures, "isced" if education else "education", "figures.education.isced must be 0–8")
-        isced = 3
-    related = figures.get("related") or []
-    if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
-        c.add(figures, "related", "figures.related must be a list of occupation ids")
-        related = []
-    styles_source = figures.get("work_styles_source", "")
+        return 3
+    return isced
+
+
+def _parse_styles_source(c: Checker, figures: dict, work_styles: dict[str, float]) -> str:
+    """Where the work styles come from: "" for O*NET's own figures, "estimated from <ids>"
+    next to estimated ones."""
+    source = figures.get("work_styles_source", "")
     if "work_styles_source" in figures and not (
-            isinstance(styles_source, str) and styles_source.startswith(ESTIMATED_PREFIX)
-            and _estimated_ids(styles_source) and work_styles):
+            isinstance(source, str) and source.startswith(ESTIMATED_PREFIX)
+            and _estimated_ids(source) and work_styles):
         c.add(figures, "work_styles_source",
               "figures.work_styles_source must be 'estimated from <ids>' next to the estimated work_styles")
-        styles_source = ""
-    not_recommended = _parse_not_recommended(c, data)
+        return ""
+    return source
 
+
+def _parse_paths(c: Checker, data: dict, template_fields: set[str],
+                 register: Register | None) -> tuple[str | None, dict[str, list[Step]], tuple[str, ...]]:
+    """``paths``: a template and/or written steps per country. Returns the template (None when
+    unusable), the written paths that parse and the countries the file writes."""
     paths_node = c.mapping(data, "paths", "paths") or {}
     template = paths_node.get("template")
     # (with no templates at all, their file's own problem says so once, not once per occupation)
@@ -484,6 +639,13 @@ def parse_occupation(path: Path, data: Any, template_fields: set[str],
                                  register if register is not None else Register({}))
             if steps:
                 explicit[country] = steps
+    _check_path_keys(c, data, paths_node, template)
+    return template, explicit, tuple(k for k in COUNTRIES if k in paths_node)
+
+
+def _check_path_keys(c: Checker, data: dict, paths_node: dict, template: str | None) -> None:
+    """Only countries and ``template`` under ``paths``, and every country unless a template
+    builds the missing ones."""
     for key in paths_node:
         if key not in (*COUNTRIES, "template"):
             c.add(paths_node, key, f"paths: unknown key {key!r} (use norway, denmark, other or template)")
@@ -492,44 +654,39 @@ def parse_occupation(path: Path, data: Any, template_fields: set[str],
         missing = ", ".join(k for k in COUNTRIES if k not in paths_node)
         c.add(paths_node or data, None, f"paths need a 'template' or steps for every country; missing: {missing}")
 
-    review = _parse_review(c, data, has_summary="summary" in data, template=template,
-                           written=tuple(k for k in COUNTRIES if k in paths_node))
 
-    alt = {}
-    if "alt_titles" in data:
-        alt = c.text_lists(data, "alt_titles", "alt_titles", 0, 12) or {}
-    summary = tasks = workplaces = None
-    key_traits: list[str] = []
-    next_steps: list[str] = []
-    if "summary" in data:  # a hand-written profile must be complete in every language
-        summary = c.texts(data, "summary", "summary")
-        tasks = c.text_lists(data, "tasks", "tasks", 4, 6)
-        workplaces = c.text_lists(data, "workplaces", "workplaces", 1, 6)
-        key_traits = data.get("key_traits") or []
-        if not isinstance(key_traits, list) or not key_traits:
-            c.add(data, "key_traits", "key_traits must list 1–4 trait ids")
-            key_traits = []
-        for trait in key_traits:
-            if trait not in TRAIT_WORK_STYLES:
-                c.add(data, "key_traits", f"key_traits: unknown trait {trait!r}")
-        next_steps = data.get("next_steps") or []
-        if not isinstance(next_steps, list):
-            c.add(data, "next_steps", "next_steps must be a list of occupation ids")
-            next_steps = []
-    if c.problems or not occ_id or not titles or len(interests) != 6:
-        return None, c.problems
-    occ = Occupation(
-        occ_id, onet, titles, tuple(interests), high_point, job_zone, isced, template,
-        curated=summary is not None, not_recommended=not_recommended,
-        written=tuple(k for k in COUNTRIES if k in explicit), review=review,
-        details={"codes": dict(codes), "work_styles": work_styles, "work_styles_source": styles_source,
-                 "related": list(related),
-                 "source": str(path), "explicit_paths": explicit, "alt_titles": alt,
-                 "summary": summary, "tasks": tasks, "workplaces": workplaces,
-                 "key_traits": [t for t in key_traits if t in TRAIT_WORK_STYLES],
-                 "next_steps": list(next_steps)},
-    )
-    return occ, []
+# The hand-written page, complete in every language or absent: key -> how many entries each
+# language has (None: one text). A file with a summary needs them all.
+PAGE_TEXTS: dict[str, tuple[int, int] | None] = {"summary": None, "tasks": (4, 6), "workplaces": (1, 6)}
+
+_PageText = namedtuple("_PageText", "summary tasks workplaces key_traits next_steps")
+
+
+def _parse_page_text(c: Checker, data: dict) -> _PageText:
+    """``summary``, ``tasks``, ``workplaces``, ``key_traits`` and ``next_steps``: all of them
+    when the file has a summary, else none."""
+    if "summary" not in data:
+        return _PageText(None, None, None, [], [])
+    texts = {key: c.texts(data, key, key) if sizes is None else c.text_lists(data, key, key, *sizes)
+             for key, sizes in PAGE_TEXTS.items()}
+    key_traits = _parse_key_traits(c, data)
+    next_steps = data.get("next_steps") or []
+    if not isinstance(next_steps, list):
+        c.add(data, "next_steps", "next_steps must be a list of occupation ids")
+        next_steps = []
+    return _PageText(texts["summary"], texts["tasks"], texts["workplaces"], key_traits, next_steps)
+
+
+def _parse_key_traits(c: Checker, data: dict) -> list[str]:
+    """The jobkompas traits the page names (the known ones; each unknown one is a problem)."""
+    key_traits = data.get("key_traits") or []
+    if not isinstance(key_traits, list) or not key_traits:
+        c.add(data, "key_traits", "key_traits must list 1–4 trait ids")
+        return []
+    for trait in key_traits:
+        if trait not in TRAIT_WORK_STYLES:
+            c.add(data, "key_traits", f"key_traits: unknown trait {trait!r}")
+    return [t for t in key_traits if t in TRAIT_WORK_STYLES]
 
 
 def _estimated_ids(source: str) -> list[str]:
@@ -731,7 +888,7 @@ def shared_titles(occupations: dict[str, Occupation]) -> list[Problem]:
 
 
 # the modules whose code shapes what is cached (levels, columns): a changed one misses
-_CACHE_CODE = ("catalogue.py", "scoring.py", "rules.py")
+_CACHE_CODE = ("catalogue.py", "columns.py", "rules.py")
 
 
 def _signature(directory: Path) -> str:
@@ -772,16 +929,13 @@ def _plain(value: Any) -> Any:
 
 
 def _to_plain(cat: Catalogue) -> dict:
-    from .scoring import CatalogueColumns
+    from .columns import CatalogueColumns
 
     core, blobs = [], {}
     for o in cat.occupations.values():
         core.append((o.id, o.onet, o.titles, o.interests, o.high_point, o.job_zone, o.isced,
                      o.template, o.curated, o.path_levels, o.written, o.review, o.not_recommended))
-        details = {k: getattr(o, k) for k in DETAIL_FIELDS if k != "explicit_paths"}
-        details["source"] = Path(o.source).name  # the folder is the one loaded from, wherever it is now
-        details["explicit_paths"] = {k: [tuple(s) for s in v] for k, v in o.explicit_paths.items()}
-        blobs[o.id] = marshal.dumps(_plain(details))
+        blobs[o.id] = o.page.encode()
     columns = CatalogueColumns.build(cat)
     return _plain({"core": core, "details": blobs, "columns": columns.to_plain(), "redirects": cat.redirects,
                    "fields": cat.templates.fields, "recipes": cat.templates.recipes})
@@ -793,7 +947,7 @@ def _from_plain(directory: Path, plain: dict, version: str) -> Catalogue:
     for (occ_id, onet, titles, interests, high_point, job_zone, isced, template, curated,
          levels, written, review, left_out) in plain["core"]:
         occupations[occ_id] = Occupation(occ_id, onet, titles, interests, high_point, job_zone, isced,
-                                         template, curated=curated, details_blob=blobs.get(occ_id),
+                                         template, curated=curated, page_blob=blobs.get(occ_id),
                                          path_levels=levels, written=tuple(written), review=review,
                                          not_recommended=None if left_out is None else (left_out[0], tuple(left_out[1])))
     for occ in occupations.values():

@@ -32,10 +32,12 @@ import numpy as np
 from . import rules
 from .batchcsv import EMPTY, MISSING, NOT_SURE, Layout
 from .catalogue import Catalogue
+from .columns import TRAITS
 from .questions import RIASEC, QuestionBank
 from .resources import COUNTRIES
 from .rules import CONFIDENCE_NAMES, FLAG_NAMES  # noqa: F401 (the batch writer's columns, with the scorer)
-from .scoring import TRAITS, config, education_fit
+from .scoring import education_fit
+from .weights import config
 
 BLOCK = 10  # occupations per block when looking for the best scores
 ROWS_PER_PRODUCT = 1024  # respondents per matrix product: the scores stay in cache
