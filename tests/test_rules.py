@@ -112,6 +112,41 @@ def test_match_score_is_the_weighted_mean_of_the_parts_present(interest, trait, 
     assert float(arrays[0]) == rules.match_score(interest, trait, has_trait, edu, has_edu, weights)
 
 
+@pytest.mark.parametrize("trait, has_trait, edu, has_edu, expected", [
+    (0.5, True, 1.0, True, 100 * (0.25 * 0.5 + 0.15 * 1.0) / 0.4),  # traits and education
+    (0.5, True, 0.0, False, 50.0),  # traits only
+    (0.0, False, 0.7, True, 70.0),  # education only
+])
+def test_the_interest_part_can_be_left_out_like_any_other(trait, has_trait, edu, has_edu, expected):
+    weights = {"interest": 0.6, "traits": 0.25, "education": 0.15}
+    one = rules.match_score(0.9, trait, has_trait, edu, has_edu, weights, has_interest=False)
+    assert one == pytest.approx(expected)
+    arrays = rules.match_score(np.array([0.9]), np.array([trait]), np.array([has_trait]), np.array([edu]),
+                               np.array([has_edu]), weights, where=np.where, has_interest=np.array([False]))
+    assert float(arrays[0]) == one
+
+
+@pytest.mark.parametrize("case, no_variation, total, traits, education, ranked, confidence", [
+    ("likes everything, traits vary, education given", True, 60, True, True, True, "low"),
+    ("likes everything, traits vary", True, 60, True, False, True, "low"),
+    ("likes everything, education given", True, 60, False, True, True, "low"),
+    ("likes everything, nothing else to go on", True, 60, False, False, False, "none"),
+    ("five answers, all the same", True, 5, True, True, False, "none"),
+    ("no interest answers at all", True, 0, True, True, False, "none"),
+    ("interests that vary are ranked as always", False, 60, True, True, False, "high"),
+])
+def test_a_student_with_identical_interest_answers_is_ranked_on_the_other_parts(
+        case, no_variation, total, traits, education, ranked, confidence):
+    without = rules.ranks_without_interests(no_variation, total, traits, education)
+    assert bool(without) == ranked, case
+    found = {name: name == "no_variation" and no_variation for name in rules.FLAG_NAMES}
+    found["too_few_answers"] = total < FLAGS["min_interest_answers"]
+    assert rules.CONFIDENCE_NAMES[rules.confidence(found, total, without_interests=without)] == confidence, case
+    columns = rules.ranks_without_interests(np.array([no_variation]), np.array([total]), np.array([traits]),
+                                            np.array([education]))
+    assert bool(columns[0]) == ranked, case
+
+
 # ------------------------------------------------------------ reasons, one rule each
 
 MIDDLE = 50.0
@@ -340,3 +375,68 @@ def test_empty_answers_have_no_holland_code(bank, catalogue):
     same = api.score(api.new_answers({q.id: 4 for q in bank.by_block("interest")}, bank=bank),
                      bank=bank, catalogue=catalogue)
     assert same.profile.holland == "" and not same.matches
+
+
+def _enthusiast(bank, **extra):
+    """'Like' to every activity of the standard form, trait statements that vary, and ``extra``."""
+    values = {q.id: 4 for q in bank.form("standard") if q.block == "interest"}
+    traits = sorted({q.dimension for q in bank.by_block("trait")})
+    for q in bank.form("standard"):
+        if q.block == "trait":
+            level = 1 + (2 * traits.index(q.dimension)) % 5
+            values[q.id] = 6 - level if q.reverse else level  # a reverse-keyed statement the other way
+    values.update(extra)
+    return values
+
+
+@pytest.mark.parametrize("lang, says", [
+    ("en", "This list comes only from how you like to work and what education you plan."),
+    ("nb", "Denne lista bygger bare på hvordan du liker å jobbe og hvilken utdanning du planlegger."),
+    ("da", "Listen bygger kun på, hvordan du kan lide at arbejde, og hvilken uddannelse du planlægger."),
+])
+def test_an_enthusiastic_student_gets_a_list_from_traits_and_education_and_is_told_so(bank, catalogue, lang, says):
+    values = _enthusiast(bank, **{"EDU-highest": "no-fagbrev", "EDU-route": "practical"})
+    result = api.score(api.new_answers(values, bank=bank, country="norway", language=lang), bank=bank,
+                       catalogue=catalogue)
+    assert len(result.matches) == 10
+    assert result.flags == ["no_variation"] and result.profile.confidence == "low" and result.profile.holland == ""
+    for m in result.matches:
+        c = m.match.components
+        assert c.interest is None and c.traits is not None and c.education is not None
+        assert not [r for r in m.match.reasons if r.kind in ("interest_fit", "interest_clash", "answer")]
+    doc = result.to_dict()
+    assert doc["profile"]["holland_code"] == "" and doc["profile"]["confidence"] == "low"
+    assert doc["matches"][0]["breakdown"]["interest"] is None
+    (flag,) = doc["profile"]["flags"]
+    assert flag["id"] == "no_variation" and says in flag["text"] and result.flag_texts() == [flag["text"]]
+    assert doc["certainty"]["level"] != "clear"  # never more than partly sure
+    import json
+    from importlib import resources
+
+    import jsonschema
+
+    jsonschema.validate(doc, json.loads(resources.files("jobkompas").joinpath("schemas/result.schema.json").read_text()))
+    from jobkompas.render import render_results
+
+    shown = render_results([result], "markdown")
+    assert says in shown
+    assert result.matches[0].occupation.title(lang) in shown
+
+
+def test_with_traits_only_or_education_only_the_student_is_told_what_the_list_rests_on(bank, catalogue):
+    traits_only = api.score(api.new_answers(_enthusiast(bank), bank=bank), bank=bank, catalogue=catalogue)
+    assert traits_only.matches and "comes only from how you like to work." in traits_only.flag_texts()[0]
+    assert all(m.match.components.education is None for m in traits_only.matches)
+    values = {q.id: 2 for q in bank.form("standard") if q.block == "interest"}
+    values["EDU-highest"] = "no-bachelor"
+    education_only = api.score(api.new_answers(values, bank=bank, country="norway"), bank=bank, catalogue=catalogue)
+    assert education_only.matches and "what education you plan, so many jobs fit equally well" in education_only.flag_texts()[0]
+    assert all(m.match.components.traits is None for m in education_only.matches)
+
+
+def test_identical_interests_and_nothing_else_to_go_on_still_give_no_matches(bank, catalogue):
+    values = {q.id: 5 for q in bank.form("standard") if q.block == "interest"}
+    values.update({q.id: 3 for q in bank.by_block("trait")})  # all traits equal: no trait part
+    result = api.score(api.new_answers(values, bank=bank), bank=bank, catalogue=catalogue)
+    assert not result.matches and result.profile.confidence == "none"
+    assert "No matches are shown" in result.flag_texts()[0]

@@ -183,10 +183,15 @@ def _ranker(catalogue, values: Mapping[str, Any] | None = None) -> _Ranker:
 def expected_overlap(tallies: list[_TypeTally], ranker: _Ranker, asked: int) -> float:
     """Share of the current top 10 expected in the whole bank's top 10 (Monte Carlo)."""
     np = ranker.np
+    profile = current_profile(tallies)
+    if max(profile) - min(profile) < 1e-9:
+        # every answer so far the same: there is no interest ranking to settle yet (the
+        # final list would leave the interest part out, rules.ranks_without_interests)
+        return 0.0
     mean, sd = whole_bank_prediction(tallies)
     rng = np.random.default_rng(SEED + asked)
     draws = np.asarray(mean) + rng.standard_normal((SAMPLES, 6)) * np.asarray(sd)
-    current = ranker.top_mask([current_profile(tallies)])[0]
+    current = ranker.top_mask([profile])[0]
     return float(ranker.top_mask(draws)[:, current].sum(axis=1).mean() / TOP)
 
 

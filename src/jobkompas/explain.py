@@ -17,8 +17,23 @@ def number(value: float, lang: str, decimals: int | None = None) -> str:
     return text.replace(".", ",") if lang in ("nb", "da") else text
 
 
-def flag_text(flag: str, lang: str) -> str:
+def flag_text(flag: str, lang: str, ranked_on: tuple[bool, bool] | None = None) -> str:
+    """The sentence for a flag. ``ranked_on`` (traits, education) is given for a profile
+    without variation in its interests that is still ranked on those parts
+    (:func:`rules.ranks_without_interests`): the student is told what the list rests on."""
     tr = translator(lang)
+    if flag == "no_variation" and ranked_on is not None:
+        traits, education = ranked_on
+        if traits and education:
+            basis = tr("This list comes only from how you like to work and what education you plan.")
+        elif traits:
+            basis = tr("This list comes only from how you like to work.")
+        else:
+            basis = tr("This list comes only from what education you plan, so many jobs fit equally well.")
+        return " ".join((
+            tr("You gave every activity the same answer, so your answers cannot show which kinds of work you like most."),
+            basis,
+            tr("Answer the activities again and use the whole scale (or \"not sure\"), and you will get a better list.")))
     texts = {
         "no_variation": tr("Your answers give all six interest types the same score, so they cannot tell which work suits you. No matches are shown; try again and use the whole scale."),
         "too_few_answers": tr("Too few interest questions were answered for a dependable profile; treat the results as a first hint."),

@@ -171,7 +171,8 @@ class FastScorer:
         p = _Profiles(self, scale, choice)
         matches = np.full((n, self.top), -1, dtype=np.int64)
         values = np.zeros((n, self.top), dtype=np.float64)
-        exact = p.usable & ~p.all_traits & p.scorable  # some traits only: the product cannot express it
+        # some traits only, or no interest part: the product cannot express it
+        exact = ((p.usable & ~p.all_traits) | ~p.has_interest) & p.scorable
         features = p.features()
         features32 = features.astype(np.float32)
         scores = getattr(self._buffers, "scores", None)
@@ -308,7 +309,11 @@ class FastScorer:
         country = p.country[rows]
         has_edu = p.has_edu[rows][:, None]
         edu = np.where(has_edu, self.edu[country, p.edu_code[rows]], 0.0)
-        total = rules.match_score(interest, trait, present, edu, has_edu, config()["weights"], where=np.where)
+        has_interest = p.has_interest[rows][:, None]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            total = rules.match_score(interest, trait, present, edu, has_edu, config()["weights"], where=np.where,
+                                      has_interest=has_interest)
+        total = np.where(has_interest | present | has_edu, total, -np.inf)  # nothing to score it on
         total = np.where(self.left_out[country], -np.inf, total)
         order = np.lexsort((np.broadcast_to(self.id_rank, total.shape), -total))[:, :depth or self.top]
         return order, np.take_along_axis(total, order, axis=1)
@@ -382,14 +387,12 @@ class _Profiles:
         ranked = np.take_along_axis(scores, order, axis=1)
         gaps = (ranked[:, 0] - ranked[:, 1], ranked[:, 1] - ranked[:, 2], ranked[:, 2] - ranked[:, 3])
         found = rules.flags(total, counts.min(axis=1), spread, same_values, gaps, unsure, cfg)
-        self.confidence = rules.confidence(found, total, where=np.where).astype(np.int8)
         self.flags = sum(found[name].astype(np.int8) << k for k, name in enumerate(FLAG_NAMES)).astype(np.int8)
-        none = self.confidence == 0
         self.code = order[:, :3]
         centred = scores - scores.mean(axis=1, keepdims=True)
         norm = np.sqrt((centred ** 2).sum(axis=1, keepdims=True))
         self.unit = np.divide(centred, norm, out=np.zeros_like(centred), where=norm >= 1e-9)
-        self.scorable = ~none & (norm[:, 0] >= 1e-9)
+        self.has_interest = norm[:, 0] >= 1e-9
 
         t_values = np.maximum(scale[:, scorer.trait_cols], 0).astype(np.float32)
         t_values = np.where(t_values > 0, rules.keyed(t_values, scorer.trait_reverse, where=np.where), 0).astype(np.float32)
@@ -424,6 +427,13 @@ class _Profiles:
         elif scorer.country_col is not None and len(scorer.country_of_value):
             value = choice[:, scorer.country_col].astype(np.int64)
             self.country = np.where(value >= 0, scorer.country_of_value[np.maximum(value, 0)], self.country)
+
+        # every interest answer the same: ranked on traits and education alone, if there are any
+        self.without_interests = rules.ranks_without_interests(found["no_variation"], total, self.usable, self.has_edu)
+        self.confidence = rules.confidence(found, total, where=np.where,
+                                           without_interests=self.without_interests).astype(np.int8)
+        none = self.confidence == 0
+        self.scorable = ~none & (self.has_interest | self.without_interests)
 
     def features(self) -> np.ndarray:
         n = len(self.unit)

@@ -41,11 +41,23 @@ def flags(total: Any, fewest: Any, spread: Any, same_values: Any, gaps: tuple[An
     }
 
 
-def confidence(flag: dict[str, Any], total: Any, where: Callable = pick) -> Any:
+def ranks_without_interests(no_variation: Any, total: Any, traits_usable: Any, has_education: Any) -> Any:
+    """Whether a student whose interest answers show no variation is still ranked, on the
+    other parts: at least ``MIN_SCORABLE`` interest answers, all the same (an enthusiastic
+    student who likes everything), and trait statements that vary (``traits_usable``: 3 or
+    more traits, not all equal) or a highest education level (``has_education``). The
+    interest part is then left out of the score, as :func:`match_score` leaves out any part
+    that is missing, and the confidence is low. Without interest answers, or with nothing
+    else to go on, there is no ranking."""
+    return no_variation & (total >= MIN_SCORABLE) & (traits_usable | has_education)
+
+
+def confidence(flag: dict[str, Any], total: Any, where: Callable = pick, without_interests: Any = False) -> Any:
     """Index into ``CONFIDENCE_NAMES``: none (no variation or under 6 answers), low (too few,
-    flat), medium (uncertain code, many unsure), high."""
-    none = flag["no_variation"] | (total < MIN_SCORABLE)
-    low = flag["too_few_answers"] | flag["flat_profile"]
+    flat, or ranked without the interest part: ``without_interests`` is
+    :func:`ranks_without_interests`), medium (uncertain code, many unsure), high."""
+    none = where(without_interests, False, flag["no_variation"]) | (total < MIN_SCORABLE)
+    low = flag["too_few_answers"] | flag["flat_profile"] | flag["no_variation"]
     medium = flag["uncertain_code"] | flag["many_unsure"]
     return where(none, 0, where(low, 1, where(medium, 2, 3)))
 
@@ -91,11 +103,11 @@ def trait_fit(dot: Any, norm: Any) -> Any:
 
 
 def match_score(interest: Any, trait: Any, has_trait: Any, education: Any, has_education: Any,
-                weights: dict[str, float], where: Callable = pick) -> Any:
+                weights: dict[str, float], where: Callable = pick, has_interest: Any = True) -> Any:
     """100 × the weighted mean of the components present. A missing component (``has_…``
-    false) leaves its weight out; its value is then not used."""
+    false) leaves its weight out; its value is then not used. At least one must be present."""
     wi, wt, we = weights["interest"], weights["traits"], weights["education"]
-    numerator, weight = 0 + wi * interest, 0 + wi
+    numerator, weight = where(has_interest, 0 + wi * interest, 0.0), where(has_interest, 0 + wi, 0.0)
     numerator = where(has_trait, numerator + wt * trait, numerator)
     weight = where(has_trait, weight + wt, weight)
     numerator = where(has_education, numerator + we * education, numerator)

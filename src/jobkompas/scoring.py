@@ -71,6 +71,19 @@ class Profile:
     def scorable(self) -> bool:
         return self.confidence != "none"
 
+    @property
+    def without_interests(self) -> bool:
+        """Ranked without the interest part: every interest answer the same, but traits or
+        education to go on (:func:`rules.ranks_without_interests`)."""
+        return "no_variation" in self.flags and self.scorable
+
+    def ranked_on(self) -> tuple[bool, bool] | None:
+        """For a profile ranked without the interest part: which parts it is ranked on
+        (traits, education); ``None`` otherwise."""
+        if not self.without_interests:
+            return None
+        return trait_unit(self.traits) is not None, self.education.highest_isced is not None
+
 
 def _scale(value: float) -> float:
     return (value - 1.0) / 4.0 * 100.0
@@ -107,11 +120,13 @@ def build_profile(values: Mapping[str, Any], bank: QuestionBank) -> Profile:
     found = rules.flags(total, min(counts.values()), ranked[0] - ranked[-1], len(set(interest_values)) <= 1,
                         (ranked[0] - ranked[1], ranked[1] - ranked[2], ranked[2] - ranked[3]), unsure, cfg)
     flags = [name for name in rules.FLAG_NAMES if found[name]]
-    confidence = rules.CONFIDENCE_NAMES[rules.confidence(found, total)]
+    traits, education = trait_scores(values, bank), education_answers(values, bank)
+    others = rules.ranks_without_interests(found["no_variation"], total, trait_unit(traits) is not None,
+                                           education.highest_isced is not None)
+    confidence = rules.CONFIDENCE_NAMES[rules.confidence(found, total, without_interests=others)]
     # no answers, or all the same: the letters would only be R-I-A-S-E-C order, not the student's
     holland = "" if found["no_variation"] else "".join(order[:3])
-    return Profile(scores, counts, unsure, holland, flags, confidence,
-                   trait_scores(values, bank), education_answers(values, bank))
+    return Profile(scores, counts, unsure, holland, flags, confidence, traits, education)
 
 
 def trait_scores(values: Mapping[str, Any], bank: QuestionBank) -> dict[str, float]:
@@ -287,8 +302,9 @@ class Components:
     education: float | None
 
     def total(self) -> float:
-        return rules.match_score(self.interest, self.traits or 0.0, self.traits is not None,
-                                 self.education or 0.0, self.education is not None, config()["weights"])
+        return rules.match_score(self.interest or 0.0, self.traits or 0.0, self.traits is not None,
+                                 self.education or 0.0, self.education is not None, config()["weights"],
+                                 has_interest=self.interest is not None)
 
 
 @dataclass
@@ -310,11 +326,13 @@ class Match:
     similar: list[tuple[str, int]] = field(default_factory=list)
 
 
-def _trait_vector(profile: Profile) -> tuple[list[str], list[float]] | None:
-    traits = [t for t in TRAITS if t in profile.traits]
+def trait_unit(scores: Mapping[str, float]) -> tuple[list[str], list[float]] | None:
+    """The traits answered and the student's trait scores centred on their own mean, length
+    1; ``None`` with fewer than 3 traits or all equal (no trait part)."""
+    traits = [t for t in TRAITS if t in scores]
     if len(traits) < 3:
         return None
-    unit = _unit([profile.traits[t] for t in traits])
+    unit = _unit([scores[t] for t in traits])
     return (traits, unit) if unit else None
 
 
@@ -337,14 +355,18 @@ def best_ranked(profile: Profile, columns: CatalogueColumns, count: int | None, 
     student's) and, with ``max_isced``, those whose path there goes further are left out.
     Every rule is one of :mod:`rules`."""
     person = person_unit(profile.scores) if profile.scorable else None
-    if person is None:
+    if person is None and not profile.without_interests:
         return [], 0
     country = columns.country(country or profile.education.country)
     levels, routes, left_out = columns.levels[country], columns.routes[country], columns.left_out[country]
-    a, b, c, d, e, f = person
-    interest = [rules.interest_fit(a * x0 + b * x1 + c * x2 + d * x3 + e * x4 + f * x5)
-                for x0, x1, x2, x3, x4, x5 in zip(*columns.interest_cols)]
-    tv = _trait_vector(profile)
+    interest: list[float | None]
+    if person is None:  # every interest answer the same: ranked on the other parts alone
+        interest = [None] * len(columns.ids)
+    else:
+        a, b, c, d, e, f = person
+        interest = [rules.interest_fit(a * x0 + b * x1 + c * x2 + d * x3 + e * x4 + f * x5)
+                    for x0, x1, x2, x3, x4, x5 in zip(*columns.interest_cols)]
+    tv = trait_unit(profile.traits)
     if tv:
         names, vec = tv
         z_columns, norms = columns.trait_columns(tuple(names))
@@ -368,8 +390,10 @@ def best_ranked(profile: Profile, columns: CatalogueColumns, count: int | None, 
         if key not in fits:
             fits[key] = education_fit(required, edu.highest_isced, routes[i], edu.route)
         fit, trait = fits[key], traits[i]
-        scored.append((rules.match_score(inter, trait or 0.0, trait is not None, fit or 0.0, fit is not None,
-                                         weights), i))
+        if inter is None and trait is None and fit is None:
+            continue  # nothing to score this occupation on
+        scored.append((rules.match_score(inter or 0.0, trait or 0.0, trait is not None, fit or 0.0, fit is not None,
+                                         weights, has_interest=inter is not None), i))
     chosen = spread_ranking(scored, columns, count)
     return [(score, i, Components(interest[i], traits[i], fits[(levels[i], routes[i])]))
             for score, i in chosen], len(scored)
