@@ -428,7 +428,7 @@ def test_the_fast_path_spreads_the_top_10_as_the_careful_path_does(bank, catalog
         return best_exact(self, p, rows, depth)
 
     monkeypatch.setattr(fastscore.FastScorer, "_best_exact", counting)
-    header, rows = random_rows(bank, 120, seed=17)
+    header, rows = random_rows(bank, 120, seed=29)  # a class with a few such students
     path = tmp_path / "class.csv"
     path.write_bytes(to_csv(header, rows))
     fast, _ = fast_output(path, bank, catalogue, top=20)

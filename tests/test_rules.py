@@ -440,3 +440,85 @@ def test_identical_interests_and_nothing_else_to_go_on_still_give_no_matches(ban
     result = api.score(api.new_answers(values, bank=bank), bank=bank, catalogue=catalogue)
     assert not result.matches and result.profile.confidence == "none"
     assert "No matches are shown" in result.flag_texts()[0]
+
+
+# ------------------------------------------------------------ activity links
+
+
+@pytest.mark.parametrize("value, answered, expected", [
+    (5, True, 1.0), (4, True, 0.5), (3, True, 0.0), (2, True, -0.5), (1, True, -1.0),
+    (5, False, 0.0),  # not answered, or "not sure"
+])
+def test_link_value_of_an_answer(value, answered, expected):
+    assert rules.link_value(value, answered) == expected
+    assert float(rules.link_value(np.array([float(value)]), np.array([answered]))[0]) == expected
+
+
+@pytest.mark.parametrize("total, count, signal", [
+    (1.0, 1, 1.0), (1.5, 2, 0.75), (-0.5, 1, -0.5), (0.5, 2, 0.25),  # mean of the answered linked items
+    (0.0, 0, 0.0),  # none answered
+])
+def test_activity_signal_is_the_mean_over_answered_linked_items(total, count, signal):
+    assert rules.activity_signal(total, count) == signal
+    assert float(rules.activity_signal(np.array([total]), np.array([count]), where=np.where)[0]) == signal
+
+
+@pytest.mark.parametrize("interest, signal, weight, moved", [
+    (0.8, 1.0, 0.5, 0.9),  # strongly like: half the way to 1
+    (0.8, 0.5, 0.5, 0.85),  # like: a quarter of the way
+    (0.8, -1.0, 0.5, 0.4),  # strongly dislike: half the way to 0
+    (0.8, 0.0, 0.5, 0.8),  # nothing linked answered, or only neutral answers
+    (0.8, 1.0, 0.0, 0.8),  # weight 0: no links
+    (1.0, 1.0, 1.0, 1.0), (0.0, -1.0, 1.0, 0.0),  # never beyond 0–1, so the score stays 0–100
+])
+def test_linked_activities_move_the_interest_fit(interest, signal, weight, moved):
+    assert rules.linked_interest(interest, signal, weight) == pytest.approx(moved)
+    arrays = rules.linked_interest(np.array([interest]), np.array([signal]), weight, where=np.where)
+    assert float(arrays[0]) == rules.linked_interest(interest, signal, weight)
+
+
+@pytest.mark.parametrize("value, kind", [(5, "like"), (4, "like"), (3, None), (2, "dislike"), (1, "dislike"),
+                                         ("unsure", None)])
+def test_activity_reason(value, kind):
+    assert rules.activity_reason(value) == kind
+
+
+def test_a_liked_everyday_activity_raises_its_jobs_and_says_so(bank, catalogue):
+    """Liking "connect a new ceiling lamp" raises the electrician (ISCO 7411) and says why;
+    disliking it lowers the electrician; other jobs keep their scores."""
+    from conftest import pattern_answers
+
+    base = pattern_answers(bank, {"R": 4, "I": 3}, default=1)
+    scores = {}
+    for answer in (1, 3, 5):
+        result = api.score(api.new_answers({**base, "R16": answer}, bank=bank), top=len(catalogue), bank=bank,
+                           catalogue=catalogue)
+        scores[answer] = {m.occupation.id: m for m in result.matches}
+    liked, neutral, disliked = (scores[a]["electrician"] for a in (5, 3, 1))
+    assert liked.score > neutral.score > disliked.score
+    assert liked.rank < neutral.rank < disliked.rank
+    assert 'You said you would like to "connect a new ceiling lamp' in " ".join(liked.reasons)
+    assert "everyday work in this job" in " ".join(disliked.reasons)
+    assert not [r for r in disliked.match.reasons if r.kind == "activity" and r.positive]
+    assert not [r for r in neutral.match.reasons if r.kind == "activity"]
+    # a job the item is not linked to gets no reason from it
+    assert not [r for r in scores[5]["plumber"].match.reasons if r.kind == "activity" and r.data["question"] == "R16"]
+
+
+def test_the_adaptive_ranking_uses_the_activity_links(bank, catalogue):
+    """The adaptive form's ranking moves the interest fit by the same rule as the score."""
+    from jobkompas.adaptive import _Ranker, current_profile, _tallies
+    from jobkompas.scoring import best_ranked, build_profile
+
+    values = {q.id: (4 if q.dimension == "R" else 2) for q in bank.form("standard") if q.block == "interest"}
+    values.update({"R16": 5, "R04": 1, "EDU-country": "norway"})
+    ranker = _Ranker(catalogue, "norway")
+    signal = ranker.signal(values, bank)
+    fits = ranker.fits([current_profile(_tallies(values, bank))], signal)[0]
+    columns = catalogue.columns
+    kept = [i for i, out in enumerate(columns.left_out["norway"]) if not out]
+    ranked, _ = best_ranked(build_profile(values, bank), columns, None)
+    interest = {i: comp.interest for _, i, comp in ranked}
+    assert np.allclose([interest[i] for i in kept], fits, rtol=0, atol=1e-12)
+    electrician = kept.index(columns.ids.index("electrician"))
+    assert signal[electrician] == 1.0 and signal[kept.index(columns.ids.index("car-mechanic"))] == -1.0

@@ -104,6 +104,13 @@ def isced_name(isced: int, country: str | None, bank: QuestionBank, lang: str) -
     return f"ISCED {isced}"
 
 
+def _activity(qid: str, bank: QuestionBank, lang: str) -> str:
+    """An interest item's activity as it reads inside a sentence ("… like to "repair a bicycle"")."""
+    q = bank.questions.get(qid)
+    text = q.text.get(lang, q.text["en"]) if q else qid
+    return text[:1].lower() + text[1:]
+
+
 def reason_text(reason: "Reason", lang: str, bank: QuestionBank, country: str | None) -> str:
     tr = translator(lang)
     d = reason.data
@@ -127,6 +134,11 @@ def reason_text(reason: "Reason", lang: str, bank: QuestionBank, country: str | 
         if reason.kind == "education_stretch":
             return tr("A stretch: the usual level for this job ({level}) is one step beyond what you plan.").format(level=level)
         return tr("Big gap: the usual level for this job ({level}) is well beyond what you plan.").format(level=level)
+    if reason.kind == "activity":
+        text = _activity(d["question"], bank, lang)
+        if d.get("kind") == "dislike":
+            return tr("You said you would rather not \"{question}\", and that is everyday work in this job.").format(question=text)
+        return tr("You said you would like to \"{question}\": that is everyday work in this job.").format(question=text)
     if reason.kind == "answer":
         q = bank.questions.get(d["question"])
         text = q.text.get(lang, q.text["en"]) if q else d["question"]
@@ -159,6 +171,11 @@ def reason_short(reason: "Reason", lang: str, bank: QuestionBank, country: str |
         return tr("one step more education than you plan")
     if reason.kind.startswith("education"):
         return tr("much more education than you plan")
+    if reason.kind == "activity":
+        text = _activity(d["question"], bank, lang)
+        if d.get("kind") == "dislike":
+            return tr("everyday work here, which you dislike: {activity}").format(activity=text)
+        return tr("everyday work here: {activity}").format(activity=text)
     if reason.kind == "answer":
         q = bank.questions.get(d["question"])
         text = q.text.get(lang, q.text["en"]) if q else d["question"]

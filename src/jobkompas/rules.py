@@ -67,6 +67,36 @@ def interest_fit(dot: Any) -> Any:
     return (1 + dot) / 2
 
 
+def link_value(value: Any, answered: Any) -> Any:
+    """What one answer to a linked interest item says about the occupations it is linked to:
+    (answer − 3) / 2, so strongly like +1, like +0.5, neutral 0, dislike −0.5, strongly
+    dislike −1; 0 when not answered or "not sure" (``answered`` false)."""
+    return answered * (value - 3) / 2
+
+
+def activity_signal(total: Any, count: Any, where: Callable = pick) -> Any:
+    """An occupation's activity signal, −1 … 1: the mean :func:`link_value` over the answered
+    items linked to its ISCO-08 unit group (``total`` their sum, ``count`` how many); 0 when
+    none was answered."""
+    return where(count > 0, total / (count + (count == 0)), 0.0)
+
+
+def linked_interest(interest: Any, signal: Any, weight: float, where: Callable = pick) -> Any:
+    """The interest fit moved by the activity signal: towards 1 by ``weight`` × signal of the
+    distance left when the student likes the job's everyday activities, towards 0 by the same
+    share when they dislike them. Stays within 0–1, so the score stays within 0–100; a
+    signal of 0 (no linked answer, or only neutral ones) leaves the fit as it is."""
+    return interest + weight * signal * where(signal > 0, 1 - interest, interest)
+
+
+def activity_reason(value: Any) -> str | None:
+    """Which reason an answer to an item linked to the job's unit group gives: ``like`` for a
+    like (4–5), ``dislike`` for a dislike (1–2), none for a neutral or "not sure" answer."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        return None
+    return "like" if value >= 4 else ("dislike" if value <= 2 else None)
+
+
 def job_traits(z: dict[str, float], key_traits: list[str], key_weight: float) -> dict[str, float]:
     """A job's trait importances for the trait fit: O*NET's work styles as catalogue
     z-scores, with each of the job's key traits (the 1–4 its page names) ``key_weight``

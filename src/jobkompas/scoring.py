@@ -66,6 +66,9 @@ class Profile:
     confidence: str  # high | medium | low | none
     traits: dict[str, float]  # 0–100 per trait answered
     education: EducationAnswers
+    # ISCO-08 unit group -> activity signal (rules.activity_signal) from the answers to the
+    # interest items linked to it; groups without a linked answer are left out (signal 0)
+    activities: dict[str, float] = field(default_factory=dict)
 
     @property
     def scorable(self) -> bool:
@@ -126,7 +129,22 @@ def build_profile(values: Mapping[str, Any], bank: QuestionBank) -> Profile:
     confidence = rules.CONFIDENCE_NAMES[rules.confidence(found, total, without_interests=others)]
     # no answers, or all the same: the letters would only be R-I-A-S-E-C order, not the student's
     holland = "" if found["no_variation"] else "".join(order[:3])
-    return Profile(scores, counts, unsure, holland, flags, confidence, traits, education)
+    return Profile(scores, counts, unsure, holland, flags, confidence, traits, education,
+                   activity_signals(values, bank))
+
+
+def activity_signals(values: Mapping[str, Any], bank: QuestionBank) -> dict[str, float]:
+    """Per ISCO-08 unit group linked by an answered interest item: its activity signal
+    (:func:`rules.activity_signal` of the :func:`rules.link_value` of those answers)."""
+    totals: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    for q in bank.questions.values():  # bank order: the same sums whatever the answer order
+        if q.links and q.id in values and values[q.id] != UNSURE:
+            value = rules.link_value(values[q.id], True)
+            for unit in q.links:
+                totals[unit] = totals.get(unit, 0.0) + value
+                counts[unit] = counts.get(unit, 0) + 1
+    return {unit: rules.activity_signal(totals[unit], counts[unit]) for unit in sorted(totals)}
 
 
 def trait_scores(values: Mapping[str, Any], bank: QuestionBank) -> dict[str, float]:
@@ -171,6 +189,7 @@ class CatalogueColumns:
     left_out: dict[str, list[bool]]  # per country: not recommended there
     families: list[str | None]  # ISCO-08 minor group (rules.family), for spreading the top 10
     key_traits: list[list[str]]  # the traits each job's page names (rules.job_traits)
+    units: list[str | None]  # ISCO-08 unit group (4 digits), for the activity links (rules.linked_interest)
     _trait_vectors: dict = field(default_factory=dict, repr=False, compare=False)
 
     def trait_vectors(self, names: tuple[str, ...]) -> list[tuple[list[float], float]]:
@@ -218,6 +237,7 @@ class CatalogueColumns:
             routes={k: [route_of(level, o.job_zone) for level, o in zip(levels[k], occupations)] for k in COUNTRIES},
             left_out={k: [o.left_out_in(k) for o in occupations] for k in COUNTRIES},
             families=[rules.family(o.codes.get("isco08")) for o in occupations], key_traits=key_traits,
+            units=[unit_group(o.codes.get("isco08")) for o in occupations],
         )
 
     def country(self, country: str | None) -> str:
@@ -231,7 +251,7 @@ class CatalogueColumns:
         nan = float("nan")
         return {
             "ids": self.ids, "levels": self.levels, "routes": self.routes, "left_out": self.left_out,
-            "families": self.families, "key_traits": self.key_traits,
+            "families": self.families, "key_traits": self.key_traits, "unit_groups": self.units,
             "units": array("d", [x for u in self.interest_unit for x in u]).tobytes(),
             "trait_z": array("d", [z.get(t, nan) for z in self.trait_z for t in TRAITS]).tobytes(),
         }
@@ -253,7 +273,14 @@ class CatalogueColumns:
                    levels={k: list(v) for k, v in plain["levels"].items()},
                    routes={k: list(v) for k, v in plain["routes"].items()},
                    left_out={k: list(v) for k, v in plain["left_out"].items()},
-                   families=list(plain["families"]), key_traits=[list(k) for k in plain["key_traits"]])
+                   families=list(plain["families"]), key_traits=[list(k) for k in plain["key_traits"]],
+                   units=list(plain["unit_groups"]))
+
+
+def unit_group(isco08: str | None) -> str | None:
+    """An occupation's ISCO-08 unit group (its 4-digit code), or ``None`` without one."""
+    code = (isco08 or "").strip()
+    return code if len(code) == 4 and code.isdigit() else None
 
 
 def job_trait_shapes(trait_z: list[dict[str, float]], key_traits: list[list[str]]) -> list[dict[str, float]]:
@@ -309,7 +336,7 @@ class Components:
 
 @dataclass
 class Reason:
-    kind: str  # interest_fit | interest_clash | trait_fit | trait_clash | education_ok | education_stretch | education_gap | answer
+    kind: str  # interest_fit | interest_clash | trait_fit | trait_clash | education_ok | education_stretch | education_gap | activity | answer
     positive: bool
     data: dict[str, Any] = field(default_factory=dict)
 
@@ -366,6 +393,11 @@ def best_ranked(profile: Profile, columns: CatalogueColumns, count: int | None, 
         a, b, c, d, e, f = person
         interest = [rules.interest_fit(a * x0 + b * x1 + c * x2 + d * x3 + e * x4 + f * x5)
                     for x0, x1, x2, x3, x4, x5 in zip(*columns.interest_cols)]
+        if profile.activities:  # the activities the student likes or dislikes move their jobs
+            weight, signals = config()["weights"]["activity_link"], profile.activities
+            interest = [fit if (unit := columns.units[i]) not in signals
+                        else rules.linked_interest(fit, signals[unit], weight)
+                        for i, fit in enumerate(interest)]
     tv = trait_unit(profile.traits)
     if tv:
         names, vec = tv
@@ -489,6 +521,8 @@ def explain(profile: Profile, values: Mapping[str, Any], bank: QuestionBank, occ
         top_type = profile.holland[0]
         if rules.own_type_clash(profile.scores[top_type], middle, occ_scores[top_type], cfg):
             reasons.append(Reason("interest_clash", False, {"type": top_type, "person": profile.scores[top_type], "occupation": occ_scores[top_type], "side": "you"}))
+    told = activity_reasons(values, bank, columns.units[index]) if comp.interest is not None else []
+    reasons.extend(told)
     z = columns.trait_z[index]
     trait_mean = sum(profile.traits.values()) / len(profile.traits) if profile.traits else 0.0
     fits = sorted((t for t in profile.traits if t in z and rules.trait_fit_reason(profile.traits[t], trait_mean, z[t])),
@@ -504,8 +538,30 @@ def explain(profile: Profile, values: Mapping[str, Any], bank: QuestionBank, occ
         kind = rules.education_kind(required, highest)
         reasons.append(Reason(kind, kind == "education_ok", {"required": required, "highest": highest,
                                                              "gap": max(required - highest, 0)}))
-    reasons.extend(answer_influence(profile, values, bank, occ, comp, answers=answers))
+    reasons.extend(answer_influence(profile, values, bank, occ, comp, answers=answers,
+                                    signal=profile.activities.get(columns.units[index] or "", 0.0),
+                                    skip={r.data["question"] for r in told}))
     return reasons
+
+
+ACTIVITIES_SHOWN = 2
+
+
+def activity_reasons(values: Mapping[str, Any], bank: QuestionBank, unit: str | None) -> list[Reason]:
+    """Up to ``ACTIVITIES_SHOWN`` answers to interest items linked to the job's ISCO-08 unit
+    group that moved it (:func:`rules.activity_reason`): likes first, the strongest first,
+    then dislikes, the strongest first; equal answers in bank order."""
+    if unit is None:
+        return []
+    found = []
+    for k, q in enumerate(bank.questions.values()):
+        if unit in q.links and q.id in values:
+            kind = rules.activity_reason(values[q.id])
+            if kind is not None:
+                found.append((kind != "like", abs(values[q.id] - 3) * -1, k, q.id, values[q.id], kind))
+    found.sort()
+    return [Reason("activity", kind == "like", {"question": qid, "value": value, "kind": kind})
+            for _, _, _, qid, value, kind in found[:ACTIVITIES_SHOWN]]
 
 
 @lru_cache(maxsize=512)
@@ -528,12 +584,14 @@ def interest_answers_by_type(values: Mapping[str, Any], bank: QuestionBank) -> d
 
 def answer_influence(profile: Profile, values: Mapping[str, Any], bank: QuestionBank,
                      occ: "Occupation", comp: Components, limit: int = 2,
-                     answers: dict[str, list[tuple[str, int]]] | None = None) -> list[Reason]:
+                     answers: dict[str, list[tuple[str, int]]] | None = None, signal: float = 0.0,
+                     skip: set[str] | frozenset[str] = frozenset()) -> list[Reason]:
     """Up to ``limit`` answers that speak for this match (:func:`rules.answer_reason`): a like
     of an activity of a type that makes the job, or a dislike of a type the job has little
     of. Among those, the ones that count most: drop each answer and see how far the interest
-    fit falls. ``answers`` is :func:`interest_answers_by_type` of ``values``, if already
-    worked out."""
+    fit falls (the fit with the job's activity ``signal``, as it was scored). ``answers`` is
+    :func:`interest_answers_by_type` of ``values``, if already worked out; answers in ``skip``
+    were already given as another reason."""
     if comp.interest is None:
         return []
     cfg = config()["reasons"]
@@ -541,6 +599,7 @@ def answer_influence(profile: Profile, values: Mapping[str, Any], bank: Question
     if occ_unit is None:
         return []
     by_type = answers if answers is not None else interest_answers_by_type(values, bank)
+    weight = config()["weights"]["activity_link"]
     effects = []
     scores = tuple(profile.scores[k] for k in RIASEC)
     for k, (t, items) in enumerate(by_type.items()):  # in RIASEC order
@@ -552,11 +611,13 @@ def answer_influence(profile: Profile, values: Mapping[str, Any], bank: Question
         fits: dict[int, float | None] = {}
         for qid, value in items:
             kind = rules.answer_reason(value, job, occ.high_point, t, cfg)
-            if kind is None:
+            if kind is None or qid in skip:  # skip: already told as an everyday activity of the job
                 continue
             if value not in fits:
                 unit = _unit_without(scores, k, _scale((total - value) / (len(items) - 1)))
                 fits[value] = None if unit is None else rules.interest_fit(sum(p * q for p, q in zip(unit, occ_unit)))
+                if fits[value] is not None and signal:  # the same activity links as the fit it is compared with
+                    fits[value] = rules.linked_interest(fits[value], signal, weight)
             fit = fits[value]
             if fit is not None:
                 effects.append((comp.interest - fit, qid, value, kind))
