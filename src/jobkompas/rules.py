@@ -53,9 +53,10 @@ def ranks_without_interests(no_variation: Any, total: Any, traits_usable: Any, h
 
 
 def confidence(flag: dict[str, Any], total: Any, where: Callable = pick, without_interests: Any = False) -> Any:
-    """Index into ``CONFIDENCE_NAMES``: none (no variation or under 6 answers), low (too few,
-    flat, or ranked without the interest part: ``without_interests`` is
-    :func:`ranks_without_interests`), medium (uncertain code, many unsure), high."""
+    """Index into ``CONFIDENCE_NAMES``: none (no variation and nothing else to rank on, or
+    under 6 answers), low (too few, flat, or ranked without the interest part:
+    ``without_interests`` is :func:`ranks_without_interests`), medium (uncertain code, many
+    unsure), high."""
     none = where(without_interests, False, flag["no_variation"]) | (total < MIN_SCORABLE)
     low = flag["too_few_answers"] | flag["flat_profile"] | flag["no_variation"]
     medium = flag["uncertain_code"] | flag["many_unsure"]
