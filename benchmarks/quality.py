@@ -14,8 +14,8 @@
    by occupations whose work styles are estimated or missing, against their share of the
    catalogue.
 2. Personas (benchmarks/personas.yaml): students described in words by a counsellor, each
-   answering the standard form item by item as written there, with the occupations a
-   counsellor would expect. Reported: the rank of the best expected occupation and of each.
+   answering the standard form item by item as written there (per type, in the form's
+   order), with the occupations a counsellor would expect. Reported: the rank of the best expected occupation and of each.
 3. Retest. A student drawn around a random occupation (true level per type 1 + (OI − 1)·4/6
    + N(0, 0.5), trait level 3 + z + N(0, 0.7)) answers the standard form twice with fresh
    answer noise (N(0, 0.8) per interest answer, N(0, 0.6) per trait statement): the share of
@@ -147,14 +147,15 @@ def personas(s: Setup) -> list[dict]:
     out = []
     for p in data["personas"]:
         values: dict = {}
-        for t in "RIASEC":
+        for t in "RIASEC":  # the standard form's items of this type, in the form's order
             digits = p["interests"][t].replace(" ", "")
-            assert len(digits) == 10, (p["id"], t)
-            for k, d in enumerate(digits, start=1):
-                qid = f"{t}{k:02d}"
-                if qid in s.bank.retired:  # answered to an activity no longer asked (questions/retired.yaml)
-                    continue
-                values[qid] = "unsure" if d == "?" else int(d)
+            items = [q for q in s.interest_items if q.dimension == t]
+            assert len(digits) == len(items), (p["id"], t, len(items))
+            for q, d in zip(items, digits):
+                values[q.id] = "unsure" if d == "?" else int(d)
+        for qid, value in (p.get("answers") or {}).items():  # by question id
+            assert qid in s.bank.questions and qid not in s.bank.retired, (p["id"], qid)
+            values[qid] = value
         traits = p.get("traits") or {}
         for q in s.trait_items:  # statements 1 and 2 of each trait; unlisted traits: 3, 3
             digits = str(traits.get(q.dimension, "33"))

@@ -188,3 +188,16 @@ def test_a_student_past_the_last_check_may_skip_the_rest_of_the_interest_block()
     assert len(offered_at) == 1 and len(interest) == max(adaptive.STOP_CHECKS)
     assert offered_at[0].startswith(f"Question {len(interest) + 1} · Interests")
     assert [bank.questions[q].block for q in result.answers.asked[len(interest):]] == ["trait"] * 20 + ["education"] * 3
+
+
+def test_identical_answers_settle_nothing_so_the_adaptive_form_does_not_stop(bank):
+    """Every interest answer the same: there is no interest ranking to settle (the final list
+    leaves the interest part out), so the expected overlap is 0 and no check stops the block."""
+    catalogue = api.load_catalogue()
+    values = {}
+    while len(values) < min(adaptive.STOP_CHECKS):
+        q = adaptive.next_interest_item(values, bank, catalogue)
+        values[q.id] = 4
+    state = adaptive.assess(values, bank, catalogue)
+    assert state.stability == 0.0 and not state.done
+    assert adaptive.next_interest_item(values, bank, catalogue) is not None

@@ -53,8 +53,22 @@ def random_rows(bank, n, seed, odd=0.08):
                 base = bias[q.dimension] * 4 + 1 if q.block == "interest" else rnd.uniform(1, 5)
                 row.append(str(max(1, min(5, round(base + rnd.gauss(0, 0.8))))))
         rows.append(row)
-    rows[0][1:61] = ["3"] * 60  # identical interest answers: no matches
+    rows[0][1:61] = ["3"] * 60  # identical interest answers: ranked on traits and education alone
     rows[1][1:61] = [str(1 + k % 5) for k in range(60)]
+    for k, q in enumerate(questions, start=1):
+        if q.block == "interest":
+            rows[8][k], rows[9][k] = "4", "5"
+        elif q.block == "trait":  # row 8: traits all equal and no education: no matches
+            rows[8][k], rows[9][k] = "3", ""  # row 9: education alone
+        elif q.dimension == "highest_level":
+            rows[8][k] = ""
+        elif q.dimension == "country":
+            rows[9][k] = "norway"
+        if q.dimension == "highest_level":
+            rows[9][k] = "no-fagbrev"
+        elif q.dimension == "current_level":
+            rows[9][k] = ""
+    rows[0][0], rows[8][0], rows[9][0] = "same-0", "same-8", "same-9"
     rows[2] = rows[2][:-3]  # too few cells
     rows[3][0] = ""  # no id
     rows[4] = [""] * len(header)  # an empty row is skipped
@@ -120,7 +134,12 @@ def test_fast_path_writes_exactly_what_the_careful_path_writes(bank, catalogue, 
     assert len(fast_lines) == len(slow_lines) > 100
     for f, s in zip(fast_lines, slow_lines):
         assert f == s
-    assert ",,,,,,,,,,,,,,,,,,,," in fast  # the identical-answers row gets no matches
+    assert ",,,,,,,,,,,,,,,,,,,," in fast  # identical answers and nothing else: no matches
+    by_id = {line.split(",")[0]: line.split(",") for line in fast_lines[1:]}
+    for name in "same-0", "same-9":  # identical interest answers, ranked on the other parts
+        fields = by_id[name]
+        assert fields[1] == "" and fields[8:10] == ["low", "no_variation"] and all(fields[-20:]), fields
+    assert by_id["same-8"][8] == "none" and not any(by_id["same-8"][-20:])
 
 
 @pytest.mark.slow
@@ -409,7 +428,7 @@ def test_the_fast_path_spreads_the_top_10_as_the_careful_path_does(bank, catalog
         return best_exact(self, p, rows, depth)
 
     monkeypatch.setattr(fastscore.FastScorer, "_best_exact", counting)
-    header, rows = random_rows(bank, 120, seed=17)
+    header, rows = random_rows(bank, 120, seed=29)  # a class with a few such students
     path = tmp_path / "class.csv"
     path.write_bytes(to_csv(header, rows))
     fast, _ = fast_output(path, bank, catalogue, top=20)

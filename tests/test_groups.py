@@ -106,6 +106,21 @@ def test_invalid_profiles_are_listed_apart_and_left_out_of_the_figures(capsys, k
     assert row["code"] == "" and not row["valid"]
 
 
+def test_identical_answers_with_an_education_plan_are_scored_but_give_no_code(capsys, tmp_path, bank):
+    """Every interest answer the same, with a planned education level: the student gets a
+    list (ranked without the interest part) but no Holland code to count among the class's."""
+    clear = add(capsys, tmp_path, bank, "a.json", {"R": 5, "I": 4, "A": 3}, group="7C")
+    same = add(capsys, tmp_path, bank, "b.json", {}, group="7C", default=4, **{"EDU-highest": "no-fagbrev"})
+    _, out, _ = run(capsys, "groups", "summary", "7C", "--format", "json")
+    s = json.loads(out)
+    assert s["scored"] == 2 and not s["invalid"]
+    assert sum(n for _, n in s["holland_codes"]) == 1 and sum(s["first_letter"].values()) == 1
+    assert s["types"]["R"]["min"] == 100.0  # the six equal scores of the second are not in the figures
+    row = next(r for r in s["roster"] if r["session"] == same)
+    assert row["code"] == "" and row["valid"] and row["confidence"] == "low" and row["top3"]
+    assert next(r for r in s["roster"] if r["session"] == clear)["code"] == "RIA"
+
+
 @pytest.mark.slow
 def test_identical_answers_show_a_dash_not_riasec(capsys, klass):
     _, out, _ = run(capsys, "sessions", "list", "--group", "10B", "--lang", "en")

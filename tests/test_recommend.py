@@ -258,17 +258,26 @@ def test_a_warm_cache_ranks_exactly_like_a_cold_parse(bank, catalogue):
 
 
 @pytest.mark.slow
-def test_score_batch_api_and_wizard_give_the_same_result(bank, catalogue, tmp_path):
+@pytest.mark.parametrize("student", ["electrician", "likes every activity"])
+def test_score_batch_api_and_wizard_give_the_same_result(bank, catalogue, tmp_path, student):
     from jobkompas.answerfile import write_answer_file
 
-    values = mirror_answers(bank, catalogue.get("electrician"), "denmark")
+    if student == "likes every activity":  # no variation: ranked on traits and education alone
+        values = {q.id: 4 for q in bank.by_block("interest")}
+        values["EDU-country"] = "denmark"
+    else:
+        values = mirror_answers(bank, catalogue.get("electrician"), "denmark")
     values.update({q.id: 4 if q.dimension in ("structured", "persistent") else 2 for q in bank.by_block("trait")})
+    if student == "likes every activity":  # traits that stand out, reverse-keyed statements the other way
+        values.update({q.id: 6 - values[q.id] for q in bank.by_block("trait") if q.reverse})
     values.update({"EDU-current": "dk-folkeskole", "EDU-highest": "dk-svendebrev", "EDU-route": "practical"})
     answers = api.new_answers(values, bank=bank, language="da")
     answers.respondent = "elev-1"
     path = tmp_path / "a.yaml"
     write_answer_file(answers, path, bank)
     expected = api.score(api.read_answers(path, bank=bank), bank=bank, catalogue=catalogue).to_dict()
+    assert len(expected["matches"]) == 10
+    assert (expected["profile"]["confidence"] == "low") == (student == "likes every activity")
 
     scored = CliRunner().invoke(app, ["score", str(path), "--format", "json"])
     assert json.loads(scored.stdout) == expected

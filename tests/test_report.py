@@ -102,6 +102,16 @@ def test_title_date_and_country(capsys, sid):
 
 
 def test_identical_answers_report_shows_a_dash_for_the_code(capsys, tmp_path, bank):
-    sid = session(capsys, tmp_path, bank, likes={}, note=None)  # every interest answer the same
+    # every interest answer the same, every trait equal, no education level: nothing to rank on
+    sid = session(capsys, tmp_path, bank, likes={}, note=None, country="denmark")
     _, out, _ = run(capsys, "report", sid)
     assert "<strong>Holland code: –</strong>" in out and "Your top matches" not in out
+    assert "No matches are shown" in out
+
+
+def test_identical_answers_with_an_education_plan_report_a_list_that_says_what_it_rests_on(capsys, tmp_path, bank):
+    sid = session(capsys, tmp_path, bank, likes={}, note=None)  # education level given
+    _, out, _ = run(capsys, "report", sid)
+    assert "<strong>Holland code: –</strong>" in out and "Confidence: low" in out
+    assert "Your top matches" in out
+    assert "This list comes only from what education you plan, so many jobs fit equally well." in out

@@ -80,3 +80,23 @@ def test_reverse_flags_are_validated(tmp_path, capsys, value, message):
     captured = capsys.readouterr()
     said = captured.out + captured.err
     assert message in said and "traits.yaml:" in said
+
+
+@pytest.mark.parametrize("links, message", [
+    ("'7411'", "'links' must be a non-empty list"),
+    ("[]", "'links' must be a non-empty list"),
+    ("['741']", "link '741' is not an ISCO-08 unit group"),
+    ("[7411]", "link 7411 is not an ISCO-08 unit group"),
+    ("['7411', '7411']", "link '7411' is listed twice"),
+])
+def test_activity_links_are_validated(tmp_path, capsys, links, message):
+    folder = shutil.copytree(questions_dir(), tmp_path / "questions")
+    interests = folder / "interests.yaml"
+    text = interests.read_text(encoding="utf-8")
+    old = "  - id: R16\n    type: R\n    links: ['7411']  # building electricians\n"
+    assert old in text
+    interests.write_text(text.replace(old, f"  - id: R16\n    type: R\n    links: {links}\n"), encoding="utf-8")
+    assert main(["--questions", str(folder), "validate"]) != 0
+    captured = capsys.readouterr()
+    said = captured.out + captured.err
+    assert f"R16: {message}" in said and "interests.yaml:" in said

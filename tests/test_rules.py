@@ -112,6 +112,41 @@ def test_match_score_is_the_weighted_mean_of_the_parts_present(interest, trait, 
     assert float(arrays[0]) == rules.match_score(interest, trait, has_trait, edu, has_edu, weights)
 
 
+@pytest.mark.parametrize("trait, has_trait, edu, has_edu, expected", [
+    (0.5, True, 1.0, True, 100 * (0.25 * 0.5 + 0.15 * 1.0) / 0.4),  # traits and education
+    (0.5, True, 0.0, False, 50.0),  # traits only
+    (0.0, False, 0.7, True, 70.0),  # education only
+])
+def test_the_interest_part_can_be_left_out_like_any_other(trait, has_trait, edu, has_edu, expected):
+    weights = {"interest": 0.6, "traits": 0.25, "education": 0.15}
+    one = rules.match_score(0.9, trait, has_trait, edu, has_edu, weights, has_interest=False)
+    assert one == pytest.approx(expected)
+    arrays = rules.match_score(np.array([0.9]), np.array([trait]), np.array([has_trait]), np.array([edu]),
+                               np.array([has_edu]), weights, where=np.where, has_interest=np.array([False]))
+    assert float(arrays[0]) == one
+
+
+@pytest.mark.parametrize("case, no_variation, total, traits, education, ranked, confidence", [
+    ("likes everything, traits vary, education given", True, 60, True, True, True, "low"),
+    ("likes everything, traits vary", True, 60, True, False, True, "low"),
+    # education alone puts every job within reach at the same score: no order to show
+    ("likes everything, education given, traits all equal", True, 60, False, True, False, "none"),
+    ("likes everything, nothing else to go on", True, 60, False, False, False, "none"),
+    ("five answers, all the same", True, 5, True, True, False, "none"),
+    ("no interest answers at all", True, 0, True, True, False, "none"),
+    ("interests that vary are ranked as always", False, 60, True, True, False, "high"),
+])
+def test_a_student_with_identical_interest_answers_is_ranked_on_the_other_parts(
+        case, no_variation, total, traits, education, ranked, confidence):
+    without = rules.ranks_without_interests(no_variation, total, traits)
+    assert bool(without) == ranked, case
+    found = {name: name == "no_variation" and no_variation for name in rules.FLAG_NAMES}
+    found["too_few_answers"] = total < FLAGS["min_interest_answers"]
+    assert rules.CONFIDENCE_NAMES[rules.confidence(found, total, without_interests=without)] == confidence, case
+    columns = rules.ranks_without_interests(np.array([no_variation]), np.array([total]), np.array([traits]))
+    assert bool(columns[0]) == ranked, case
+
+
 # ------------------------------------------------------------ reasons, one rule each
 
 MIDDLE = 50.0
@@ -340,3 +375,149 @@ def test_empty_answers_have_no_holland_code(bank, catalogue):
     same = api.score(api.new_answers({q.id: 4 for q in bank.by_block("interest")}, bank=bank),
                      bank=bank, catalogue=catalogue)
     assert same.profile.holland == "" and not same.matches
+
+
+def _enthusiast(bank, **extra):
+    """'Like' to every activity of the standard form, trait statements that vary, and ``extra``."""
+    values = {q.id: 4 for q in bank.form("standard") if q.block == "interest"}
+    traits = sorted({q.dimension for q in bank.by_block("trait")})
+    for q in bank.form("standard"):
+        if q.block == "trait":
+            level = 1 + (2 * traits.index(q.dimension)) % 5
+            values[q.id] = 6 - level if q.reverse else level  # a reverse-keyed statement the other way
+    values.update(extra)
+    return values
+
+
+@pytest.mark.parametrize("lang, says", [
+    ("en", "This list comes only from how you like to work and what education you plan."),
+    ("nb", "Denne lista bygger bare på hvordan du liker å jobbe og hvilken utdanning du planlegger."),
+    ("da", "Listen bygger kun på, hvordan du kan lide at arbejde, og hvilken uddannelse du planlægger."),
+])
+def test_an_enthusiastic_student_gets_a_list_from_traits_and_education_and_is_told_so(bank, catalogue, lang, says):
+    values = _enthusiast(bank, **{"EDU-highest": "no-fagbrev", "EDU-route": "practical"})
+    result = api.score(api.new_answers(values, bank=bank, country="norway", language=lang), bank=bank,
+                       catalogue=catalogue)
+    assert len(result.matches) == 10
+    assert result.flags == ["no_variation"] and result.profile.confidence == "low" and result.profile.holland == ""
+    for m in result.matches:
+        c = m.match.components
+        assert c.interest is None and c.traits is not None and c.education is not None
+        assert not [r for r in m.match.reasons if r.kind in ("interest_fit", "interest_clash", "answer")]
+    doc = result.to_dict()
+    assert doc["profile"]["holland_code"] == "" and doc["profile"]["confidence"] == "low"
+    assert doc["matches"][0]["breakdown"]["interest"] is None
+    (flag,) = doc["profile"]["flags"]
+    assert flag["id"] == "no_variation" and says in flag["text"] and result.flag_texts() == [flag["text"]]
+    assert doc["certainty"]["level"] != "clear"  # never more than partly sure
+    import json
+    from importlib import resources
+
+    import jsonschema
+
+    jsonschema.validate(doc, json.loads(resources.files("jobkompas").joinpath("schemas/result.schema.json").read_text()))
+    from jobkompas.render import render_results
+
+    shown = render_results([result], "markdown")
+    assert says in shown
+    assert result.matches[0].occupation.title(lang) in shown
+
+
+def test_with_traits_only_the_student_is_told_so_and_education_alone_gives_no_list(bank, catalogue):
+    traits_only = api.score(api.new_answers(_enthusiast(bank), bank=bank), bank=bank, catalogue=catalogue)
+    assert traits_only.matches and "comes only from how you like to work." in traits_only.flag_texts()[0]
+    assert all(m.match.components.education is None for m in traits_only.matches)
+    values = {q.id: 2 for q in bank.form("standard") if q.block == "interest"}
+    values["EDU-highest"] = "no-bachelor"
+    education_only = api.score(api.new_answers(values, bank=bank, country="norway"), bank=bank, catalogue=catalogue)
+    assert not education_only.matches and education_only.profile.confidence == "none"
+
+
+def test_identical_interests_and_nothing_else_to_go_on_still_give_no_matches(bank, catalogue):
+    values = {q.id: 5 for q in bank.form("standard") if q.block == "interest"}
+    values.update({q.id: 3 for q in bank.by_block("trait")})  # all traits equal: no trait part
+    result = api.score(api.new_answers(values, bank=bank), bank=bank, catalogue=catalogue)
+    assert not result.matches and result.profile.confidence == "none"
+    assert "No matches are shown" in result.flag_texts()[0]
+
+
+# ------------------------------------------------------------ activity links
+
+
+@pytest.mark.parametrize("value, answered, expected", [
+    (5, True, 1.0), (4, True, 0.5), (3, True, 0.0), (2, True, -0.5), (1, True, -1.0),
+    (5, False, 0.0),  # not answered, or "not sure"
+])
+def test_link_value_of_an_answer(value, answered, expected):
+    assert rules.link_value(value, answered) == expected
+    assert float(rules.link_value(np.array([float(value)]), np.array([answered]))[0]) == expected
+
+
+@pytest.mark.parametrize("total, count, signal", [
+    (1.0, 1, 1.0), (1.5, 2, 0.75), (-0.5, 1, -0.5), (0.5, 2, 0.25),  # mean of the answered linked items
+    (0.0, 0, 0.0),  # none answered
+])
+def test_activity_signal_is_the_mean_over_answered_linked_items(total, count, signal):
+    assert rules.activity_signal(total, count) == signal
+    assert float(rules.activity_signal(np.array([total]), np.array([count]), where=np.where)[0]) == signal
+
+
+@pytest.mark.parametrize("interest, signal, weight, moved", [
+    (0.8, 1.0, 0.5, 0.9),  # strongly like: half the way to 1
+    (0.8, 0.5, 0.5, 0.85),  # like: a quarter of the way
+    (0.8, -1.0, 0.5, 0.4),  # strongly dislike: half the way to 0
+    (0.8, 0.0, 0.5, 0.8),  # nothing linked answered, or only neutral answers
+    (0.8, 1.0, 0.0, 0.8),  # weight 0: no links
+    (1.0, 1.0, 1.0, 1.0), (0.0, -1.0, 1.0, 0.0),  # never beyond 0–1, so the score stays 0–100
+])
+def test_linked_activities_move_the_interest_fit(interest, signal, weight, moved):
+    assert rules.linked_interest(interest, signal, weight) == pytest.approx(moved)
+    arrays = rules.linked_interest(np.array([interest]), np.array([signal]), weight, where=np.where)
+    assert float(arrays[0]) == rules.linked_interest(interest, signal, weight)
+
+
+@pytest.mark.parametrize("value, kind", [(5, "like"), (4, "like"), (3, None), (2, "dislike"), (1, "dislike"),
+                                         ("unsure", None)])
+def test_activity_reason(value, kind):
+    assert rules.activity_reason(value) == kind
+
+
+def test_a_liked_everyday_activity_raises_its_jobs_and_says_so(bank, catalogue):
+    """Liking "connect a new ceiling lamp" raises the electrician (ISCO 7411) and says why;
+    disliking it lowers the electrician; other jobs keep their scores."""
+    from conftest import pattern_answers
+
+    base = pattern_answers(bank, {"R": 4, "I": 3}, default=1)
+    scores = {}
+    for answer in (1, 3, 5):
+        result = api.score(api.new_answers({**base, "R16": answer}, bank=bank), top=len(catalogue), bank=bank,
+                           catalogue=catalogue)
+        scores[answer] = {m.occupation.id: m for m in result.matches}
+    liked, neutral, disliked = (scores[a]["electrician"] for a in (5, 3, 1))
+    assert liked.score > neutral.score > disliked.score
+    assert liked.rank < neutral.rank < disliked.rank
+    assert 'You said you would like to "connect a new ceiling lamp' in " ".join(liked.reasons)
+    assert "everyday work in this job" in " ".join(disliked.reasons)
+    assert not [r for r in disliked.match.reasons if r.kind == "activity" and r.positive]
+    assert not [r for r in neutral.match.reasons if r.kind == "activity"]
+    # a job the item is not linked to gets no reason from it
+    assert not [r for r in scores[5]["plumber"].match.reasons if r.kind == "activity" and r.data["question"] == "R16"]
+
+
+def test_the_adaptive_ranking_uses_the_activity_links(bank, catalogue):
+    """The adaptive form's ranking moves the interest fit by the same rule as the score."""
+    from jobkompas.adaptive import _Ranker, current_profile, _tallies
+    from jobkompas.scoring import best_ranked, build_profile
+
+    values = {q.id: (4 if q.dimension == "R" else 2) for q in bank.form("standard") if q.block == "interest"}
+    values.update({"R16": 5, "R04": 1, "EDU-country": "norway"})
+    ranker = _Ranker(catalogue, "norway")
+    signal = ranker.signal(values, bank)
+    fits = ranker.fits([current_profile(_tallies(values, bank))], signal)[0]
+    columns = catalogue.columns
+    kept = [i for i, out in enumerate(columns.left_out["norway"]) if not out]
+    ranked, _ = best_ranked(build_profile(values, bank), columns, None)
+    interest = {i: comp.interest for _, i, comp in ranked}
+    assert np.allclose([interest[i] for i in kept], fits, rtol=0, atol=1e-12)
+    electrician = kept.index(columns.ids.index("electrician"))
+    assert signal[electrician] == 1.0 and signal[kept.index(columns.ids.index("car-mechanic"))] == -1.0

@@ -113,29 +113,47 @@ def whole_bank_prediction(tallies: list[_TypeTally]) -> tuple[list[float], list[
 
 
 class _Ranker:
-    """Top-10 sets for many profiles at once (interest shape only, as it drives the ranking),
-    over the occupations recommended in the student's country."""
+    """Top-10 sets for many profiles at once (the interest fit, as it drives the ranking, with
+    the activity links of the answers given: rules.linked_interest), over the occupations
+    recommended in the student's country."""
 
     def __init__(self, catalogue, country: str | None = None) -> None:
         import numpy as np
+
+        from .scoring import config
 
         self.np = np
         columns = catalogue.columns
         keep = [not out for out in columns.left_out[columns.country(country)]]
         self.U = np.array(columns.interest_unit)[np.array(keep, dtype=bool)]
+        self.units = [unit for unit, kept in zip(columns.units, keep) if kept]
+        self.link_weight = config()["weights"]["activity_link"]
 
-    def fits(self, profiles):
+    def signal(self, values: Mapping[str, Any], bank: QuestionBank):
+        """Every occupation's activity signal from the answers given (scoring.activity_signals),
+        or ``None`` when no linked item was answered."""
+        from .scoring import activity_signals
+
+        signals = activity_signals(values, bank)
+        if not signals:
+            return None
+        return self.np.array([signals.get(unit, 0.0) if unit else 0.0 for unit in self.units])
+
+    def fits(self, profiles, signal=None):
         np = self.np
         P = np.atleast_2d(np.asarray(profiles, dtype=float))
         centred = P - P.mean(axis=1, keepdims=True)
         norm = np.linalg.norm(centred, axis=1, keepdims=True)
         unit = np.divide(centred, norm, out=np.zeros_like(centred), where=norm > 1e-9)
-        return rules.interest_fit(unit @ self.U.T)
+        fit = rules.interest_fit(unit @ self.U.T)
+        if signal is not None:
+            fit = rules.linked_interest(fit, signal[None, :], self.link_weight, where=np.where)
+        return fit
 
-    def top_mask(self, profiles):
+    def top_mask(self, profiles, signal=None):
         """Boolean (profiles, occupations): in that profile's top 10."""
         np = self.np
-        fit = self.fits(profiles)
+        fit = self.fits(profiles, signal)
         top = np.argpartition(-fit, TOP - 1, axis=1)[:, :TOP]
         mask = np.zeros(fit.shape, dtype=bool)
         np.put_along_axis(mask, top, True, axis=1)
@@ -180,14 +198,21 @@ def _ranker(catalogue, values: Mapping[str, Any] | None = None) -> _Ranker:
     return _rankers[key]
 
 
-def expected_overlap(tallies: list[_TypeTally], ranker: _Ranker, asked: int) -> float:
-    """Share of the current top 10 expected in the whole bank's top 10 (Monte Carlo)."""
+def expected_overlap(tallies: list[_TypeTally], ranker: _Ranker, asked: int, signal=None) -> float:
+    """Share of the current top 10 expected in the whole bank's top 10 (Monte Carlo). The
+    activity ``signal`` of the answers given applies to both (the unasked items' links are
+    not predicted)."""
     np = ranker.np
+    profile = current_profile(tallies)
+    if max(profile) - min(profile) < 1e-9:
+        # every answer so far the same: there is no interest ranking to settle yet (the
+        # final list would leave the interest part out, rules.ranks_without_interests)
+        return 0.0
     mean, sd = whole_bank_prediction(tallies)
     rng = np.random.default_rng(SEED + asked)
     draws = np.asarray(mean) + rng.standard_normal((SAMPLES, 6)) * np.asarray(sd)
-    current = ranker.top_mask([current_profile(tallies)])[0]
-    return float(ranker.top_mask(draws)[:, current].sum(axis=1).mean() / TOP)
+    current = ranker.top_mask([profile], signal)[0]
+    return float(ranker.top_mask(draws, signal)[:, current].sum(axis=1).mean() / TOP)
 
 
 def assess(values: Mapping[str, Any], bank: QuestionBank, catalogue) -> AdaptiveState:
@@ -195,7 +220,8 @@ def assess(values: Mapping[str, Any], bank: QuestionBank, catalogue) -> Adaptive
     asked = _asked_interest(values, bank)
     if asked < START_ITEMS:
         return AdaptiveState(asked, None, False)
-    stability = expected_overlap(tallies, _ranker(catalogue, values), asked)
+    ranker = _ranker(catalogue, values)
+    stability = expected_overlap(tallies, ranker, asked, ranker.signal(values, bank))
     threshold = STOP_CHECKS.get(asked)
     settled = threshold is not None and stability >= threshold
     return AdaptiveState(asked, stability, settled or asked >= MAX_ITEMS)

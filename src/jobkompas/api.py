@@ -268,12 +268,10 @@ class Result:
     def flag_texts(self) -> list[str]:
         from .explain import flag_text
 
-        return [flag_text(f, self.language) for f in self.profile.flags]
+        return [flag_text(f, self.language, self.profile.ranked_on()) for f in self.profile.flags]
 
     def to_dict(self) -> dict[str, Any]:
         """The ``jobkompas-result/1`` document (schema: jobkompas/schemas/result.schema.json)."""
-        from .explain import flag_text
-
         lang, p = self.language, self.profile
         return {
             "format": RESULT_FORMAT,
@@ -288,7 +286,7 @@ class Result:
                 "unsure": p.unsure,
                 "traits": p.traits,
                 "confidence": p.confidence,
-                "flags": [{"id": f, "text": flag_text(f, lang)} for f in p.flags],
+                "flags": [{"id": f, "text": text} for f, text in zip(p.flags, self.flag_texts())],
                 "education": {
                     "country": p.education.country, "current_level": p.education.current_level,
                     "highest_level": p.education.highest_level, "highest_isced": p.education.highest_isced,
@@ -335,7 +333,8 @@ def score(answers: AnswerSet, *, top: int = 10, offset: int = 0, country: str | 
     """Profile, flags and the ranked matches (best ``top`` after ``offset``) with reasons.
 
     Deterministic: the same answers always give the same result. With identical interest
-    answers (no variation) no matches are returned, by design.
+    answers (no variation) the matches rest on the trait and education answers alone, with
+    low confidence, and without those there are none (docs/method.md).
     """
     from .explain import reason_text
     from .rules import places

@@ -37,6 +37,7 @@ class CatalogueColumns:
     left_out: dict[str, list[bool]]  # per country: not recommended there
     families: list[str | None]  # ISCO-08 minor group (rules.family), for spreading the top 10
     key_traits: list[list[str]]  # the traits each job's page names (rules.job_traits)
+    units: list[str | None]  # ISCO-08 unit group (4 digits), for the activity links (rules.linked_interest)
     _trait_vectors: dict = field(default_factory=dict, repr=False, compare=False)
 
     def trait_vectors(self, names: tuple[str, ...]) -> list[tuple[list[float], float]]:
@@ -84,6 +85,7 @@ class CatalogueColumns:
             routes={k: [route_of(level, o.job_zone) for level, o in zip(levels[k], occupations)] for k in COUNTRIES},
             left_out={k: [o.left_out_in(k) for o in occupations] for k in COUNTRIES},
             families=[rules.family(o.codes.get("isco08")) for o in occupations], key_traits=key_traits,
+            units=[unit_group(o.codes.get("isco08")) for o in occupations],
         )
 
     def country(self, country: str | None) -> str:
@@ -97,7 +99,7 @@ class CatalogueColumns:
         nan = float("nan")
         return {
             "ids": self.ids, "levels": self.levels, "routes": self.routes, "left_out": self.left_out,
-            "families": self.families, "key_traits": self.key_traits,
+            "families": self.families, "key_traits": self.key_traits, "unit_groups": self.units,
             "units": array("d", [x for u in self.interest_unit for x in u]).tobytes(),
             "trait_z": array("d", [z.get(t, nan) for z in self.trait_z for t in TRAITS]).tobytes(),
         }
@@ -119,7 +121,14 @@ class CatalogueColumns:
                    levels={k: list(v) for k, v in plain["levels"].items()},
                    routes={k: list(v) for k, v in plain["routes"].items()},
                    left_out={k: list(v) for k, v in plain["left_out"].items()},
-                   families=list(plain["families"]), key_traits=[list(k) for k in plain["key_traits"]])
+                   families=list(plain["families"]), key_traits=[list(k) for k in plain["key_traits"]],
+                   units=list(plain["unit_groups"]))
+
+
+def unit_group(isco08: str | None) -> str | None:
+    """An occupation's ISCO-08 unit group (its 4-digit code), or ``None`` without one."""
+    code = (isco08 or "").strip()
+    return code if len(code) == 4 and code.isdigit() else None
 
 
 def job_trait_shapes(trait_z: list[dict[str, float]], key_traits: list[list[str]]) -> list[dict[str, float]]:

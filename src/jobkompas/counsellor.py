@@ -199,8 +199,11 @@ def group_summary(sessions: list[Session], lang: str, include_names: bool = Fals
         valid_profiles.append(profile)
         occupations.update(m["id"] for m in (result.get("matches") or [])[:10])
     talk_first.sort(key=lambda t: t.pop("rank"))
-    codes = Counter(p["holland_code"] for p in valid_profiles)
-    first = Counter(p["holland_code"][0] for p in valid_profiles)
+    # a profile ranked without its interests (every answer the same) has a list but no code,
+    # and its six equal scores say nothing about the class's interests
+    coded = [p for p in valid_profiles if p.get("holland_code")]
+    codes = Counter(p["holland_code"] for p in coded)
+    first = Counter(p["holland_code"][0] for p in coded)
     ambitions: Counter[str] = Counter()
     routes: Counter[str] = Counter()
     highest_q, route_q = bank.education("highest_level"), bank.education("route")
@@ -220,7 +223,7 @@ def group_summary(sessions: list[Session], lang: str, include_names: bool = Fals
         "confidence": dict(Counter(p.get("confidence", "none") for p in valid_profiles)),
         "first_letter": {t: first.get(t, 0) for t in RIASEC},
         "holland_codes": sorted(codes.items(), key=lambda kv: (-kv[1], kv[0])),
-        "types": {t: _quartiles([p["scores"][t] for p in valid_profiles]) for t in RIASEC},
+        "types": {t: _quartiles([p["scores"][t] for p in coded]) for t in RIASEC},
         "type_names": {t: bank.types[t].name.get(lang, t) for t in RIASEC if t in bank.types},
         "occupations": [{"id": occ_id, "title": catalogue.occupations[occ_id].title(lang) if occ_id in catalogue.occupations else occ_id,
                          "students": n} for occ_id, n in occupations.most_common(15)],

@@ -17,8 +17,19 @@ def number(value: float, lang: str, decimals: int | None = None) -> str:
     return text.replace(".", ",") if lang in ("nb", "da") else text
 
 
-def flag_text(flag: str, lang: str) -> str:
+def flag_text(flag: str, lang: str, ranked_on: tuple[bool, bool] | None = None) -> str:
+    """The sentence for a flag. ``ranked_on`` (traits, education) is given for a profile
+    without variation in its interests that is still ranked on those parts
+    (:func:`rules.ranks_without_interests`): the student is told what the list rests on."""
     tr = translator(lang)
+    if flag == "no_variation" and ranked_on is not None:
+        traits, education = ranked_on
+        basis = (tr("This list comes only from how you like to work and what education you plan.") if education
+                 else tr("This list comes only from how you like to work."))
+        return " ".join((
+            tr("You gave every activity the same answer, so your answers cannot show which kinds of work you like most."),
+            basis,
+            tr("Answer the activities again and use the whole scale (or \"not sure\"), and you will get a better list.")))
     texts = {
         "no_variation": tr("Your answers give all six interest types the same score, so they cannot tell which work suits you. No matches are shown; try again and use the whole scale."),
         "too_few_answers": tr("Too few interest questions were answered for a dependable profile; treat the results as a first hint."),
@@ -103,6 +114,13 @@ def isced_name(isced: int, country: str | None, bank: QuestionBank, lang: str) -
     return f"ISCED {isced}"
 
 
+def _activity(qid: str, bank: QuestionBank, lang: str) -> str:
+    """An interest item's activity as it reads inside a sentence ("… like to "repair a bicycle"")."""
+    q = bank.questions.get(qid)
+    text = q.text.get(lang, q.text["en"]) if q else qid
+    return text[:1].lower() + text[1:]
+
+
 def reason_text(reason: "Reason", lang: str, bank: QuestionBank, country: str | None) -> str:
     tr = translator(lang)
     d = reason.data
@@ -126,6 +144,11 @@ def reason_text(reason: "Reason", lang: str, bank: QuestionBank, country: str | 
         if reason.kind == "education_stretch":
             return tr("A stretch: the usual level for this job ({level}) is one step beyond what you plan.").format(level=level)
         return tr("Big gap: the usual level for this job ({level}) is well beyond what you plan.").format(level=level)
+    if reason.kind == "activity":
+        text = _activity(d["question"], bank, lang)
+        if d.get("kind") == "dislike":
+            return tr("You said you would rather not \"{question}\", and that is everyday work in this job.").format(question=text)
+        return tr("You said you would like to \"{question}\": that is everyday work in this job.").format(question=text)
     if reason.kind == "answer":
         q = bank.questions.get(d["question"])
         text = q.text.get(lang, q.text["en"]) if q else d["question"]
@@ -158,6 +181,11 @@ def reason_short(reason: "Reason", lang: str, bank: QuestionBank, country: str |
         return tr("one step more education than you plan")
     if reason.kind.startswith("education"):
         return tr("much more education than you plan")
+    if reason.kind == "activity":
+        text = _activity(d["question"], bank, lang)
+        if d.get("kind") == "dislike":
+            return tr("everyday work here, which you dislike: {activity}").format(activity=text)
+        return tr("everyday work here: {activity}").format(activity=text)
     if reason.kind == "answer":
         q = bank.questions.get(d["question"])
         text = q.text.get(lang, q.text["en"]) if q else d["question"]

@@ -17,6 +17,11 @@ gets its own occupation matrix with weights, education and the 100× folded in. 
 are then found without sorting them: occupations are cut into blocks of ten, and the top
 ten scores always lie in the ten blocks with the highest maxima.
 
+The activity links (:func:`rules.linked_interest`) move the interest fit of the occupations
+linked to what a respondent likes or dislikes; that is not linear in the features, so it is
+worked out per block of respondents as a dense addition to the product (the same rules on
+arrays) before the best are picked, and added again in float64 to the exact scores.
+
 The product runs in float32. Rows where that could decide anything (two candidates within
 ``NEAR`` of each other, a score within ``NEAR`` of a rounding boundary) and rows the
 product cannot express (only some traits answered) are scored again in float64 with the
@@ -91,6 +96,13 @@ class FastScorer:
         self.type_of = np.zeros((len(self.interest_pos), 6), dtype=np.float32)
         for k, pos in enumerate(self.interest_pos):
             self.type_of[k, RIASEC.index(kinds[pos].dimension)] = 1
+        # activity links (rules.linked_interest): which interest columns are linked, and to
+        # which occupations (those of the item's ISCO-08 unit groups)
+        linked = [(k, kinds[pos].links) for k, pos in enumerate(self.interest_pos) if kinds[pos].links]
+        self.link_cols = np.array([k for k, _ in linked], dtype=np.int64)
+        self.link_map = np.array([[unit in links for unit in cols.units] for _, links in linked],
+                                 dtype=np.float64).reshape(len(linked), self.m)
+        self.link_weight = config()["weights"]["activity_link"]
         self.trait_reverse = np.array([kinds[pos].reverse for pos in self.trait_pos], dtype=bool)
         self.trait_of = np.zeros((len(self.trait_pos), len(TRAITS)), dtype=np.float32)
         for k, pos in enumerate(self.trait_pos):
@@ -132,10 +144,12 @@ class FastScorer:
 
     # ------------------------------------------------------------ the folded matrices
 
-    def _product_matrix(self, traits: bool, education: int | None, country: int) -> tuple[list[np.ndarray], np.ndarray]:
+    def _product_matrix(self, traits: bool, education: int | None,
+                        country: int) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
         """Occupation side of the product for respondents with (traits usable, education code,
         country):
-        float32 in ``BLOCK`` slices for ranking, and float64 by occupation for exact scores.
+        float32 in ``BLOCK`` slices for ranking, float64 by occupation for exact scores, and
+        each occupation's coefficient of the interest fit (for the activity links).
 
         The education part is a constant per occupation once the code (highest level,
         preferred route) is known, so it joins the constant row: one matrix per code keeps
@@ -164,7 +178,21 @@ class FastScorer:
         padded[:, :self.m] = matrix
         slices = [np.ascontiguousarray(padded[:, k * self.blocks:(k + 1) * self.blocks], dtype=np.float32)
                   for k in range(BLOCK)]
-        return slices, np.ascontiguousarray(padded.T)
+        return slices, np.ascontiguousarray(padded.T), ki
+
+    def _activity_delta(self, p: "_Profiles", rows: np.ndarray, ki: np.ndarray) -> np.ndarray | None:
+        """What the activity links (:func:`rules.linked_interest`) add to the rows' scores, per
+        occupation (padded to whole blocks): ``ki`` × (moved interest fit − interest fit),
+        ``ki`` being the interest part's coefficient in the folded score. ``None`` when no row
+        answered a linked item other than neutrally."""
+        signal = p.signal(rows)
+        if signal is None:
+            return None
+        interest = rules.interest_fit(p.unit[rows] @ self.U.T)
+        moved = rules.linked_interest(interest, signal, self.link_weight, where=np.where)
+        delta = np.zeros((len(rows), self.width))
+        delta[:, :self.m] = ki[None, :] * (moved - interest)
+        return delta
 
     # ------------------------------------------------------------ ranking
 
@@ -173,7 +201,8 @@ class FastScorer:
         p = _Profiles(self, scale, choice)
         matches = np.full((n, self.top), -1, dtype=np.int64)
         values = np.zeros((n, self.top), dtype=np.float64)
-        exact = p.usable & ~p.all_traits & p.scorable  # some traits only: the product cannot express it
+        # some traits only, or no interest part: the product cannot express it
+        exact = ((p.usable & ~p.all_traits) | ~p.has_interest) & p.scorable
         features = p.features()
         features32 = features.astype(np.float32)
         scores = getattr(self._buffers, "scores", None)
@@ -187,13 +216,16 @@ class FastScorer:
                 continue
             if (u, e, k) not in self._products:  # two threads may both build it: same result
                 self._products[u, e, k] = self._product_matrix(u, e, k)
-            slices, matrix64 = self._products[u, e, k]
+            slices, matrix64, ki = self._products[u, e, k]
             for start in range(0, len(group), ROWS_PER_PRODUCT):
                 rows = group[start:start + ROWS_PER_PRODUCT]
                 block = features32[rows]
                 for k, part in enumerate(slices):
                     np.matmul(block, part, out=scores[k, :len(rows)])
-                best, best_values, unsure = self._best(scores, len(rows), features[rows], matrix64)
+                delta = self._activity_delta(p, rows, ki)
+                if delta is not None:  # occupation k·blocks + j sits at (k, row, j)
+                    scores[:, :len(rows)] += delta.reshape(len(rows), BLOCK, self.blocks).transpose(1, 0, 2)
+                best, best_values, unsure = self._best(scores, len(rows), features[rows], matrix64, delta)
                 matches[rows], values[rows] = best, best_values
                 exact[rows[unsure]] = True
         redo = np.flatnonzero(exact)
@@ -204,7 +236,8 @@ class FastScorer:
         tenths[matches < 0] = 0
         return Ranked(p.code, p.tenths, p.confidence, p.flags, matches, tenths)
 
-    def _best(self, scores: np.ndarray, n: int, features: np.ndarray, matrix64: np.ndarray):
+    def _best(self, scores: np.ndarray, n: int, features: np.ndarray, matrix64: np.ndarray,
+              delta: np.ndarray | None = None):
         """Best ``top`` occupations for the first ``n`` rows of a float32 product held as
         (slice, row, block), their float64 scores, and the rows float32 cannot settle (an
         occupation left out might come within ``NEAR``)."""
@@ -232,6 +265,8 @@ class FastScorer:
         best = np.take(candidates, part_flat)
         floor32 = np.take(candidate_values, part_flat).min(axis=1)  # every one left out is ≤ this
         exact_values = np.einsum("nk,njk->nj", features, matrix64[best])
+        if delta is not None:
+            exact_values = exact_values + np.take_along_axis(delta, best, axis=1)
         order = np.argsort(-exact_values, axis=1)
         ranked_flat = order + (np.arange(n) * keep)[:, None]
         best = np.take(best, ranked_flat)
@@ -298,6 +333,9 @@ class FastScorer:
     def _best_exact(self, p: "_Profiles", rows: np.ndarray, depth: int | None = None):
         """The scalar path's rules (:mod:`rules`), in float64, for a few rows."""
         interest = rules.interest_fit(p.unit[rows] @ self.U.T)
+        signal = p.signal(rows)
+        if signal is not None:
+            interest = rules.linked_interest(interest, signal, self.link_weight, where=np.where)
         usable = p.usable[rows]
         trait = np.zeros(interest.shape)
         present = np.zeros(interest.shape, dtype=bool)
@@ -310,7 +348,11 @@ class FastScorer:
         country = p.country[rows]
         has_edu = p.has_edu[rows][:, None]
         edu = np.where(has_edu, self.edu[country, p.edu_code[rows]], 0.0)
-        total = rules.match_score(interest, trait, present, edu, has_edu, config()["weights"], where=np.where)
+        has_interest = p.has_interest[rows][:, None]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            total = rules.match_score(interest, trait, present, edu, has_edu, config()["weights"], where=np.where,
+                                      has_interest=has_interest)
+        total = np.where(has_interest | present | has_edu, total, -np.inf)  # nothing to score it on
         total = np.where(self.left_out[country], -np.inf, total)
         order = np.lexsort((np.broadcast_to(self.id_rank, total.shape), -total))[:, :depth or self.top]
         return order, np.take_along_axis(total, order, axis=1)
@@ -384,14 +426,18 @@ class _Profiles:
         ranked = np.take_along_axis(scores, order, axis=1)
         gaps = (ranked[:, 0] - ranked[:, 1], ranked[:, 1] - ranked[:, 2], ranked[:, 2] - ranked[:, 3])
         found = rules.flags(total, counts.min(axis=1), spread, same_values, gaps, unsure, cfg)
-        self.confidence = rules.confidence(found, total, where=np.where).astype(np.int8)
         self.flags = sum(found[name].astype(np.int8) << k for k, name in enumerate(FLAG_NAMES)).astype(np.int8)
-        none = self.confidence == 0
         self.code = order[:, :3]
         centred = scores - scores.mean(axis=1, keepdims=True)
         norm = np.sqrt((centred ** 2).sum(axis=1, keepdims=True))
         self.unit = np.divide(centred, norm, out=np.zeros_like(centred), where=norm >= 1e-9)
-        self.scorable = ~none & (norm[:, 0] >= 1e-9)
+        self.has_interest = norm[:, 0] >= 1e-9
+        # answers to the linked interest items: link values and whether answered (rules.link_value)
+        linked = interest[:, scorer.link_cols] if len(scorer.link_cols) else np.zeros((n, 0))
+        answered = linked > 0
+        self.link_values = rules.link_value(linked.astype(np.float64), answered)
+        self.link_answered = answered.astype(np.float64)
+        self.link_map = scorer.link_map
 
         t_values = np.maximum(scale[:, scorer.trait_cols], 0).astype(np.float32)
         t_values = np.where(t_values > 0, rules.keyed(t_values, scorer.trait_reverse, where=np.where), 0).astype(np.float32)
@@ -426,6 +472,23 @@ class _Profiles:
         elif scorer.country_col is not None and len(scorer.country_of_value):
             value = choice[:, scorer.country_col].astype(np.int64)
             self.country = np.where(value >= 0, scorer.country_of_value[np.maximum(value, 0)], self.country)
+
+        # every interest answer the same: ranked on traits and education alone, if there are any
+        self.without_interests = rules.ranks_without_interests(found["no_variation"], total, self.usable)
+        self.confidence = rules.confidence(found, total, where=np.where,
+                                           without_interests=self.without_interests).astype(np.int8)
+        none = self.confidence == 0
+        self.scorable = ~none & (self.has_interest | self.without_interests)
+
+    def signal(self, rows: np.ndarray) -> np.ndarray | None:
+        """The activity signal (:func:`rules.activity_signal`) of every occupation for ``rows``;
+        ``None`` when none of them answered a linked item other than neutrally."""
+        values = self.link_values[rows]
+        if not values.any():
+            return None
+        totals = values @ self.link_map
+        counts = self.link_answered[rows] @ self.link_map
+        return rules.activity_signal(totals, counts, where=np.where)
 
     def features(self) -> np.ndarray:
         n = len(self.unit)

@@ -19,7 +19,7 @@ from typing import Any
 from . import __version__
 from .resources import _PACKAGE
 
-FORMAT = 1
+FORMAT = 2
 FILE_NAME = "prebuilt.marshal"
 
 

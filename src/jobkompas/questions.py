@@ -31,11 +31,13 @@ if TYPE_CHECKING:
 Option = namedtuple("Option", "id text isced route countries", defaults=(None, None, ()))
 
 
-class Question(namedtuple("Question", "id block dimension scale text options reverse", defaults=((), False))):
+class Question(namedtuple("Question", "id block dimension scale text options reverse links",
+                          defaults=((), False, ()))):
     """id; block: interest | trait | education; dimension: R..C, a trait id or an education
     dimension; scale: like5 | agree5 | choice; text by language; options (choice only);
     reverse: a trait statement that agreeing with speaks against the trait (scored by
-    :func:`rules.keyed`)."""
+    :func:`rules.keyed`); links: for an interest item, the ISCO-08 unit groups (4 digits)
+    whose everyday work the activity is (scored by :func:`rules.linked_interest`)."""
 
     __slots__ = ()
 
@@ -169,12 +171,32 @@ def _parse_interests(data: dict, c: Checker, questions: dict[str, Question]) -> 
             c.add(item, "type", f"{qid}: 'type' must be one of R, I, A, S, E, C")
             continue
         text = c.texts(item, "text", f"{qid} text")
+        links = _links(item, c, qid)
         if text:
-            questions[qid] = Question(qid, "interest", kind, "like5", text)
+            questions[qid] = Question(qid, "interest", kind, "like5", text, (), False, links)
     counts = {t: sum(1 for q in questions.values() if q.dimension == t) for t in RIASEC}
     for kind, n in counts.items():
         if n < 3:
             c.add(data, "items", f"type {kind} has {n} items; at least 3 are needed to score it")
+
+
+def _links(item: dict, c: Checker, qid: str) -> tuple[str, ...]:
+    """An interest item's optional ``links``: ISCO-08 unit groups, 4-digit strings, each once."""
+    if "links" not in item:
+        return ()
+    links = item["links"]
+    if not isinstance(links, list) or not links:
+        c.add(item, "links", f"{qid}: 'links' must be a non-empty list of ISCO-08 unit groups (4 digits, quoted)")
+        return ()
+    out: list[str] = []
+    for link in links:
+        if not (isinstance(link, str) and len(link) == 4 and link.isdigit()):
+            c.add(item, "links", f"{qid}: link {link!r} is not an ISCO-08 unit group (4 digits, quoted: '7411')")
+        elif link in out:
+            c.add(item, "links", f"{qid}: link {link!r} is listed twice")
+        else:
+            out.append(link)
+    return tuple(out)
 
 
 def _parse_traits(data: dict, c: Checker, questions: dict[str, Question],
@@ -383,7 +405,7 @@ def parse_question_bank(directory: Path | None = None) -> QuestionBank:
 def _bank_signature(directory: Path) -> str:
     import os
 
-    parts = [f"bank2:{directory.resolve()}"]
+    parts = [f"bank3:{directory.resolve()}"]
     for folder in dict.fromkeys([directory, builtin_questions_dir()]):
         try:
             for entry in sorted(os.scandir(folder), key=lambda e: e.name):
@@ -400,8 +422,8 @@ def _bank_to_plain(bank: QuestionBank) -> dict:
         return (o.id, dict(o.text), o.isced, o.route, o.countries)
 
     return {
-        "questions": [(q.id, q.block, q.dimension, q.scale, dict(q.text), [option(o) for o in q.options], q.reverse)
-                      for q in bank.questions.values()],
+        "questions": [(q.id, q.block, q.dimension, q.scale, dict(q.text), [option(o) for o in q.options], q.reverse,
+                       q.links) for q in bank.questions.values()],
         "traits": [(t.id, dict(t.name), dict(t.description), t.work_styles) for t in bank.traits.values()],
         "types": [(t.id, dict(t.name), dict(t.keyword), dict(t.description)) for t in bank.types.values()],
         "forms": {k: tuple(v) for k, v in bank.forms.items()},
@@ -410,8 +432,8 @@ def _bank_to_plain(bank: QuestionBank) -> dict:
 
 
 def _bank_from_plain(directory: Path, plain: dict) -> QuestionBank:
-    questions = {qid: Question(qid, block, dim, scale, text, tuple(Option(*o) for o in options), reverse)
-                 for qid, block, dim, scale, text, options, reverse in plain["questions"]}
+    questions = {qid: Question(qid, block, dim, scale, text, tuple(Option(*o) for o in options), reverse, tuple(links))
+                 for qid, block, dim, scale, text, options, reverse, links in plain["questions"]}
     traits = {t[0]: Trait(*t) for t in plain["traits"]}
     types = {t[0]: TypeText(*t) for t in plain["types"]}
     retired = {r[0]: Retired(*r) for r in plain.get("retired", ())}

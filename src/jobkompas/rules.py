@@ -41,11 +41,25 @@ def flags(total: Any, fewest: Any, spread: Any, same_values: Any, gaps: tuple[An
     }
 
 
-def confidence(flag: dict[str, Any], total: Any, where: Callable = pick) -> Any:
-    """Index into ``CONFIDENCE_NAMES``: none (no variation or under 6 answers), low (too few,
-    flat), medium (uncertain code, many unsure), high."""
-    none = flag["no_variation"] | (total < MIN_SCORABLE)
-    low = flag["too_few_answers"] | flag["flat_profile"]
+def ranks_without_interests(no_variation: Any, total: Any, traits_usable: Any) -> Any:
+    """Whether a student whose interest answers show no variation is still ranked, on the
+    other parts: at least ``MIN_SCORABLE`` interest answers, all the same (an enthusiastic
+    student who likes everything), and trait statements that vary (``traits_usable``: 3 or
+    more traits, not all equal). The interest part is then left out of the score, as
+    :func:`match_score` leaves out any part that is missing (the education part counts when
+    given), and the confidence is low. A planned education level alone is not enough: it
+    gives every job within reach the same score, a list in no order at all. Without
+    interest answers, or without trait answers that vary, there is no ranking."""
+    return no_variation & (total >= MIN_SCORABLE) & traits_usable
+
+
+def confidence(flag: dict[str, Any], total: Any, where: Callable = pick, without_interests: Any = False) -> Any:
+    """Index into ``CONFIDENCE_NAMES``: none (no variation and nothing else to rank on, or
+    under 6 answers), low (too few, flat, or ranked without the interest part:
+    ``without_interests`` is :func:`ranks_without_interests`), medium (uncertain code, many
+    unsure), high."""
+    none = where(without_interests, False, flag["no_variation"]) | (total < MIN_SCORABLE)
+    low = flag["too_few_answers"] | flag["flat_profile"] | flag["no_variation"]
     medium = flag["uncertain_code"] | flag["many_unsure"]
     return where(none, 0, where(low, 1, where(medium, 2, 3)))
 
@@ -53,6 +67,36 @@ def confidence(flag: dict[str, Any], total: Any, where: Callable = pick) -> Any:
 def interest_fit(dot: Any) -> Any:
     """Interest fit from the dot product of the unit profiles (their correlation): 0–1."""
     return (1 + dot) / 2
+
+
+def link_value(value: Any, answered: Any) -> Any:
+    """What one answer to a linked interest item says about the occupations it is linked to:
+    (answer − 3) / 2, so strongly like +1, like +0.5, neutral 0, dislike −0.5, strongly
+    dislike −1; 0 when not answered or "not sure" (``answered`` false)."""
+    return answered * (value - 3) / 2
+
+
+def activity_signal(total: Any, count: Any, where: Callable = pick) -> Any:
+    """An occupation's activity signal, −1 … 1: the mean :func:`link_value` over the answered
+    items linked to its ISCO-08 unit group (``total`` their sum, ``count`` how many); 0 when
+    none was answered."""
+    return where(count > 0, total / (count + (count == 0)), 0.0)
+
+
+def linked_interest(interest: Any, signal: Any, weight: float, where: Callable = pick) -> Any:
+    """The interest fit moved by the activity signal: towards 1 by ``weight`` × signal of the
+    distance left when the student likes the job's everyday activities, towards 0 by the same
+    share when they dislike them. Stays within 0–1, so the score stays within 0–100; a
+    signal of 0 (no linked answer, or only neutral ones) leaves the fit as it is."""
+    return interest + weight * signal * where(signal > 0, 1 - interest, interest)
+
+
+def activity_reason(value: Any) -> str | None:
+    """Which reason an answer to an item linked to the job's unit group gives: ``like`` for a
+    like (4–5), ``dislike`` for a dislike (1–2), none for a neutral or "not sure" answer."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        return None
+    return "like" if value >= 4 else ("dislike" if value <= 2 else None)
 
 
 def job_traits(z: dict[str, float], key_traits: list[str], key_weight: float) -> dict[str, float]:
@@ -91,11 +135,11 @@ def trait_fit(dot: Any, norm: Any) -> Any:
 
 
 def match_score(interest: Any, trait: Any, has_trait: Any, education: Any, has_education: Any,
-                weights: dict[str, float], where: Callable = pick) -> Any:
+                weights: dict[str, float], where: Callable = pick, has_interest: Any = True) -> Any:
     """100 × the weighted mean of the components present. A missing component (``has_…``
-    false) leaves its weight out; its value is then not used."""
+    false) leaves its weight out; its value is then not used. At least one must be present."""
     wi, wt, we = weights["interest"], weights["traits"], weights["education"]
-    numerator, weight = 0 + wi * interest, 0 + wi
+    numerator, weight = where(has_interest, 0 + wi * interest, 0.0), where(has_interest, 0 + wi, 0.0)
     numerator = where(has_trait, numerator + wt * trait, numerator)
     weight = where(has_trait, weight + wt, weight)
     numerator = where(has_education, numerator + we * education, numerator)

@@ -43,10 +43,26 @@ class Profile:
     confidence: str  # high | medium | low | none
     traits: dict[str, float]  # 0–100 per trait answered
     education: EducationAnswers
+    # ISCO-08 unit group -> activity signal (rules.activity_signal) from the answers to the
+    # interest items linked to it; groups without a linked answer are left out (signal 0)
+    activities: dict[str, float] = field(default_factory=dict)
 
     @property
     def scorable(self) -> bool:
         return self.confidence != "none"
+
+    @property
+    def without_interests(self) -> bool:
+        """Ranked without the interest part: every interest answer the same, but traits or
+        education to go on (:func:`rules.ranks_without_interests`)."""
+        return "no_variation" in self.flags and self.scorable
+
+    def ranked_on(self) -> tuple[bool, bool] | None:
+        """For a profile ranked without the interest part: which parts it is ranked on
+        (traits, education); ``None`` otherwise."""
+        if not self.without_interests:
+            return None
+        return trait_unit(self.traits) is not None, self.education.highest_isced is not None
 
 
 def _scale(value: float) -> float:
@@ -84,11 +100,27 @@ def build_profile(values: Mapping[str, Any], bank: QuestionBank) -> Profile:
     found = rules.flags(total, min(counts.values()), ranked[0] - ranked[-1], len(set(interest_values)) <= 1,
                         (ranked[0] - ranked[1], ranked[1] - ranked[2], ranked[2] - ranked[3]), unsure, cfg)
     flags = [name for name in rules.FLAG_NAMES if found[name]]
-    confidence = rules.CONFIDENCE_NAMES[rules.confidence(found, total)]
+    traits, education = trait_scores(values, bank), education_answers(values, bank)
+    others = rules.ranks_without_interests(found["no_variation"], total, trait_unit(traits) is not None)
+    confidence = rules.CONFIDENCE_NAMES[rules.confidence(found, total, without_interests=others)]
     # no answers, or all the same: the letters would only be R-I-A-S-E-C order, not the student's
     holland = "" if found["no_variation"] else "".join(order[:3])
-    return Profile(scores, counts, unsure, holland, flags, confidence,
-                   trait_scores(values, bank), education_answers(values, bank))
+    return Profile(scores, counts, unsure, holland, flags, confidence, traits, education,
+                   activity_signals(values, bank))
+
+
+def activity_signals(values: Mapping[str, Any], bank: QuestionBank) -> dict[str, float]:
+    """Per ISCO-08 unit group linked by an answered interest item: its activity signal
+    (:func:`rules.activity_signal` of the :func:`rules.link_value` of those answers)."""
+    totals: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    for q in bank.questions.values():  # bank order: the same sums whatever the answer order
+        if q.links and q.id in values and values[q.id] != UNSURE:
+            value = rules.link_value(values[q.id], True)
+            for unit in q.links:
+                totals[unit] = totals.get(unit, 0.0) + value
+                counts[unit] = counts.get(unit, 0) + 1
+    return {unit: rules.activity_signal(totals[unit], counts[unit]) for unit in sorted(totals)}
 
 
 def trait_scores(values: Mapping[str, Any], bank: QuestionBank) -> dict[str, float]:
@@ -140,13 +172,14 @@ class Components:
     education: float | None
 
     def total(self) -> float:
-        return rules.match_score(self.interest, self.traits or 0.0, self.traits is not None,
-                                 self.education or 0.0, self.education is not None, config()["weights"])
+        return rules.match_score(self.interest or 0.0, self.traits or 0.0, self.traits is not None,
+                                 self.education or 0.0, self.education is not None, config()["weights"],
+                                 has_interest=self.interest is not None)
 
 
 @dataclass
 class Reason:
-    kind: str  # interest_fit | interest_clash | trait_fit | trait_clash | education_ok | education_stretch | education_gap | answer
+    kind: str  # interest_fit | interest_clash | trait_fit | trait_clash | education_ok | education_stretch | education_gap | activity | answer
     positive: bool
     data: dict[str, Any] = field(default_factory=dict)
 
@@ -163,11 +196,13 @@ class Match:
     similar: list[tuple[str, int]] = field(default_factory=list)
 
 
-def _trait_vector(profile: Profile) -> tuple[list[str], list[float]] | None:
-    traits = [t for t in TRAITS if t in profile.traits]
+def trait_unit(scores: Mapping[str, float]) -> tuple[list[str], list[float]] | None:
+    """The traits answered and the student's trait scores centred on their own mean, length
+    1; ``None`` with fewer than 3 traits or all equal (no trait part)."""
+    traits = [t for t in TRAITS if t in scores]
     if len(traits) < 3:
         return None
-    unit = _unit([profile.traits[t] for t in traits])
+    unit = _unit([scores[t] for t in traits])
     return (traits, unit) if unit else None
 
 
@@ -190,14 +225,23 @@ def best_ranked(profile: Profile, columns: CatalogueColumns, count: int | None, 
     student's) and, with ``max_isced``, those whose path there goes further are left out.
     Every rule is one of :mod:`rules`."""
     person = person_unit(profile.scores) if profile.scorable else None
-    if person is None:
+    if person is None and not profile.without_interests:
         return [], 0
     country = columns.country(country or profile.education.country)
     levels, routes, left_out = columns.levels[country], columns.routes[country], columns.left_out[country]
-    a, b, c, d, e, f = person
-    interest = [rules.interest_fit(a * x0 + b * x1 + c * x2 + d * x3 + e * x4 + f * x5)
-                for x0, x1, x2, x3, x4, x5 in zip(*columns.interest_cols)]
-    tv = _trait_vector(profile)
+    interest: list[float | None]
+    if person is None:  # every interest answer the same: ranked on the other parts alone
+        interest = [None] * len(columns.ids)
+    else:
+        a, b, c, d, e, f = person
+        interest = [rules.interest_fit(a * x0 + b * x1 + c * x2 + d * x3 + e * x4 + f * x5)
+                    for x0, x1, x2, x3, x4, x5 in zip(*columns.interest_cols)]
+        if profile.activities:  # the activities the student likes or dislikes move their jobs
+            weight, signals = config()["weights"]["activity_link"], profile.activities
+            interest = [fit if (unit := columns.units[i]) not in signals
+                        else rules.linked_interest(fit, signals[unit], weight)
+                        for i, fit in enumerate(interest)]
+    tv = trait_unit(profile.traits)
     if tv:
         names, vec = tv
         z_columns, norms = columns.trait_columns(tuple(names))
@@ -221,8 +265,10 @@ def best_ranked(profile: Profile, columns: CatalogueColumns, count: int | None, 
         if key not in fits:
             fits[key] = education_fit(required, edu.highest_isced, routes[i], edu.route)
         fit, trait = fits[key], traits[i]
-        scored.append((rules.match_score(inter, trait or 0.0, trait is not None, fit or 0.0, fit is not None,
-                                         weights), i))
+        if inter is None and trait is None and fit is None:
+            continue  # nothing to score this occupation on
+        scored.append((rules.match_score(inter or 0.0, trait or 0.0, trait is not None, fit or 0.0, fit is not None,
+                                         weights, has_interest=inter is not None), i))
     chosen = spread_ranking(scored, columns, count)
     return [(score, i, Components(interest[i], traits[i], fits[(levels[i], routes[i])]))
             for score, i in chosen], len(scored)
@@ -318,6 +364,8 @@ def explain(profile: Profile, values: Mapping[str, Any], bank: QuestionBank, occ
         top_type = profile.holland[0]
         if rules.own_type_clash(profile.scores[top_type], middle, occ_scores[top_type], cfg):
             reasons.append(Reason("interest_clash", False, {"type": top_type, "person": profile.scores[top_type], "occupation": occ_scores[top_type], "side": "you"}))
+    told = activity_reasons(values, bank, columns.units[index]) if comp.interest is not None else []
+    reasons.extend(told)
     z = columns.trait_z[index]
     trait_mean = sum(profile.traits.values()) / len(profile.traits) if profile.traits else 0.0
     fits = sorted((t for t in profile.traits if t in z and rules.trait_fit_reason(profile.traits[t], trait_mean, z[t])),
@@ -333,8 +381,30 @@ def explain(profile: Profile, values: Mapping[str, Any], bank: QuestionBank, occ
         kind = rules.education_kind(required, highest)
         reasons.append(Reason(kind, kind == "education_ok", {"required": required, "highest": highest,
                                                              "gap": max(required - highest, 0)}))
-    reasons.extend(answer_influence(profile, values, bank, occ, comp, answers=answers))
+    reasons.extend(answer_influence(profile, values, bank, occ, comp, answers=answers,
+                                    signal=profile.activities.get(columns.units[index] or "", 0.0),
+                                    skip={r.data["question"] for r in told}))
     return reasons
+
+
+ACTIVITIES_SHOWN = 2
+
+
+def activity_reasons(values: Mapping[str, Any], bank: QuestionBank, unit: str | None) -> list[Reason]:
+    """Up to ``ACTIVITIES_SHOWN`` answers to interest items linked to the job's ISCO-08 unit
+    group that moved it (:func:`rules.activity_reason`): likes first, the strongest first,
+    then dislikes, the strongest first; equal answers in bank order."""
+    if unit is None:
+        return []
+    found = []
+    for k, q in enumerate(bank.questions.values()):
+        if unit in q.links and q.id in values:
+            kind = rules.activity_reason(values[q.id])
+            if kind is not None:
+                found.append((kind != "like", abs(values[q.id] - 3) * -1, k, q.id, values[q.id], kind))
+    found.sort()
+    return [Reason("activity", kind == "like", {"question": qid, "value": value, "kind": kind})
+            for _, _, _, qid, value, kind in found[:ACTIVITIES_SHOWN]]
 
 
 @lru_cache(maxsize=512)
@@ -357,12 +427,14 @@ def interest_answers_by_type(values: Mapping[str, Any], bank: QuestionBank) -> d
 
 def answer_influence(profile: Profile, values: Mapping[str, Any], bank: QuestionBank,
                      occ: "Occupation", comp: Components, limit: int = 2,
-                     answers: dict[str, list[tuple[str, int]]] | None = None) -> list[Reason]:
+                     answers: dict[str, list[tuple[str, int]]] | None = None, signal: float = 0.0,
+                     skip: set[str] | frozenset[str] = frozenset()) -> list[Reason]:
     """Up to ``limit`` answers that speak for this match (:func:`rules.answer_reason`): a like
     of an activity of a type that makes the job, or a dislike of a type the job has little
     of. Among those, the ones that count most: drop each answer and see how far the interest
-    fit falls. ``answers`` is :func:`interest_answers_by_type` of ``values``, if already
-    worked out."""
+    fit falls (the fit with the job's activity ``signal``, as it was scored). ``answers`` is
+    :func:`interest_answers_by_type` of ``values``, if already worked out; answers in ``skip``
+    were already given as another reason."""
     if comp.interest is None:
         return []
     cfg = config()["reasons"]
@@ -370,6 +442,7 @@ def answer_influence(profile: Profile, values: Mapping[str, Any], bank: Question
     if occ_unit is None:
         return []
     by_type = answers if answers is not None else interest_answers_by_type(values, bank)
+    weight = config()["weights"]["activity_link"]
     effects = []
     scores = tuple(profile.scores[k] for k in RIASEC)
     for k, (t, items) in enumerate(by_type.items()):  # in RIASEC order
@@ -381,11 +454,13 @@ def answer_influence(profile: Profile, values: Mapping[str, Any], bank: Question
         fits: dict[int, float | None] = {}
         for qid, value in items:
             kind = rules.answer_reason(value, job, occ.high_point, t, cfg)
-            if kind is None:
+            if kind is None or qid in skip:  # skip: already told as an everyday activity of the job
                 continue
             if value not in fits:
                 unit = _unit_without(scores, k, _scale((total - value) / (len(items) - 1)))
                 fits[value] = None if unit is None else rules.interest_fit(sum(p * q for p, q in zip(unit, occ_unit)))
+                if fits[value] is not None and signal:  # the same activity links as the fit it is compared with
+                    fits[value] = rules.linked_interest(fits[value], signal, weight)
             fit = fits[value]
             if fit is not None:
                 effects.append((comp.interest - fit, qid, value, kind))
