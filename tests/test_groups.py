@@ -107,10 +107,18 @@ def test_invalid_profiles_are_listed_apart_and_left_out_of_the_figures(capsys, k
 
 
 def test_identical_answers_with_an_education_plan_are_scored_but_give_no_code(capsys, tmp_path, bank):
-    """Every interest answer the same, with a planned education level: the student gets a
-    list (ranked without the interest part) but no Holland code to count among the class's."""
+    """Every interest answer the same, with trait statements that vary and a planned education
+    level: the student gets a list (ranked without the interest part) but no Holland code to
+    count among the class's."""
     clear = add(capsys, tmp_path, bank, "a.json", {"R": 5, "I": 4, "A": 3}, group="7C")
-    same = add(capsys, tmp_path, bank, "b.json", {}, group="7C", default=4, **{"EDU-highest": "no-fagbrev"})
+    path = write(tmp_path, bank, "b.json", {}, default=4, **{"EDU-highest": "no-fagbrev"})
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    for q in bank.by_block("trait"):  # structured and persistent stand out
+        doc["answers"][q.id] = (5 if q.dimension in ("structured", "persistent") else 2) if not q.reverse else 3
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    code, out, _ = run(capsys, "import", str(path), "--group", "7C")
+    assert code == 0
+    same = out.strip()
     _, out, _ = run(capsys, "groups", "summary", "7C", "--format", "json")
     s = json.loads(out)
     assert s["scored"] == 2 and not s["invalid"]

@@ -109,9 +109,9 @@ def test_identical_answers_report_shows_a_dash_for_the_code(capsys, tmp_path, ba
     assert "No matches are shown" in out
 
 
-def test_identical_answers_with_an_education_plan_report_a_list_that_says_what_it_rests_on(capsys, tmp_path, bank):
-    sid = session(capsys, tmp_path, bank, likes={}, note=None)  # education level given
+def test_identical_answers_with_only_an_education_plan_report_no_list_and_say_why(capsys, tmp_path, bank):
+    sid = session(capsys, tmp_path, bank, likes={}, note=None)  # education level given, traits all equal
     _, out, _ = run(capsys, "report", sid)
-    assert "<strong>Holland code: –</strong>" in out and "Confidence: low" in out
-    assert "Your top matches" in out
-    assert "This list comes only from what education you plan, so many jobs fit equally well." in out
+    assert "<strong>Holland code: –</strong>" in out and "Confidence: none" in out
+    assert "Your top matches" not in out
+    assert "No matches are shown; try again and use the whole scale." in out
