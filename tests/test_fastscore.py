@@ -59,7 +59,7 @@ def random_rows(bank, n, seed, odd=0.08):
         if q.block == "interest":
             rows[8][k], rows[9][k] = "4", "5"
         elif q.block == "trait":  # row 8: traits all equal and no education: no matches
-            rows[8][k], rows[9][k] = "3", ""  # row 9: education alone
+            rows[8][k], rows[9][k] = "3", ""  # row 9: education alone, which gives no list either
         elif q.dimension == "highest_level":
             rows[8][k] = ""
         elif q.dimension == "country":
@@ -136,10 +136,10 @@ def test_fast_path_writes_exactly_what_the_careful_path_writes(bank, catalogue, 
         assert f == s
     assert ",,,,,,,,,,,,,,,,,,,," in fast  # identical answers and nothing else: no matches
     by_id = {line.split(",")[0]: line.split(",") for line in fast_lines[1:]}
-    for name in "same-0", "same-9":  # identical interest answers, ranked on the other parts
-        fields = by_id[name]
-        assert fields[1] == "" and fields[8:10] == ["low", "no_variation"] and all(fields[-20:]), fields
-    assert by_id["same-8"][8] == "none" and not any(by_id["same-8"][-20:])
+    fields = by_id["same-0"]  # identical interest answers, traits that vary: ranked on the other parts
+    assert fields[1] == "" and fields[8:10] == ["low", "no_variation"] and all(fields[-20:]), fields
+    for name in "same-8", "same-9":  # nothing else that varies, or only an education level: no list
+        assert by_id[name][8] == "none" and not any(by_id[name][-20:]), by_id[name]
 
 
 @pytest.mark.slow
