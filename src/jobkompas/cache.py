@@ -24,6 +24,20 @@ if TYPE_CHECKING:
 
 
 MAGIC = b"jobkompas-cache/2\n"
+_off = False  # set while a wheel is built (:func:`off`): a build reads and writes no user cache
+
+
+class off:
+    """Within ``with cache.off():`` nothing is read from or written to the user cache: the
+    wheel build parses the content afresh and leaves the builder's home alone."""
+
+    def __enter__(self) -> None:
+        global _off
+        self._was, _off = _off, True
+
+    def __exit__(self, *exc: object) -> None:
+        global _off
+        _off = self._was
 
 
 def _checksum(kind: str, key: str, payload: bytes) -> bytes:
@@ -33,6 +47,8 @@ def _checksum(kind: str, key: str, payload: bytes) -> bytes:
 def load(kind: str, key: str, decode: Callable[[Any], T]) -> T | None:
     """``decode`` applied to the cached value, or None when there is none, or none whose
     checksum matches and that decodes."""
+    if _off:
+        return None
     try:
         data = (user_cache_dir() / f"{kind}-{key}.marshal").read_bytes()
         head, digest, payload = data[:len(MAGIC)], data[len(MAGIC):len(MAGIC) + 32], data[len(MAGIC) + 32:]
@@ -47,6 +63,8 @@ def store(kind: str, key: str, value: Any) -> None:
     """Cache ``value`` (plain data) under ``key`` and drop the other files of this kind."""
     from .outfile import atomic_open, private_dir
 
+    if _off:
+        return
     try:
         folder = private_dir(user_cache_dir())  # under JOBKOMPAS_HOME it may create the data dir
         path = folder / f"{kind}-{key}.marshal"
@@ -57,5 +75,5 @@ def store(kind: str, key: str, value: Any) -> None:
         for old in folder.glob(f"{kind}-*.marshal"):
             if old.name != path.name:
                 old.unlink(missing_ok=True)
-    except (OSError, ValueError):
+    except (OSError, ValueError, ImportError):  # ImportError: no platformdirs (a bare build environment)
         pass  # a read-only cache dir (or a value marshal cannot write) only costs speed

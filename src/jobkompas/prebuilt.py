@@ -45,6 +45,7 @@ def stamp(*folders: Path) -> str:
 def build(root: Path) -> bytes:
     """Parse the content under ``root`` (questions/, occupations/, programmes/) into the data
     the loaders use; a content problem fails the build with its message."""
+    from . import cache
     from .catalogue import _to_plain, parse_catalogue
     from .errors import ContentError
     from .questions import _bank_to_plain, parse_question_bank
@@ -52,15 +53,16 @@ def build(root: Path) -> bytes:
     from .yamlio import parse_yaml_text
 
     occupations, programmes, questions = root / "occupations", root / "programmes", root / "questions"
-    bank = parse_question_bank(questions)
-    catalogue = parse_catalogue(occupations, programmes)
-    for problems in (bank.problems, catalogue.problems):
-        if problems:
-            raise ContentError(problems[0].message, f"{problems[0].file}:{problems[0].line}")
+    with cache.off():  # parsed afresh, and nothing written into the builder's home
+        bank = parse_question_bank(questions)
+        catalogue = parse_catalogue(occupations, programmes)
+        for problems in (bank.problems, catalogue.problems):
+            if problems:
+                raise ContentError(problems[0].message, f"{problems[0].file}:{problems[0].line}")
+        shipped = _to_plain(catalogue)
     weights_path = package_data("weights.yaml")
     weights = parse_yaml_text(weights_path.read_text(encoding="utf-8"), str(weights_path), with_lines=False)
     stamps = {"bank": stamp(questions), "catalogue": stamp(occupations, programmes)}
-    shipped = _to_plain(catalogue)
     shipped["version"] = "w" + stamps["catalogue"][:11]  # the catalogue version sessions record
     return marshal.dumps({"format": FORMAT, "version": __version__, "stamps": stamps,
                           "bank": _bank_to_plain(bank), "catalogue": shipped, "weights": weights})
