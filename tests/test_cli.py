@@ -373,3 +373,24 @@ def test_content_folders_are_chosen_without_touching_the_environment(capsys, tmp
     code, _, _ = run(capsys, "questions", "list", "--json")
     assert code == 0 and api.load_bank().directory != bank
     assert run(capsys, "--questions", str(tmp_path / "missing"), "questions", "list")[0] == ExitCode.USAGE
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--lang", "da", "questions", "list"], "Reparere en cykel"),
+    (["--lang", "nb", "template", "--form", "mini"], "Svarfil for jobkompas"),
+    (["--lang", "da", "occupations", "show", "welder"], "Svejser"),
+])
+def test_the_root_lang_option_is_the_default_for_the_command_after_it(capsys, args, says):
+    code, out, _ = run(capsys, *args)
+    assert code == 0 and says in out
+
+
+def test_a_command_s_own_lang_wins_over_the_root_one(capsys):
+    code, out, _ = run(capsys, "--lang", "da", "questions", "list", "--lang", "nb")
+    assert code == 0 and "Reparere en sykkel" in out and "Reparere en cykel" not in out
+
+
+def test_the_root_lang_reaches_a_score_of_a_file_in_another_language(capsys, tmp_path):
+    path = filled_template(capsys, tmp_path)  # a Norwegian answer file
+    code, out, _ = run(capsys, "--lang", "da", "score", str(path), "--format", "json")
+    assert code == 0 and json.loads(out)["language"] == "da"

@@ -188,9 +188,26 @@ def root(
     from .api import Content
 
     ctx.obj = Content(questions, occupations)  # every command's content, passed on through the context
+    if ctx.invoked_subcommand is not None:  # 'jobkompas --lang da quiz': the root's options are the defaults below
+        given = {"lang": lang, "form": form, "resume": resume or None, "fresh": fresh or None, "plain": plain or None}
+        ctx.default_map = _defaults_below(ctx.command, {k: v for k, v in given.items() if v is not None})
     if ctx.invoked_subcommand is None:
         quiz(ctx, lang=lang, form=form, country=None, answers=None, resume=resume, fresh=fresh, plain=plain,
              session=False, name=None, group=None, unfinished=None)
+
+
+def _defaults_below(group: Any, given: dict[str, Any]) -> dict[str, Any]:
+    """click's ``default_map`` for every command under ``group``: the root's ``--lang`` for each
+    command that has it; the quiz options (form, resume, fresh, plain) for the quiz."""
+    out: dict[str, Any] = {}
+    for name, command in getattr(group, "commands", {}).items():
+        params = {p.name for p in command.params}
+        keys = given if name == "quiz" else {k: v for k, v in given.items() if k == "lang"}
+        below = _defaults_below(command, given)
+        own = {k: v for k, v in keys.items() if k in params}
+        if own or below:
+            out[name] = {**own, **below}
+    return out
 
 
 def _content(ctx: typer.Context) -> Content:
