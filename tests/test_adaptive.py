@@ -77,6 +77,7 @@ def test_whole_bank_prediction_is_exact_when_every_item_is_answered(bank):
     assert all(0 < s < adaptive.ANSWER_SD for s in sd_half)
 
 
+@pytest.mark.slow
 def test_never_asks_more_than_the_maximum(bank, monkeypatch):
     # the real maximum is the whole bank, which would end the block anyway: use a smaller one
     monkeypatch.setattr(adaptive, "STOP_CHECKS", {})  # never settled: the maximum ends it

@@ -141,6 +141,7 @@ def test_a_warm_cache_and_a_json_answer_file_never_load_yaml(tmp_path):
     assert runs[1].stdout.strip() == "False"
 
 
+@pytest.mark.slow
 def test_every_single_byte_flip_in_a_cache_file_is_caught_and_rebuilt(bank_dir):
     """No flipped byte may change the bank silently or crash: the checksum sends every
     damaged file back to the sources, and the rebuilt file is the good one again."""
@@ -161,6 +162,7 @@ def test_every_single_byte_flip_in_a_cache_file_is_caught_and_rebuilt(bank_dir):
         assert path.read_bytes() == good, at
 
 
+@pytest.mark.slow
 def test_a_catalogue_cache_with_a_flipped_byte_never_changes_results(capsys, tmp_path):
     """End to end: the same answers give the same matches after any flip in the catalogue's
     cache (ids, O*NET codes and scores come from the sources again)."""
@@ -204,6 +206,7 @@ def test_about_shows_where_the_cache_lives(capsys):
     assert f"Cache (safe to delete): {user_cache_dir()}" in " ".join(out.split())
 
 
+@pytest.mark.slow
 def test_a_cached_occupation_decodes_its_page_on_first_use_and_shows_what_parsing_shows():
     parsed = catalogue.load_catalogue()  # parsed and cached
     cached_catalogue = catalogue.load_catalogue()

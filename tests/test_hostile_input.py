@@ -269,6 +269,7 @@ def test_a_new_out_file_is_private(capsys, tmp_path, bank):
     assert os.stat(tmp_path / "new.csv").st_mode & 0o777 == 0o600
 
 
+@pytest.mark.slow
 def test_out_dev_stdout_works_on_a_pipe(tmp_path, bank):
     import os
     import subprocess
@@ -289,6 +290,7 @@ def test_out_dev_stdout_works_on_a_pipe(tmp_path, bank):
 # ------------------------------------------------------------------ stopped runs
 
 
+@pytest.mark.slow
 def test_sigterm_stops_a_batch_as_ctrl_c_does_and_leaves_no_temporary_file(tmp_path, bank):
     import os
     import signal

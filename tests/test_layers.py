@@ -122,6 +122,7 @@ def test_the_reach_rule_sees_lazy_and_type_checking_imports():
     assert "jobkompas.scoring" in reachable("jobkompas.fastscore")
 
 
+@pytest.mark.slow
 def test_loading_the_catalogue_and_its_columns_loads_no_scorer(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("JOBKOMPAS_")}
     env["JOBKOMPAS_HOME"] = str(tmp_path)

@@ -28,6 +28,7 @@ def installed(tmp_path, monkeypatch):
     prebuilt._data.cache_clear()
 
 
+@pytest.mark.slow
 def test_prebuilt_content_is_what_parsing_the_yaml_gives(installed):
     shipped = prebuilt.lookup("catalogue", installed / "occupations", installed / "programmes")
     parsed = _to_plain(parse_catalogue(installed / "occupations", installed / "programmes"))
@@ -36,6 +37,7 @@ def test_prebuilt_content_is_what_parsing_the_yaml_gives(installed):
     assert load_catalogue(installed / "occupations").version == shipped["version"]
 
 
+@pytest.mark.slow
 def test_a_changed_file_is_never_served_from_the_prebuilt_data(installed):
     nurse = installed / "occupations" / "nurse.yaml"
     nurse.write_text(nurse.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
@@ -46,6 +48,7 @@ def test_a_changed_file_is_never_served_from_the_prebuilt_data(installed):
     assert load_question_bank(installed / "questions").questions  # parsed from the YAML instead
 
 
+@pytest.mark.slow
 def test_other_folders_and_source_trees_never_use_it(installed, tmp_path):
     other = tmp_path / "mine" / "occupations"
     shutil.copytree(installed / "occupations", other)
@@ -55,6 +58,7 @@ def test_other_folders_and_source_trees_never_use_it(installed, tmp_path):
     assert prebuilt.lookup("bank", installed / "questions") is None  # a damaged file: the usual way
 
 
+@pytest.mark.slow
 def test_prebuilt_occupations_name_their_files_where_they_are_installed(installed):
     from jobkompas.catalogue import _from_plain
 
@@ -63,6 +67,7 @@ def test_prebuilt_occupations_name_their_files_where_they_are_installed(installe
     assert nurse.source == str(installed / "occupations" / "nurse.yaml")
 
 
+@pytest.mark.slow
 def test_the_wheel_build_needs_only_its_build_requirements(monkeypatch):
     # the build environment has hatchling and PyYAML, not platformdirs
     import sys
@@ -71,6 +76,7 @@ def test_the_wheel_build_needs_only_its_build_requirements(monkeypatch):
     assert len(prebuilt.build(Path(__file__).resolve().parents[1])) > 100_000
 
 
+@pytest.mark.slow
 def test_the_wheel_build_leaves_the_builders_cache_alone(monkeypatch, tmp_path):
     from jobkompas import weights
 

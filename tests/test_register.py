@@ -317,6 +317,7 @@ def outline_dir(tmp_path_factory) -> Path:
     return occ
 
 
+@pytest.mark.slow
 def test_a_template_built_path_says_it_is_a_general_outline(capsys, outline_dir):
     catalogue = parse_catalogue(outline_dir)
     occ = next(o for o in catalogue.occupations.values() if catalogue.path_is_outline(o, "denmark"))
@@ -371,6 +372,7 @@ def test_score_json_marks_outlines_and_validates_against_the_schema(bank, outlin
     assert "_(Dette er en generell skisse for fagområdet" in markdown
 
 
+@pytest.mark.slow
 def test_the_result_table_marks_an_outline_path(bank, outline_dir):
     from conftest import pattern_answers
 

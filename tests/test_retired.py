@@ -112,10 +112,21 @@ def test_an_unfinished_quiz_asks_the_new_question_again(bank):
     (lambda t: t.replace("replaced_by: R17", "replaced_by: R99"), "'replaced_by' names no question of the bank"),
     (lambda t: t + "  - id: R09\n", "'R09' is retired twice"),
 ])
-def test_the_retired_list_is_validated(tmp_path, capsys, edit, message):
+def test_the_retired_list_is_validated(tmp_path, edit, message):
+    from jobkompas.questions import parse_question_bank
+
     folder = shutil.copytree(questions_dir(), tmp_path / "questions")
     retired = folder / "retired.yaml"
     retired.write_text(edit(retired.read_text(encoding="utf-8")), encoding="utf-8")
+    problems = parse_question_bank(folder).problems
+    assert any(message in p.message and p.file == str(retired) and p.line > 1 for p in problems), problems
+
+
+@pytest.mark.slow
+def test_validate_reports_a_retired_list_problem_with_file_and_line(tmp_path, capsys):
+    folder = shutil.copytree(questions_dir(), tmp_path / "questions")
+    retired = folder / "retired.yaml"
+    retired.write_text(retired.read_text(encoding="utf-8") + "  - id: R09\n", encoding="utf-8")
     assert main(["--questions", str(folder), "validate"]) != 0
     captured = capsys.readouterr()
-    assert message in captured.out + captured.err and "retired.yaml:" in captured.out + captured.err
+    assert f"{retired}:" in captured.out + captured.err and "'R09' is retired twice" in captured.out + captured.err

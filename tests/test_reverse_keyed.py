@@ -64,6 +64,7 @@ def test_the_batch_fast_path_scores_reverse_keyed_statements_as_one_answer_set_d
     assert lines[1].split(",", 1)[1] != lines[2].split(",", 1)[1]  # the reversed answers changed the ranking
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("value,message", [('"yes"', "'reverse' must be true or false"),
                                            (None, "every statement is reverse-keyed")])
 def test_reverse_flags_are_validated(tmp_path, capsys, value, message):
@@ -82,6 +83,7 @@ def test_reverse_flags_are_validated(tmp_path, capsys, value, message):
     assert message in said and "traits.yaml:" in said
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("links, message", [
     ("'7411'", "'links' must be a non-empty list"),
     ("[]", "'links' must be a non-empty list"),

@@ -218,6 +218,7 @@ def test_written_paths_without_a_template_cover_every_country(tmp_path, capsys):
     assert out[0].endswith("paths need a 'template' or steps for every country; missing: other")
 
 
+@pytest.mark.slow
 def test_a_custom_bank_without_interests_is_an_error_not_the_built_in_bank(tmp_path, capsys):
     bank_dir = tmp_path / "bank"
     bank_dir.mkdir()
@@ -231,6 +232,7 @@ def test_a_custom_bank_without_interests_is_an_error_not_the_built_in_bank(tmp_p
     assert main(["--questions", str(bank_dir), "validate"]) == ExitCode.CONTENT
 
 
+@pytest.mark.slow
 def test_a_symlink_loop_in_the_occupations_folder_is_one_problem_not_a_crash(tmp_path, capsys):
     occ = copy_tree(occupations_dir(), tmp_path / "occ")
     shutil.copytree(occupations_dir().parent / "programmes", tmp_path / "programmes")
@@ -240,6 +242,7 @@ def test_a_symlink_loop_in_the_occupations_folder_is_one_problem_not_a_crash(tmp
     assert f"{occ / 'loop.yaml'}:1: cannot read" in out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("file, old, new, message", [
     ("education.yaml", "    options:", "    options: 5\n    old_options:", "EDU-country: 'options' must be a list"),
     ("education.yaml", "levels:", "levels: 5\nold_levels:", "'levels' must be a list"),

@@ -271,6 +271,7 @@ def _saved_file(data) -> None:
     path.write_text(json.dumps(data), encoding="utf-8")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("broken", [
     {"language": 5, "form": "mini"},
     {"language": "en", "form": "mini", "answers": ["R01", 5]},
@@ -290,6 +291,7 @@ def test_a_saved_quiz_of_wrong_types_is_set_aside_not_a_crash(broken):
     assert result.profile.holland[0] == "R"
 
 
+@pytest.mark.slow
 def test_invalid_saved_answers_are_dropped_and_asked_again():
     bank = api.load_bank()
     mini = [q.id for q in bank.form("mini")]
