@@ -521,3 +521,24 @@ def test_the_adaptive_ranking_uses_the_activity_links(bank, catalogue):
     assert np.allclose([interest[i] for i in kept], fits, rtol=0, atol=1e-12)
     electrician = kept.index(columns.ids.index("electrician"))
     assert signal[electrician] == 1.0 and signal[kept.index(columns.ids.index("car-mechanic"))] == -1.0
+
+
+@pytest.mark.parametrize("item, job", [
+    ("S19", "nurse"), ("S20", "physiotherapist"), ("R20", "veterinarian"), ("R21", "airline-pilot"),
+    ("R22", "police-officer"), ("R23", "mechanical-engineer"), ("R24", "baker"),
+])
+def test_each_activity_of_the_second_revision_raises_the_job_it_was_written_for(bank, catalogue, item, job):
+    """The seven activities added for jobs the bank had no item for (docs/questions.md) are
+    linked to those jobs' unit groups: liking one moves the job up and names the activity."""
+    from conftest import pattern_answers
+
+    assert item in [q.id for q in bank.form("standard")]
+    base = pattern_answers(bank, {"R": 3, "S": 3}, default=2)
+    ranks = {}
+    for answer in (3, 5):
+        result = api.score(api.new_answers({**base, item: answer}, bank=bank), top=len(catalogue), bank=bank,
+                           catalogue=catalogue)
+        ranks[answer] = next(m for m in result.matches if m.occupation.id == job)
+    assert ranks[5].rank < ranks[3].rank
+    told = [r for r in ranks[5].match.reasons if r.kind == "activity" and r.positive]
+    assert [r.data["question"] for r in told] == [item]
