@@ -105,7 +105,7 @@ def careful_output(path, bank, catalogue, top=10, country=None, language=None):
 
     writer.writerow(batch_header(top))
     errors = []
-    for line, item in iter_batch_rows(path, bank):
+    for _line, item in iter_batch_rows(path, bank):
         if isinstance(item, InputError):
             errors.append(str(item))
             continue

@@ -132,7 +132,7 @@ def test_identical_answers_with_an_education_plan_are_scored_but_give_no_code(ca
 @pytest.mark.slow
 def test_identical_answers_show_a_dash_not_riasec(capsys, klass):
     _, out, _ = run(capsys, "sessions", "list", "--group", "10B", "--lang", "en")
-    line = next(l for l in out.splitlines() if l.startswith(klass["same"]))
+    line = next(row for row in out.splitlines() if row.startswith(klass["same"]))
     assert "RIA" not in line and "–" in line
     assert out.splitlines()[0].split()[:3] == ["Session", "Group", "Date"]
 

@@ -247,7 +247,7 @@ def test_a_warm_cache_ranks_exactly_like_a_cold_parse(bank, catalogue):
     import random
 
     rnd = random.Random(3)
-    for case in range(10):
+    for _case in range(10):
         values = {q.id: rnd.randint(1, 5) for q in bank.questions.values() if q.block in ("interest", "trait")}
         values["EDU-highest"] = rnd.choice(bank.education("highest_level").options).id
         values["EDU-country"] = rnd.choice(COUNTRIES)

@@ -53,9 +53,9 @@ def test_unknown_related_id_and_bad_path_step(tmp_path, capsys):
     code = main(["--occupations", str(occ), "validate"])
     out = capsys.readouterr().out.strip().splitlines()
     assert code == ExitCode.CONTENT
-    line = next(i for i, l in enumerate(text.splitlines(), 1) if l.startswith("next_steps:"))
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if row.startswith("next_steps:"))
     assert f"{welder}:{line}: next_steps: unknown occupation id 'ghost-job'" in out
-    assert any(l.startswith(f"{nurse}:") and "unknown programme 'no-ba-trolldom'" in l for l in out)
+    assert any(row.startswith(f"{nurse}:") and "unknown programme 'no-ba-trolldom'" in row for row in out)
     assert len(out) == 2, "one broken file does not cascade into errors elsewhere"
 
 
@@ -138,7 +138,7 @@ def test_path_templates_keep_what_their_header_comment_says():
 
     text = (occupations_dir() / "_path-templates.yaml").read_text(encoding="utf-8")
     header = " ".join(line.lstrip("#").strip()
-                      for line in itertools.takewhile(lambda l: l.startswith("#"), text.splitlines()))
+                      for line in itertools.takewhile(lambda row: row.startswith("#"), text.splitlines()))
     data = yaml.safe_load(text)
     fields, recipes = data["fields"], data["recipes"]
     catalogue = api.load_catalogue()
@@ -198,7 +198,7 @@ def test_path_templates_keep_what_their_header_comment_says():
             assert [(s.kind, s.years) for s in shown] == [(r["kind"], r["years"]) for r in recipe], occ.id
             for step, raw in zip(shown, recipe):
                 for lang in LANGUAGES:
-                    expected = re.sub(r"\{(\w+)\.(\w+)\}", lambda m: field[m[1]][m[2]], raw[lang])
+                    expected = re.sub(r"\{(\w+)\.(\w+)\}", lambda m, field=field: field[m[1]][m[2]], raw[lang])
                     assert step.text[lang] == expected, (occ.id, country, lang)
 
 
