@@ -121,19 +121,27 @@ def _activity(qid: str, bank: QuestionBank, lang: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+def _type_name(t: str, bank: QuestionBank, lang: str) -> str:
+    return bank.types[t].name.get(lang, t) if t in bank.types else t
+
+
+def _trait_name(trait_id: str, bank: QuestionBank, lang: str) -> str:
+    trait = bank.traits.get(trait_id)
+    return trait.name.get(lang) if trait else trait_id
+
+
 def reason_text(reason: "Reason", lang: str, bank: QuestionBank, country: str | None) -> str:
     tr = translator(lang)
     d = reason.data
     if reason.kind in ("interest_fit", "interest_clash"):
-        name = bank.types[d["type"]].name.get(lang, d["type"]) if d["type"] in bank.types else d["type"]
+        name = _type_name(d["type"], bank, lang)
         if reason.kind == "interest_fit":
             return tr("Your interest in {type} activities fits: they are central to this job.").format(type=name)
         if d.get("side") == "you":
             return tr("Your strongest interest, {type}, plays little part in this job.").format(type=name)
         return tr("This job is largely {type}, an interest you rated low.").format(type=name)
     if reason.kind in ("trait_fit", "trait_clash"):
-        trait = bank.traits.get(d["trait"])
-        name = trait.name.get(lang) if trait else d["trait"]
+        name = _trait_name(d["trait"], bank, lang)
         if reason.kind == "trait_fit":
             return tr("You said \"{trait}\" fits you, and it matters more in this job than in most.").format(trait=name)
         return tr("This job leans on \"{trait}\", which you said is less like you.").format(trait=name)
@@ -150,9 +158,7 @@ def reason_text(reason: "Reason", lang: str, bank: QuestionBank, country: str | 
             return tr("You said you would rather not \"{question}\", and that is everyday work in this job.").format(question=text)
         return tr("You said you would like to \"{question}\": that is everyday work in this job.").format(question=text)
     if reason.kind == "answer":
-        q = bank.questions.get(d["question"])
-        text = q.text.get(lang, q.text["en"]) if q else d["question"]
-        text = text[:1].lower() + text[1:]  # an activity inside a sentence: "… like to "repair a bicycle""
+        text = _activity(d["question"], bank, lang)
         if d.get("kind") == "dislike":
             return tr("You said you would rather not \"{question}\". In this job you will not have to do much of that.").format(question=text)
         return tr("You said you would like to \"{question}\". This job has a lot of that kind of work.").format(question=text)
@@ -164,14 +170,13 @@ def reason_short(reason: "Reason", lang: str, bank: QuestionBank, country: str |
     tr = translator(lang)
     d = reason.data
     if reason.kind in ("interest_fit", "interest_clash"):
-        name = bank.types[d["type"]].name.get(lang, d["type"]) if d["type"] in bank.types else d["type"]
+        name = _type_name(d["type"], bank, lang)
         if reason.kind == "interest_fit":
             return tr("your interest: {type}").format(type=name)
         return tr("little of your interest: {type}").format(type=name) if d.get("side") == "you" else \
             tr("mostly {type}, which you rated low").format(type=name)
     if reason.kind in ("trait_fit", "trait_clash"):
-        trait = bank.traits.get(d["trait"])
-        name = trait.name.get(lang) if trait else d["trait"]
+        name = _trait_name(d["trait"], bank, lang)
         if reason.kind == "trait_fit":
             return tr("suits you: {trait}").format(trait=name)
         return tr("asks for: {trait}").format(trait=name)
@@ -187,9 +192,7 @@ def reason_short(reason: "Reason", lang: str, bank: QuestionBank, country: str |
             return tr("everyday work here, which you dislike: {activity}").format(activity=text)
         return tr("everyday work here: {activity}").format(activity=text)
     if reason.kind == "answer":
-        q = bank.questions.get(d["question"])
-        text = q.text.get(lang, q.text["en"]) if q else d["question"]
-        text = text[:1].lower() + text[1:]
+        text = _activity(d["question"], bank, lang)
         if d.get("kind") == "dislike":
             return tr("little of: {activity}").format(activity=text)
         return tr("you like to: {activity}").format(activity=text)
