@@ -142,7 +142,7 @@ def test_resume_with_nothing_saved_says_so():
     out = screen()
     run_wizard(lang="nb", form="mini", country=None, prefill=None, resume=True, fresh=False, plain=False,
                prompter=Scripted(answer_all), console=out)
-    assert "Det finnes ingen uferdig test å fortsette" in out.file.getvalue()
+    assert "Det finnes ingen uferdig quiz å fortsette" in out.file.getvalue()
 
 
 def test_number_keys_choose_in_lists_longer_than_ten():

@@ -45,11 +45,11 @@ def flag_short(flag: str, lang: str) -> str:
     profile view and reports give :func:`flag_text`."""
     tr = translator(lang)
     texts = {
-        "no_variation": tr("Same answer to every activity: this list is less sure."),
+        "no_variation": tr("Same answer to every activity: this list is less certain."),
         "too_few_answers": tr("Few interest answers: treat this as a first hint."),
-        "flat_profile": tr("Your interests are even, so the order is less sure."),
+        "flat_profile": tr("Even interests: the order of the list is less certain."),
         "uncertain_code": tr("Top types nearly tied: your code could change."),
-        "many_unsure": tr("Many \"not sure\" answers: the list rests on fewer."),
+        "many_unsure": tr("Many \"not sure\" answers: the list rests on fewer answers."),
     }
     return texts.get(flag, flag)
 
