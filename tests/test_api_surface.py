@@ -38,9 +38,11 @@ def test_content_defaults_to_the_environment_and_an_argument_wins(bank_copy, tmp
     assert api.Content(questions=other).questions_dir == other
 
 
-def test_a_missing_content_folder_is_a_usage_error_naming_it(tmp_path):
+def test_a_missing_content_folder_is_a_usage_error_naming_it_when_it_is_used(tmp_path):
+    content = api.Content(occupations=tmp_path / "nowhere")
+    assert content.bank().questions  # the other folder is still usable
     with pytest.raises(UsageError, match=f"occupations directory not found: {tmp_path / 'nowhere'}"):
-        api.Content(occupations=tmp_path / "nowhere")
+        content.catalogue()
 
 
 def test_use_content_still_chooses_the_default_for_older_library_code(bank_copy):

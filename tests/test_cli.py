@@ -394,3 +394,11 @@ def test_the_root_lang_reaches_a_score_of_a_file_in_another_language(capsys, tmp
     path = filled_template(capsys, tmp_path)  # a Norwegian answer file
     code, out, _ = run(capsys, "--lang", "da", "score", str(path), "--format", "json")
     assert code == 0 and json.loads(out)["language"] == "da"
+
+
+def test_a_wrong_questions_folder_stops_only_the_commands_that_use_it(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("JOBKOMPAS_QUESTIONS", str(tmp_path / "missing"))
+    code, out, err = run(capsys, "sessions", "list")
+    assert code == 0 and "No sessions yet." in out
+    code, _, err = run(capsys, "questions", "list")
+    assert code == ExitCode.USAGE and f"questions directory not found: {tmp_path / 'missing'}" in err

@@ -187,7 +187,9 @@ def root(
     """Start the quiz when no command is given (the quiz options work here too)."""
     from .api import Content
 
-    ctx.obj = Content(questions, occupations)  # every command's content, passed on through the context
+    # every command's content, passed on through the context; a folder is checked when a command
+    # first uses it, so a wrong $JOBKOMPAS_QUESTIONS does not break 'sessions list'
+    ctx.obj = Content(questions, occupations)
     if ctx.invoked_subcommand is not None:  # 'jobkompas --lang da quiz': the root's options are the defaults below
         given = {"lang": lang, "form": form, "resume": resume or None, "fresh": fresh or None, "plain": plain or None}
         ctx.default_map = _defaults_below(ctx.command, {k: v for k, v in given.items() if v is not None})

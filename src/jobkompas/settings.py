@@ -40,17 +40,25 @@ class Content:
     """The question bank and the occupation catalogue one run works with.
 
     ``questions`` and ``occupations`` are folders; ``None`` means ``$JOBKOMPAS_QUESTIONS`` /
-    ``$JOBKOMPAS_OCCUPATIONS``, else the content that ships with jobkompas. The folders are
-    checked when the object is made (a missing one is a :class:`~jobkompas.errors.UsageError`);
-    the bank and the catalogue are loaded on first use and cached for the process.
+    ``$JOBKOMPAS_OCCUPATIONS``, else the content that ships with jobkompas. Each folder is
+    checked when it is first used (a missing one is a :class:`~jobkompas.errors.UsageError`),
+    so a wrong questions folder does not stop a command that needs only the occupations; the
+    bank and the catalogue are loaded on first use and cached for the process.
     """
 
-    __slots__ = ("questions_dir", "occupations_dir")
+    __slots__ = ("_questions", "_occupations")
 
     def __init__(self, questions: str | os.PathLike[str] | None = None,
                  occupations: str | os.PathLike[str] | None = None) -> None:
-        self.questions_dir: Path = questions_dir(questions)
-        self.occupations_dir: Path = occupations_dir(occupations)
+        self._questions, self._occupations = questions, occupations
+
+    @property
+    def questions_dir(self) -> Path:
+        return questions_dir(self._questions)
+
+    @property
+    def occupations_dir(self) -> Path:
+        return occupations_dir(self._occupations)
 
     @property
     def programmes_dir(self) -> Path:
@@ -64,4 +72,4 @@ class Content:
         return cached_catalogue(str(self.occupations_dir.resolve()))
 
     def __repr__(self) -> str:
-        return f"Content(questions={str(self.questions_dir)!r}, occupations={str(self.occupations_dir)!r})"
+        return f"Content(questions={self._questions!r}, occupations={self._occupations!r})"
