@@ -203,3 +203,13 @@ def test_a_crash_mid_write_keeps_finished_sessions(tmp_path, bank):
         assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         save_result(store, result, name=None, group="x")  # the store is writable again
         assert len(store.list()) == 2
+
+
+@pytest.mark.parametrize("args", [["sessions", "delete"], ["quiz", "--plain", "--unfinished"]])
+def test_an_unfinished_quiz_id_names_a_file_only_in_its_own_shape(capsys, tmp_path, args):
+    # an id typed by a user never reaches outside the folder of unfinished quizzes
+    from jobkompas.cli import main
+    from jobkompas.errors import ExitCode
+
+    assert main([*args, "u-x/../../quiz"]) == ExitCode.NOT_FOUND
+    assert "no unfinished quiz 'u-x/../../quiz'" in capsys.readouterr().err

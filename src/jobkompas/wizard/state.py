@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shlex
 import unicodedata
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import api
+from ..errors import NotFoundError
 from ..outfile import atomic_open, private_dir
 
 STATE_FILE = "unfinished-quiz.json"
@@ -98,8 +100,12 @@ def new_owner(name: str | None, group: str | None, created_at: str | None = None
 
 
 def state_path(unfinished_id: str | None = None) -> Path:
+    """The file of the private unfinished quiz, or of a session quiz ``u-`` + 8 hex digits (an
+    id typed by a user names a file only in that shape: never a path outside the folder)."""
     if unfinished_id is None:
         return api.user_data_dir() / STATE_FILE
+    if not re.fullmatch(r"u-[0-9a-f]{8}", unfinished_id):
+        raise NotFoundError(f"no unfinished quiz {unfinished_id!r} (see 'jobkompas sessions list')")
     return api.user_data_dir() / SESSION_DIR / f"{unfinished_id}.json"
 
 
