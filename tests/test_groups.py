@@ -261,3 +261,8 @@ def test_purge_with_yes_does_not_ask(capsys, klass):
     assert code == 0 and "deleted 5 session(s)" in err
     code, _, err = run(capsys, "sessions", "purge", "--group", "10B", "--yes")
     assert code == 0 and "nothing to delete" in err
+
+
+def test_rescoring_a_session_without_a_code_shows_a_dash(capsys, klass):
+    code, out, _ = run(capsys, "sessions", "rescore", klass["same"])
+    assert code == 0 and out.startswith(f"{klass['same']}: – (catalogue ")

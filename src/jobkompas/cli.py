@@ -572,7 +572,7 @@ def sessions_rescore(ctx: typer.Context, session_id: IdArgument) -> None:
 
     with api.Sessions(_content(ctx)) as sessions:
         done = sessions.rescore(session_id)
-    print(f"{session_id}: {done.result.profile.holland} (catalogue {done.catalogue_before} -> {done.result.catalogue.version})")
+    print(f"{session_id}: {done.result.profile.holland or '–'} (catalogue {done.catalogue_before} -> {done.result.catalogue.version})")
 
 
 @sessions_app.command("export")

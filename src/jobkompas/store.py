@@ -119,7 +119,8 @@ def storage_error(exc: sqlite3.Error, path: Path, doing: str) -> StorageError:
         free = shutil.disk_usage(path.parent).free
     except OSError:
         free = None
-    if "full" in low or (free is not None and free < LOW_SPACE):
+    full = getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "disk is full" in low
+    if full or (free is not None and free < LOW_SPACE):
         advice = (f"the disk is full ({free // 1024 if free is not None else '?'} KB free), and SQLite needs a "
                   "little space for its journal even to delete: free some space and try again")
     elif "malformed" in low or "not a database" in low or "corrupt" in low:
