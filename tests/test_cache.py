@@ -185,6 +185,8 @@ def test_a_catalogue_cache_with_a_flipped_byte_never_changes_results(capsys, tmp
         damaged = bytearray(good)
         damaged[at] ^= 0xFF
         path.write_bytes(bytes(damaged))
+        key = path.stem.split("-", 1)[1]
+        assert cache.load("catalogue", key, lambda plain: plain) is None, at  # the checksum refuses it
         api._catalogue.cache_clear()  # as a new process would: the catalogue comes from the cache file
         assert main(["score", str(answers), "--format", "json"]) == 0, at
         assert json.loads(capsys.readouterr().out)["matches"] == expected, at

@@ -10,6 +10,7 @@ import pytest
 
 from jobkompas import api
 from jobkompas.cli import main
+from jobkompas.errors import ExitCode
 from jobkompas.resources import questions_dir
 
 OLD_FILE = """format: jobkompas-answers/1
@@ -131,6 +132,6 @@ def test_validate_reports_a_retired_list_problem_with_file_and_line(tmp_path, ca
     folder = shutil.copytree(questions_dir(), tmp_path / "questions")
     retired = folder / "retired.yaml"
     retired.write_text(retired.read_text(encoding="utf-8") + "  - id: R09\n", encoding="utf-8")
-    assert main(["--questions", str(folder), "validate"]) != 0
+    assert main(["--questions", str(folder), "validate"]) == ExitCode.CONTENT
     captured = capsys.readouterr()
     assert f"{retired}:" in captured.out + captured.err and "'R09' is retired twice" in captured.out + captured.err

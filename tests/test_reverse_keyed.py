@@ -8,6 +8,7 @@ import pytest
 
 from jobkompas import api, rules
 from jobkompas.cli import main
+from jobkompas.errors import ExitCode
 from jobkompas.resources import questions_dir
 
 
@@ -77,7 +78,7 @@ def test_reverse_flags_are_validated(tmp_path, capsys, value, message):
         for n in (1, 3):
             text = text.replace(f"      - id: T-caring-{n}\n", f"      - id: T-caring-{n}\n        reverse: true\n")
     traits.write_text(text, encoding="utf-8")
-    assert main(["--questions", str(folder), "validate"]) != 0
+    assert main(["--questions", str(folder), "validate"]) == ExitCode.CONTENT
     captured = capsys.readouterr()
     said = captured.out + captured.err
     assert message in said and "traits.yaml:" in said
@@ -98,7 +99,7 @@ def test_activity_links_are_validated(tmp_path, capsys, links, message):
     old = "  - id: R16\n    type: R\n    links: ['7411']  # building electricians\n"
     assert old in text
     interests.write_text(text.replace(old, f"  - id: R16\n    type: R\n    links: {links}\n"), encoding="utf-8")
-    assert main(["--questions", str(folder), "validate"]) != 0
+    assert main(["--questions", str(folder), "validate"]) == ExitCode.CONTENT
     captured = capsys.readouterr()
     said = captured.out + captured.err
     assert f"R16: {message}" in said and "interests.yaml:" in said

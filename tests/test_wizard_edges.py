@@ -205,6 +205,7 @@ def test_the_first_screen_fits_32_rows_and_each_job_is_one_line(bank, catalogue)
     print_summary(out, result)
     lines = out.file.getvalue().splitlines()
     assert len(lines) + 8 <= 32  # with the seven-choice menu below it
+    assert len(result.matches) == 10
     for m in result.matches:
         assert sum(m.occupation.title("en")[:20] in line for line in lines) == 1
     narrow = screen(60)
