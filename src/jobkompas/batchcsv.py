@@ -16,7 +16,6 @@ csv module, which gives the same answers (tests feed both readers random files).
 
 from __future__ import annotations
 
-import csv
 import os
 import threading
 from functools import partial
@@ -27,8 +26,8 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from .answers import COUNTRY_ALIASES, AnswerSet
-from .classfile import (MAX_LINE_BYTES, Utf8Lines, close_class_file, csv_rows, line_at, open_class_file, read_header,
-                        row_answers, too_long)
+from .classfile import (MAX_LINE_BYTES, Utf8Lines, close_class_file, csv_line, csv_rows, line_at, open_class_file,
+                        read_header, row_answers, too_long)
 from .csvout import FORMULA_START, safe_cell, safe_cell_bytes
 from .errors import InputError
 from .questions import UNSURE, QuestionBank
@@ -478,8 +477,10 @@ def _split_chunk(chunk: bytes, first_line: int, source: ClassFile) -> tuple[Rows
             builder.add_fast(lines[rows[keep]], [ids[i] for i in keep.tolist()], scale[keep], choice[keep])
     for r in np.flatnonzero(careful).tolist():
         raw = chunk[row_start[r] - 1:ends[row_last[r]] - 1].decode("utf-8")
-        cells = next(csv.reader([raw]), [])
-        if cells and any(cell.strip() for cell in cells):
+        cells = csv_line(raw, source.name, int(lines[r]))  # the one line parser of both readers
+        if isinstance(cells, InputError):
+            builder.errors.append(cells)
+        elif cells and any(cell.strip() for cell in cells):
             builder.add_careful(cells, int(lines[r]), source)
     return builder.build(), len(row_last)
 
