@@ -116,3 +116,12 @@ def test_import_reads_every_file_before_anything_is_stored(tmp_path):
     with pytest.raises(InputError, match=r"nothing stored: 1 of 2 file\(s\) cannot be read"):
         batch.check()
     assert not (api.user_data_dir() / DB_NAME).exists()
+
+
+def test_the_student_and_the_counsellor_copy_of_a_report_do_not_share_a_setting(bank):
+    from jobkompas.sessions import Scored
+
+    scored = Scored(None, api.score(api.new_answers({"R01": 5, "I01": 2, "A01": 1, "S01": 4, "E01": 3, "C01": 2,
+                                                     "R02": 4, "I02": 1}, bank=bank), bank=bank))
+    counsellor, student = scored.report(True), scored.report(False)
+    assert counsellor.meta["counsellor"] is True and student.meta["counsellor"] is False

@@ -36,8 +36,11 @@ class Scored(NamedTuple):
     def report(self, counsellor: bool) -> api.Result:
         """The result as a report shows it: the counsellor's copy (notes, education answers,
         traits, completeness) or the student's."""
-        self.result.meta = {**(self.result.meta or {}), "counsellor": counsellor}
-        return self.result
+        import copy
+
+        shown = copy.copy(self.result)  # the student's and the counsellor's copy never share a setting
+        shown.meta = {**(self.result.meta or {}), "counsellor": counsellor}
+        return shown
 
 
 class Rescored(NamedTuple):
