@@ -462,18 +462,38 @@ def test_activity_signal_is_the_mean_over_answered_linked_items(total, count, si
     assert float(rules.activity_signal(np.array([total]), np.array([count]), where=np.where)[0]) == signal
 
 
-@pytest.mark.parametrize("interest, signal, weight, moved", [
-    (0.8, 1.0, 0.5, 0.9),  # strongly like: half the way to 1
-    (0.8, 0.5, 0.5, 0.85),  # like: a quarter of the way
-    (0.8, -1.0, 0.5, 0.4),  # strongly dislike: half the way to 0
-    (0.8, 0.0, 0.5, 0.8),  # nothing linked answered, or only neutral answers
-    (0.8, 1.0, 0.0, 0.8),  # weight 0: no links
-    (1.0, 1.0, 1.0, 1.0), (0.0, -1.0, 1.0, 0.0),  # never beyond 0–1, so the score stays 0–100
+@pytest.mark.parametrize("score, signal, weight, moved", [
+    (80.0, 1.0, 0.5, 90.0),  # strongly like: half the way to 100
+    (80.0, 0.5, 0.5, 85.0),  # like: a quarter of the way
+    (80.0, -1.0, 0.5, 40.0),  # strongly dislike: half the way to 0
+    (80.0, 0.0, 0.5, 80.0),  # nothing linked answered, or only neutral answers
+    (80.0, 1.0, 0.0, 80.0),  # weight 0: no links
+    (100.0, 1.0, 1.0, 100.0), (0.0, -1.0, 1.0, 0.0),  # never beyond 0–100
 ])
-def test_linked_activities_move_the_interest_fit(interest, signal, weight, moved):
-    assert rules.linked_interest(interest, signal, weight) == pytest.approx(moved)
-    arrays = rules.linked_interest(np.array([interest]), np.array([signal]), weight, where=np.where)
-    assert float(arrays[0]) == rules.linked_interest(interest, signal, weight)
+def test_linked_activities_move_the_match_score(score, signal, weight, moved):
+    assert rules.linked_score(score, signal, weight) == pytest.approx(moved)
+    arrays = rules.linked_score(np.array([score]), np.array([signal]), weight, where=np.where)
+    assert float(arrays[0]) == rules.linked_score(score, signal, weight)
+
+
+def test_a_liked_activity_moves_a_job_past_others_of_its_type(bank, catalogue):
+    """Jobs of one type have nearly the same interest fit, so the link moves the whole score:
+    a strongly liked "connect a new ceiling lamp" takes the electrician's score (here the
+    interest part alone) ``activity_link`` of the way to 100."""
+    from conftest import pattern_answers
+
+    base = pattern_answers(bank, {"R": 4, "C": 3}, default=2)
+    got = {}
+    for answer in (3, 5):
+        result = api.score(api.new_answers({**base, "R16": answer}, bank=bank), top=len(catalogue), bank=bank,
+                           catalogue=catalogue)
+        got[answer] = next(m for m in result.matches if m.occupation.id == "electrician")
+    neutral, liked = got[3], got[5]
+    unlinked = 100 * liked.match.components.interest
+    weight = config()["weights"]["activity_link"]
+    assert liked.score == round(unlinked + weight * (100 - unlinked), 1) > round(unlinked, 1)
+    assert neutral.score == round(100 * neutral.match.components.interest, 1)
+    assert liked.rank < neutral.rank
 
 
 @pytest.mark.parametrize("value, kind", [(5, "like"), (4, "like"), (3, None), (2, "dislike"), (1, "dislike"),
@@ -505,7 +525,7 @@ def test_a_liked_everyday_activity_raises_its_jobs_and_says_so(bank, catalogue):
 
 
 def test_the_adaptive_ranking_uses_the_activity_links(bank, catalogue):
-    """The adaptive form's ranking moves the interest fit by the same rule as the score."""
+    """The adaptive form's ranking (on the interest fit) moves it by the same rule as the score."""
     from jobkompas.adaptive import _Ranker, current_profile, _tallies
     from jobkompas.scoring import best_ranked, build_profile
 
@@ -517,7 +537,9 @@ def test_the_adaptive_ranking_uses_the_activity_links(bank, catalogue):
     columns = catalogue.columns
     kept = [i for i, out in enumerate(columns.left_out["norway"]) if not out]
     ranked, _ = best_ranked(build_profile(values, bank), columns, None)
-    interest = {i: comp.interest for _, i, comp in ranked}
+    signals = build_profile(values, bank).activities
+    interest = {i: rules.linked_score(100 * comp.interest, signals.get(columns.units[i] or "", 0.0),
+                                      config()["weights"]["activity_link"]) / 100 for _, i, comp in ranked}
     assert np.allclose([interest[i] for i in kept], fits, rtol=0, atol=1e-12)
     electrician = kept.index(columns.ids.index("electrician"))
     assert signal[electrician] == 1.0 and signal[kept.index(columns.ids.index("car-mechanic"))] == -1.0

@@ -114,7 +114,7 @@ def whole_bank_prediction(tallies: list[_TypeTally]) -> tuple[list[float], list[
 
 class _Ranker:
     """Top-10 sets for many profiles at once (the interest fit, as it drives the ranking, with
-    the activity links of the answers given: rules.linked_interest), over the occupations
+    the activity links of the answers given: rules.linked_score on that fit), over the occupations
     recommended in the student's country."""
 
     def __init__(self, catalogue, country: str | None = None) -> None:
@@ -147,7 +147,7 @@ class _Ranker:
         unit = np.divide(centred, norm, out=np.zeros_like(centred), where=norm > 1e-9)
         fit = rules.interest_fit(unit @ self.U.T)
         if signal is not None:
-            fit = rules.linked_interest(fit, signal[None, :], self.link_weight, where=np.where)
+            fit = rules.linked_score(100 * fit, signal[None, :], self.link_weight, where=np.where) / 100
         return fit
 
     def top_mask(self, profiles, signal=None):

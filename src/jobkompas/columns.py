@@ -37,7 +37,7 @@ class CatalogueColumns:
     left_out: dict[str, list[bool]]  # per country: not recommended there
     families: list[str | None]  # ISCO-08 minor group (rules.family), for spreading the top 10
     key_traits: list[list[str]]  # the traits each job's page names (rules.job_traits)
-    units: list[str | None]  # ISCO-08 unit group (4 digits), for the activity links (rules.linked_interest)
+    units: list[str | None]  # ISCO-08 unit group (4 digits), for the activity links (rules.linked_score)
     _trait_vectors: dict = field(default_factory=dict, repr=False, compare=False)
 
     def trait_vectors(self, names: tuple[str, ...]) -> list[tuple[list[float], float]]:

@@ -17,10 +17,11 @@ gets its own occupation matrix with weights, education and the 100× folded in. 
 are then found without sorting them: occupations are cut into blocks of ten, and the top
 ten scores always lie in the ten blocks with the highest maxima.
 
-The activity links (:func:`rules.linked_interest`) move the interest fit of the occupations
-linked to what a respondent likes or dislikes; that is not linear in the features, so it is
-worked out per block of respondents as a dense addition to the product (the same rules on
-arrays) before the best are picked, and added again in float64 to the exact scores.
+The activity links (:func:`rules.linked_score`) move the score of the occupations linked
+to what a respondent likes or dislikes. Per respondent and occupation that is a scale and a
+shift of the score (read off the rule itself), so it is applied per block of respondents to
+the product (the same rule on arrays) before the best are picked, and again in float64 to
+the exact scores.
 
 The product runs in float32. Rows where that could decide anything (two candidates within
 ``NEAR`` of each other, a score within ``NEAR`` of a rounding boundary) and rows the
@@ -96,7 +97,7 @@ class FastScorer:
         self.type_of = np.zeros((len(self.interest_pos), 6), dtype=np.float32)
         for k, pos in enumerate(self.interest_pos):
             self.type_of[k, RIASEC.index(kinds[pos].dimension)] = 1
-        # activity links (rules.linked_interest): which interest columns are linked, and to
+        # activity links (rules.linked_score): which interest columns are linked, and to
         # which occupations (those of the item's ISCO-08 unit groups)
         linked = [(k, kinds[pos].links) for k, pos in enumerate(self.interest_pos) if kinds[pos].links]
         self.link_cols = np.array([k for k, _ in linked], dtype=np.int64)
@@ -180,19 +181,22 @@ class FastScorer:
                   for k in range(BLOCK)]
         return slices, np.ascontiguousarray(padded.T), ki
 
-    def _activity_delta(self, p: "_Profiles", rows: np.ndarray, ki: np.ndarray) -> np.ndarray | None:
-        """What the activity links (:func:`rules.linked_interest`) add to the rows' scores, per
-        occupation (padded to whole blocks): ``ki`` × (moved interest fit − interest fit),
-        ``ki`` being the interest part's coefficient in the folded score. ``None`` when no row
-        answered a linked item other than neutrally."""
+    def _activity_move(self, p: "_Profiles", rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """How the activity links (:func:`rules.linked_score`) move the rows' scores, per
+        occupation (padded to whole blocks): for a given signal the rule is affine in the
+        score, so for the float32 product it is (scale, shift), moved = scale × score + shift,
+        read off the rule at scores 0 and 100; the signal itself is kept for the exact scores.
+        ``None`` when no row answered a linked item other than neutrally."""
         signal = p.signal(rows)
         if signal is None:
             return None
-        interest = rules.interest_fit(p.unit[rows] @ self.U.T)
-        moved = rules.linked_interest(interest, signal, self.link_weight, where=np.where)
-        delta = np.zeros((len(rows), self.width))
-        delta[:, :self.m] = ki[None, :] * (moved - interest)
-        return delta
+        scale, shift, padded = (np.ones((len(rows), self.width)), np.zeros((len(rows), self.width)),
+                                np.zeros((len(rows), self.width)))
+        at0 = rules.linked_score(0.0, signal, self.link_weight, where=np.where)
+        scale[:, :self.m] = (rules.linked_score(100.0, signal, self.link_weight, where=np.where) - at0) / 100
+        shift[:, :self.m] = at0
+        padded[:, :self.m] = signal
+        return scale, shift, padded
 
     # ------------------------------------------------------------ ranking
 
@@ -216,16 +220,18 @@ class FastScorer:
                 continue
             if (u, e, k) not in self._products:  # two threads may both build it: same result
                 self._products[u, e, k] = self._product_matrix(u, e, k)
-            slices, matrix64, ki = self._products[u, e, k]
+            slices, matrix64, _ = self._products[u, e, k]
             for start in range(0, len(group), ROWS_PER_PRODUCT):
                 rows = group[start:start + ROWS_PER_PRODUCT]
                 block = features32[rows]
                 for k, part in enumerate(slices):
                     np.matmul(block, part, out=scores[k, :len(rows)])
-                delta = self._activity_delta(p, rows, ki)
-                if delta is not None:  # occupation k·blocks + j sits at (k, row, j)
-                    scores[:, :len(rows)] += delta.reshape(len(rows), BLOCK, self.blocks).transpose(1, 0, 2)
-                best, best_values, unsure = self._best(scores, len(rows), features[rows], matrix64, delta)
+                move = self._activity_move(p, rows)
+                if move is not None:  # occupation k·blocks + j sits at (k, row, j)
+                    scale, shift = (part.reshape(len(rows), BLOCK, self.blocks).transpose(1, 0, 2) for part in move[:2])
+                    scores[:, :len(rows)] *= scale
+                    scores[:, :len(rows)] += shift
+                best, best_values, unsure = self._best(scores, len(rows), features[rows], matrix64, move)
                 matches[rows], values[rows] = best, best_values
                 exact[rows[unsure]] = True
         redo = np.flatnonzero(exact)
@@ -237,7 +243,7 @@ class FastScorer:
         return Ranked(p.code, p.tenths, p.confidence, p.flags, matches, tenths)
 
     def _best(self, scores: np.ndarray, n: int, features: np.ndarray, matrix64: np.ndarray,
-              delta: np.ndarray | None = None):
+              move: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None):
         """Best ``top`` occupations for the first ``n`` rows of a float32 product held as
         (slice, row, block), their float64 scores, and the rows float32 cannot settle (an
         occupation left out might come within ``NEAR``)."""
@@ -265,8 +271,9 @@ class FastScorer:
         best = np.take(candidates, part_flat)
         floor32 = np.take(candidate_values, part_flat).min(axis=1)  # every one left out is ≤ this
         exact_values = np.einsum("nk,njk->nj", features, matrix64[best])
-        if delta is not None:
-            exact_values = exact_values + np.take_along_axis(delta, best, axis=1)
+        if move is not None:  # the rule itself, in float64, as the one-respondent path applies it
+            signal = np.take_along_axis(move[2], best, axis=1)
+            exact_values = rules.linked_score(exact_values, signal, self.link_weight, where=np.where)
         order = np.argsort(-exact_values, axis=1)
         ranked_flat = order + (np.arange(n) * keep)[:, None]
         best = np.take(best, ranked_flat)
@@ -333,9 +340,6 @@ class FastScorer:
     def _best_exact(self, p: "_Profiles", rows: np.ndarray, depth: int | None = None):
         """The scalar path's rules (:mod:`rules`), in float64, for a few rows."""
         interest = rules.interest_fit(p.unit[rows] @ self.U.T)
-        signal = p.signal(rows)
-        if signal is not None:
-            interest = rules.linked_interest(interest, signal, self.link_weight, where=np.where)
         usable = p.usable[rows]
         trait = np.zeros(interest.shape)
         present = np.zeros(interest.shape, dtype=bool)
@@ -352,6 +356,9 @@ class FastScorer:
         with np.errstate(invalid="ignore", divide="ignore"):
             total = rules.match_score(interest, trait, present, edu, has_edu, config()["weights"], where=np.where,
                                       has_interest=has_interest)
+        signal = p.signal(rows)
+        if signal is not None:  # no interest part (every interest answer the same): no links
+            total = np.where(has_interest, rules.linked_score(total, signal, self.link_weight, where=np.where), total)
         total = np.where(has_interest | present | has_edu, total, -np.inf)  # nothing to score it on
         total = np.where(self.left_out[country], -np.inf, total)
         order = np.lexsort((np.broadcast_to(self.id_rank, total.shape), -total))[:, :depth or self.top]

@@ -37,7 +37,7 @@ class Question(namedtuple("Question", "id block dimension scale text options rev
     dimension; scale: like5 | agree5 | choice; text by language; options (choice only);
     reverse: a trait statement that agreeing with speaks against the trait (scored by
     :func:`rules.keyed`); links: for an interest item, the ISCO-08 unit groups (4 digits)
-    whose everyday work the activity is (scored by :func:`rules.linked_interest`)."""
+    whose everyday work the activity is (scored by :func:`rules.linked_score`)."""
 
     __slots__ = ()
 

@@ -83,12 +83,15 @@ def activity_signal(total: Any, count: Any, where: Callable = pick) -> Any:
     return where(count > 0, total / (count + (count == 0)), 0.0)
 
 
-def linked_interest(interest: Any, signal: Any, weight: float, where: Callable = pick) -> Any:
-    """The interest fit moved by the activity signal: towards 1 by ``weight`` × signal of the
-    distance left when the student likes the job's everyday activities, towards 0 by the same
-    share when they dislike them. Stays within 0–1, so the score stays within 0–100; a
-    signal of 0 (no linked answer, or only neutral ones) leaves the fit as it is."""
-    return interest + weight * signal * where(signal > 0, 1 - interest, interest)
+def linked_score(score: Any, signal: Any, weight: float, where: Callable = pick) -> Any:
+    """The match score (0–100) moved by the activity signal: towards 100 by ``weight`` ×
+    signal of the distance left when the student likes the job's everyday activities,
+    towards 0 by the same share when they dislike them. It moves the whole score, not the
+    interest part: jobs of one type all have nearly the same interest fit, so a liked
+    everyday activity could hardly move the job it names past the others of its type
+    there. Stays within 0–100; a signal of 0 (no linked answer, or only neutral ones)
+    leaves the score as it is."""
+    return score + weight * signal * where(signal > 0, 100 - score, score)
 
 
 def activity_reason(value: Any) -> str | None:

@@ -170,11 +170,16 @@ class Components:
     interest: float | None
     traits: float | None
     education: float | None
+    activity: float | None = None  # the activity signal of the job's unit group, if one was answered
 
     def total(self) -> float:
-        return rules.match_score(self.interest or 0.0, self.traits or 0.0, self.traits is not None,
-                                 self.education or 0.0, self.education is not None, config()["weights"],
-                                 has_interest=self.interest is not None)
+        weights = config()["weights"]
+        score = rules.match_score(self.interest or 0.0, self.traits or 0.0, self.traits is not None,
+                                  self.education or 0.0, self.education is not None, weights,
+                                  has_interest=self.interest is not None)
+        if self.activity is None:
+            return score
+        return rules.linked_score(score, self.activity, weights["activity_link"])
 
 
 @dataclass
@@ -236,11 +241,6 @@ def best_ranked(profile: Profile, columns: CatalogueColumns, count: int | None, 
         a, b, c, d, e, f = person
         interest = [rules.interest_fit(a * x0 + b * x1 + c * x2 + d * x3 + e * x4 + f * x5)
                     for x0, x1, x2, x3, x4, x5 in zip(*columns.interest_cols)]
-        if profile.activities:  # the activities the student likes or dislikes move their jobs
-            weight, signals = config()["weights"]["activity_link"], profile.activities
-            interest = [fit if (unit := columns.units[i]) not in signals
-                        else rules.linked_interest(fit, signals[unit], weight)
-                        for i, fit in enumerate(interest)]
     tv = trait_unit(profile.traits)
     if tv:
         names, vec = tv
@@ -256,6 +256,9 @@ def best_ranked(profile: Profile, columns: CatalogueColumns, count: int | None, 
     edu = profile.education
     fits: dict[tuple[int, str], float | None] = {}
     weights = config()["weights"]
+    # the activities the student likes or dislikes move their jobs (none when the interest
+    # part is left out: every interest answer the same says nothing about one activity)
+    signals = profile.activities if person is not None else {}
     scored = []
     for i, inter in enumerate(interest):
         required = levels[i]
@@ -267,10 +270,14 @@ def best_ranked(profile: Profile, columns: CatalogueColumns, count: int | None, 
         fit, trait = fits[key], traits[i]
         if inter is None and trait is None and fit is None:
             continue  # nothing to score this occupation on
-        scored.append((rules.match_score(inter or 0.0, trait or 0.0, trait is not None, fit or 0.0, fit is not None,
-                                         weights, has_interest=inter is not None), i))
+        score = rules.match_score(inter or 0.0, trait or 0.0, trait is not None, fit or 0.0, fit is not None,
+                                  weights, has_interest=inter is not None)
+        if signals and (unit := columns.units[i]) in signals:
+            score = rules.linked_score(score, signals[unit], weights["activity_link"])
+        scored.append((score, i))
     chosen = spread_ranking(scored, columns, count)
-    return [(score, i, Components(interest[i], traits[i], fits[(levels[i], routes[i])]))
+    return [(score, i, Components(interest[i], traits[i], fits[(levels[i], routes[i])],
+                                  signals.get(columns.units[i] or "") if signals else None))
             for score, i in chosen], len(scored)
 
 
@@ -382,7 +389,6 @@ def explain(profile: Profile, values: Mapping[str, Any], bank: QuestionBank, occ
         reasons.append(Reason(kind, kind == "education_ok", {"required": required, "highest": highest,
                                                              "gap": max(required - highest, 0)}))
     reasons.extend(answer_influence(profile, values, bank, occ, comp, answers=answers,
-                                    signal=profile.activities.get(columns.units[index] or "", 0.0),
                                     skip={r.data["question"] for r in told}))
     return reasons
 
@@ -427,12 +433,12 @@ def interest_answers_by_type(values: Mapping[str, Any], bank: QuestionBank) -> d
 
 def answer_influence(profile: Profile, values: Mapping[str, Any], bank: QuestionBank,
                      occ: "Occupation", comp: Components, limit: int = 2,
-                     answers: dict[str, list[tuple[str, int]]] | None = None, signal: float = 0.0,
+                     answers: dict[str, list[tuple[str, int]]] | None = None,
                      skip: set[str] | frozenset[str] = frozenset()) -> list[Reason]:
     """Up to ``limit`` answers that speak for this match (:func:`rules.answer_reason`): a like
     of an activity of a type that makes the job, or a dislike of a type the job has little
     of. Among those, the ones that count most: drop each answer and see how far the interest
-    fit falls (the fit with the job's activity ``signal``, as it was scored). ``answers`` is
+    fit falls. ``answers`` is
     :func:`interest_answers_by_type` of ``values``, if already worked out; answers in ``skip``
     were already given as another reason."""
     if comp.interest is None:
@@ -442,7 +448,6 @@ def answer_influence(profile: Profile, values: Mapping[str, Any], bank: Question
     if occ_unit is None:
         return []
     by_type = answers if answers is not None else interest_answers_by_type(values, bank)
-    weight = config()["weights"]["activity_link"]
     effects = []
     scores = tuple(profile.scores[k] for k in RIASEC)
     for k, (t, items) in enumerate(by_type.items()):  # in RIASEC order
@@ -459,8 +464,6 @@ def answer_influence(profile: Profile, values: Mapping[str, Any], bank: Question
             if value not in fits:
                 unit = _unit_without(scores, k, _scale((total - value) / (len(items) - 1)))
                 fits[value] = None if unit is None else rules.interest_fit(sum(p * q for p, q in zip(unit, occ_unit)))
-                if fits[value] is not None and signal:  # the same activity links as the fit it is compared with
-                    fits[value] = rules.linked_interest(fits[value], signal, weight)
             fit = fits[value]
             if fit is not None:
                 effects.append((comp.interest - fit, qid, value, kind))
