@@ -94,6 +94,14 @@ def test_show_and_report_say_when_the_stored_result_is_out_of_date(capsys, tmp_p
     assert stored_top == api.score(api.read_answers(tmp_path / "i.json")).matches[0].occupation.id
 
 
+def test_groups_list_says_how_to_make_a_group_when_there_is_none(capsys):
+    code, out, _ = run(capsys, "groups", "list")
+    assert code == 0 and out.startswith("No groups yet.") and "--group 10B" in out
+    assert run(capsys, "groups", "list", "--json")[1].strip() == "[]"
+    code, out, _ = run(capsys, "groups", "list", "--lang", "nb")
+    assert out.startswith("Ingen grupper ennå.")
+
+
 @pytest.mark.slow
 def test_group_summary_table_json_html(capsys, tmp_path, bank):
     for i, likes in enumerate(({"R": 5}, {"R": 5, "C": 2}, {"S": 5}, {"E": 5, "C": 4})):
@@ -101,6 +109,9 @@ def test_group_summary_table_json_html(capsys, tmp_path, bank):
     run(capsys, "import", str(answer_file(tmp_path, bank, {"I": 5}, "x.json")), "--group", "10B")
     code, out, _ = run(capsys, "groups", "list", "--json")
     assert code == 0 and json.loads(out) == [{"group": "10B", "sessions": 1}, {"group": "9A", "sessions": 4}]
+    code, out, _ = run(capsys, "groups", "list")
+    assert code == 0 and out.splitlines()[0].split() == ["Group", "Sessions"]
+    assert [line.split() for line in out.splitlines()[2:]] == [["10B", "1"], ["9A", "4"]]
     code, out, _ = run(capsys, "groups", "summary", "9A", "--format", "json")
     summary = json.loads(out)
     assert code == 0 and summary["students"] == 4

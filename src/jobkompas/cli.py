@@ -639,17 +639,17 @@ def sessions_purge(
 
 
 @groups_app.command("list")
-def groups_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
+def groups_list(ctx: typer.Context, as_json: JsonOption = False, lang: LangOption = None) -> None:
     """The groups (classes) kept on this machine, with how many sessions each has."""
     from . import api
+    from .render import groups_text
 
     with api.Sessions(_content(ctx)) as sessions:
         groups = sessions.groups()
     if as_json:
         _emit_json([{"group": name, "sessions": count} for name, count in groups])
         return
-    for name, count in groups:
-        print(f"{name:<12} {count}")
+    sys.stdout.write(groups_text(groups, _lang(lang)))
 
 
 @groups_app.command("summary")

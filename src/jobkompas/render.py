@@ -646,6 +646,16 @@ def columns_text(table: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+def groups_text(groups: list[tuple[str, int]], lang: str) -> str:
+    """``groups list``: each group with its number of sessions; when there are none, how a
+    session gets a group (text safe for a terminal)."""
+    tr = translator(lang)
+    if not groups:
+        return tr("No groups yet. Sessions get a group with --group, e.g. 'jobkompas quiz --session --group 10B' or 'jobkompas import --group 10B FILE…'.") + "\n"
+    table = [[tr("Group"), tr("Sessions")]] + [[name, str(count)] for name, count in groups]
+    return terminal_safe(columns_text(table)) + "\n"
+
+
 def sessions_text(rows: list[dict[str, Any]], catalogue: "Catalogue | None", lang: str, names: bool) -> str:
     """``sessions list``: finished sessions and unfinished quizzes in columns, then how to
     continue each unfinished quiz (text safe for a terminal)."""
