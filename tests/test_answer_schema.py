@@ -95,6 +95,10 @@ SHAPE_ONLY = [
     (f"format: {FORMAT}\nanswers:\n  EDU-route: {{a: 1}}\n", "3",
      "EDU-route: got a mapping; expected one of: practical, school, either or unsure"),
     (f"format: {FORMAT}\ncountry: 47\n", "2", "country: got 47; expected one of: norway, denmark, other"),
+    # values quoted as the file spells them, not as Python does
+    (f"format: {FORMAT}\nanswers:\n  R01: true\n", "3", "R01: got true; expected a whole number 1–5 or \"unsure\""),
+    (f"format: {FORMAT}\ncountry: false\n", "2", "country: got false (YAML reads unquoted yes/no/on/off as true/false); expected one of: norway, denmark, other"),
+    (f"format: {FORMAT}\nlanguage: ~\n", "2", "language must be one of en, nb, da; got null (an empty value)"),
     (f"format: {FORMAT}\nanswers:\n  XX99: [5]\n", "3", "unknown question id 'XX99' (see 'jobkompas questions list')"),
 ]
 

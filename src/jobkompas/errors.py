@@ -79,7 +79,11 @@ def shown(value: object, limit: int = 60) -> str:
     if isinstance(value, str):
         text = repr(value[:limit])
         return text + "…" if len(value) > limit else text
-    if isinstance(value, bool) or value is None or isinstance(value, float):
+    if isinstance(value, bool):  # as the answer file spells it (YAML and JSON alike)
+        return "true" if value else "false"
+    if value is None:
+        return "null (an empty value)"
+    if isinstance(value, float):
         return repr(value)
     if isinstance(value, int):
         return repr(value) if value.bit_length() < 200 else "a number too large to use"
