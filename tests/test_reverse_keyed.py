@@ -103,3 +103,39 @@ def test_activity_links_are_validated(tmp_path, capsys, links, message):
     captured = capsys.readouterr()
     said = captured.out + captured.err
     assert f"R16: {message}" in said and "interests.yaml:" in said
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("not_for, message", [
+    ("[electrician]", "not_for: electrician is in unit group 7411, not in the item's links (7231)"),
+    ("[no-such-job]", "not_for: unknown occupation id 'no-such-job'"),
+    ("car-mechanic", "'not_for' must be a non-empty list of occupation ids"),
+    ("[car-mechanic, car-mechanic]", "'not_for' names an occupation twice"),
+])
+def test_links_not_for_is_validated(tmp_path, capsys, not_for, message):
+    """``not_for`` must name occupations of the item's own linked groups, once each; the
+    message names interests.yaml and the line of the entry."""
+    folder = shutil.copytree(questions_dir(), tmp_path / "questions")
+    interests = folder / "interests.yaml"
+    text = interests.read_text(encoding="utf-8")
+    old = ("    links: ['7231']  # motor vehicle mechanics and repairers\n"
+           "    not_for: [auto-glass-fitter, boat-mechanic, car-body-repairer, small-engine-mechanic]")
+    assert old in text
+    interests.write_text(text.replace(old, f"    links: ['7231']\n    not_for: {not_for}"), encoding="utf-8")
+    assert main(["--questions", str(folder), "validate"]) == ExitCode.CONTENT
+    said = "".join(capsys.readouterr())
+    number = text.splitlines().index("  - id: R04") + 4  # its not_for line, 1-based
+    assert f"R04: {message}" in said and f"interests.yaml:{number}:" in said
+
+
+def test_not_for_needs_links(tmp_path):
+    from jobkompas.questions import parse_question_bank
+
+    folder = shutil.copytree(questions_dir(), tmp_path / "questions")
+    interests = folder / "interests.yaml"
+    text = interests.read_text(encoding="utf-8")
+    old = "  - id: I01\n    type: I\n"
+    assert old in text
+    interests.write_text(text.replace(old, old + "    not_for: [chemist]\n"), encoding="utf-8")
+    problems = [p.message for p in parse_question_bank(folder).problems]
+    assert "I01: 'not_for' needs 'links' (it names occupations the links leave out)" in problems

@@ -496,6 +496,42 @@ def test_a_liked_activity_moves_a_job_past_others_of_its_type(bank, catalogue):
     assert liked.rank < neutral.rank
 
 
+@pytest.mark.parametrize("answers, occupation, signal", [
+    # unit group 4321 (stock clerks): C07, C14 and C17 link to it; the weigher and checker is
+    # left out of C07 (lending equipment) and C17 (ordering stock), not of C14 (a storeroom)
+    ({"C07": 5, "C14": 1, "C17": 5}, "shipping-and-receiving-clerk", (1 - 1 + 1) / 3),
+    ({"C07": 5, "C14": 1, "C17": 5}, "weigher-and-checker", -1.0),
+    ({"C07": 5, "C17": 4}, "weigher-and-checker", 0.0),  # only items that leave it out: nothing
+    ({"C07": 5, "C17": 4}, "shipping-and-receiving-clerk", 0.75),
+    ({"R04": 5}, "car-mechanic", 1.0),
+    ({"R04": 5}, "auto-glass-fitter", 0.0),  # a tyre is not an auto glass fitter's everyday work
+    ({"R16": 5}, "car-mechanic", None),  # nothing linked to its group answered
+])
+def test_an_items_not_for_leaves_those_occupations_out_of_its_link(bank, catalogue, answers, occupation, signal):
+    from jobkompas.scoring import activity_signals, occupation_signal
+
+    occ = catalogue.occupations[occupation]
+    assert occupation_signal(activity_signals(answers, bank), occ.codes.get("isco08"), occ.id) == signal
+
+
+def test_an_activity_is_not_given_as_everyday_work_where_it_is_not(bank, catalogue):
+    """Liking "change a tyre" raises the car mechanic and says so; the auto glass fitter, in
+    the same ISCO-08 group, is neither raised nor told that tyres are its everyday work."""
+    from conftest import pattern_answers
+
+    base = pattern_answers(bank, {"R": 4, "C": 3}, default=2)
+    got = {}
+    for answer in (3, 5):
+        result = api.score(api.new_answers({**base, "R04": answer}, bank=bank), top=len(catalogue), bank=bank,
+                           catalogue=catalogue)
+        got[answer] = {m.occupation.id: m for m in result.matches}
+    for job, linked in (("car-mechanic", True), ("auto-glass-fitter", False)):
+        told = [r for r in got[5][job].match.reasons if r.kind == "activity" and r.data["question"] == "R04"]
+        moved = got[5][job].score - got[3][job].score
+        assert bool(told) is linked
+        assert (moved >= 1.0) if linked else (abs(moved) < 1.0)
+
+
 @pytest.mark.parametrize("value, kind", [(5, "like"), (4, "like"), (3, None), (2, "dislike"), (1, "dislike"),
                                          ("unsure", None)])
 def test_activity_reason(value, kind):
@@ -527,7 +563,7 @@ def test_a_liked_everyday_activity_raises_its_jobs_and_says_so(bank, catalogue):
 def test_the_adaptive_ranking_uses_the_activity_links(bank, catalogue):
     """The adaptive form's ranking (on the interest fit) moves it by the same rule as the score."""
     from jobkompas.adaptive import _Ranker, current_profile, _tallies
-    from jobkompas.scoring import best_ranked, build_profile
+    from jobkompas.scoring import best_ranked, build_profile, occupation_signal
 
     values = {q.id: (4 if q.dimension == "R" else 2) for q in bank.form("standard") if q.block == "interest"}
     values.update({"R16": 5, "R04": 1, "EDU-country": "norway"})
@@ -538,11 +574,13 @@ def test_the_adaptive_ranking_uses_the_activity_links(bank, catalogue):
     kept = [i for i, out in enumerate(columns.left_out["norway"]) if not out]
     ranked, _ = best_ranked(build_profile(values, bank), columns, None)
     signals = build_profile(values, bank).activities
-    interest = {i: rules.linked_score(100 * comp.interest, signals.get(columns.units[i] or "", 0.0),
+    interest = {i: rules.linked_score(100 * comp.interest, occupation_signal(signals, columns.units[i], columns.ids[i]) or 0.0,
                                       config()["weights"]["activity_link"]) / 100 for _, i, comp in ranked}
     assert np.allclose([interest[i] for i in kept], fits, rtol=0, atol=1e-12)
     electrician = kept.index(columns.ids.index("electrician"))
     assert signal[electrician] == 1.0 and signal[kept.index(columns.ids.index("car-mechanic"))] == -1.0
+    # the tyre is not an auto glass fitter's everyday work (R04's not_for): no signal from it
+    assert signal[kept.index(columns.ids.index("auto-glass-fitter"))] == 0.0
 
 
 @pytest.mark.parametrize("item, job", [

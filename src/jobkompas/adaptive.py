@@ -126,18 +126,18 @@ class _Ranker:
         columns = catalogue.columns
         keep = [not out for out in columns.left_out[columns.country(country)]]
         self.U = np.array(columns.interest_unit)[np.array(keep, dtype=bool)]
-        self.units = [unit for unit, kept in zip(columns.units, keep) if kept]
+        self.units = [(unit, oid) for unit, oid, kept in zip(columns.units, columns.ids, keep) if kept]
         self.link_weight = config()["weights"]["activity_link"]
 
     def signal(self, values: Mapping[str, Any], bank: QuestionBank):
         """Every occupation's activity signal from the answers given (scoring.activity_signals),
         or ``None`` when no linked item was answered."""
-        from .scoring import activity_signals
+        from .scoring import activity_signals, occupation_signal
 
         signals = activity_signals(values, bank)
         if not signals:
             return None
-        return self.np.array([signals.get(unit, 0.0) if unit else 0.0 for unit in self.units])
+        return self.np.array([occupation_signal(signals, unit, oid) or 0.0 for unit, oid in self.units])
 
     def fits(self, profiles, signal=None):
         np = self.np

@@ -144,12 +144,13 @@ def check_content(content: Content | None = None) -> tuple[QuestionBank, Catalog
     """Parse the question bank and the catalogue afresh (no cache) and list every problem."""
     from .catalogue import parse_catalogue
     from .codes import check_catalogue
-    from .questions import parse_question_bank
+    from .questions import check_links, parse_question_bank
 
     content = content or default_content()
     bank = parse_question_bank(content.questions_dir)
     catalogue = parse_catalogue(content.occupations_dir)
-    return bank, catalogue, bank.problems + catalogue.problems + check_catalogue(catalogue)
+    units = {o.id: o.codes.get("isco08") for o in catalogue.occupations.values()}
+    return bank, catalogue, bank.problems + catalogue.problems + check_catalogue(catalogue) + check_links(bank, units)
 
 
 def next_question(answers: AnswerSet, *, form: str | None = None, bank: QuestionBank | None = None,

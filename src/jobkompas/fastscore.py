@@ -98,11 +98,12 @@ class FastScorer:
         for k, pos in enumerate(self.interest_pos):
             self.type_of[k, RIASEC.index(kinds[pos].dimension)] = 1
         # activity links (rules.linked_score): which interest columns are linked, and to
-        # which occupations (those of the item's ISCO-08 unit groups)
+        # which occupations (those of the item's ISCO-08 unit groups it does not leave out:
+        # Question.links_to, the rule the one-respondent path uses)
         linked = [(k, kinds[pos].links) for k, pos in enumerate(self.interest_pos) if kinds[pos].links]
         self.link_cols = np.array([k for k, _ in linked], dtype=np.int64)
-        self.link_map = np.array([[unit in links for unit in cols.units] for _, links in linked],
-                                 dtype=np.float64).reshape(len(linked), self.m)
+        self.link_map = np.array([[kinds[self.interest_pos[k]].links_to(unit, oid) for unit, oid in zip(cols.units, cols.ids)]
+                                  for k, _ in linked], dtype=np.float64).reshape(len(linked), self.m)
         self.link_weight = config()["weights"]["activity_link"]
         self.trait_reverse = np.array([kinds[pos].reverse for pos in self.trait_pos], dtype=bool)
         self.trait_of = np.zeros((len(self.trait_pos), len(TRAITS)), dtype=np.float32)

@@ -31,15 +31,23 @@ if TYPE_CHECKING:
 Option = namedtuple("Option", "id text isced route countries", defaults=(None, None, ()))
 
 
-class Question(namedtuple("Question", "id block dimension scale text options reverse links",
-                          defaults=((), False, ()))):
+class Question(namedtuple("Question", "id block dimension scale text options reverse links not_for",
+                          defaults=((), False, (), ()))):
     """id; block: interest | trait | education; dimension: R..C, a trait id or an education
     dimension; scale: like5 | agree5 | choice; text by language; options (choice only);
     reverse: a trait statement that agreeing with speaks against the trait (scored by
     :func:`rules.keyed`); links: for an interest item, the ISCO-08 unit groups (4 digits)
-    whose everyday work the activity is (scored by :func:`rules.linked_score`)."""
+    whose everyday work the activity is (scored by :func:`rules.linked_score`); not_for: the
+    occupations of those groups whose everyday work it is not (a unit group is broad: changing
+    a tyre is a car mechanic's work, not an auto glass fitter's), which the link leaves out.
+
+    Whether an item speaks for an occupation is :meth:`links_to`, the one rule every path uses."""
 
     __slots__ = ()
+
+    def links_to(self, unit: str | None, occupation_id: str) -> bool:
+        """Whether this item is the everyday work of an occupation in ISCO-08 unit group ``unit``."""
+        return unit in self.links and occupation_id not in self.not_for
 
     def options_for(self, country: str | None) -> tuple[Option, ...]:
         if not country:
@@ -172,12 +180,59 @@ def _parse_interests(data: dict, c: Checker, questions: dict[str, Question]) -> 
             continue
         text = c.texts(item, "text", f"{qid} text")
         links = _links(item, c, qid)
+        not_for = _not_for(item, c, qid, links)
         if text:
-            questions[qid] = Question(qid, "interest", kind, "like5", text, (), False, links)
+            questions[qid] = Question(qid, "interest", kind, "like5", text, (), False, links, not_for)
     counts = {t: sum(1 for q in questions.values() if q.dimension == t) for t in RIASEC}
     for kind, n in counts.items():
         if n < 3:
             c.add(data, "items", f"type {kind} has {n} items; at least 3 are needed to score it")
+
+
+def _not_for(item: dict, c: Checker, qid: str, links: tuple[str, ...]) -> tuple[str, ...]:
+    """An interest item's optional ``not_for``: occupation ids its links leave out. Whether each
+    is an occupation of one of the linked groups is checked against the catalogue
+    (:func:`check_links`)."""
+    if "not_for" not in item:
+        return ()
+    ids = item["not_for"]
+    if not links:
+        c.add(item, "not_for", f"{qid}: 'not_for' needs 'links' (it names occupations the links leave out)")
+        return ()
+    if not isinstance(ids, list) or not ids or not all(isinstance(i, str) and i for i in ids):
+        c.add(item, "not_for", f"{qid}: 'not_for' must be a non-empty list of occupation ids")
+        return ()
+    if len(set(ids)) < len(ids):
+        c.add(item, "not_for", f"{qid}: 'not_for' names an occupation twice")
+    return tuple(dict.fromkeys(ids))
+
+
+def check_links(bank: "QuestionBank", unit_of: dict[str, str | None]) -> list[Problem]:
+    """Each ``not_for`` entry must be an occupation (``unit_of``: occupation id -> ISCO-08
+    unit group) in one of its item's linked groups: anything else would leave out nothing."""
+    import re
+
+    problems = []
+    path = bank.directory / "interests.yaml"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        lines = []
+
+    def line_of(qid: str) -> int | None:  # the item's not_for line, for the message
+        start = next((k for k, text in enumerate(lines) if re.match(rf"\s*-?\s*id:\s*['\"]?{re.escape(qid)}['\"]?\s*$", text)), None)
+        if start is None:
+            return None
+        return next((k + 1 for k in range(start + 1, len(lines)) if lines[k].strip().startswith("not_for")), None)
+
+    for q in bank.questions.values():
+        for occ in q.not_for:
+            if occ not in unit_of:
+                problems.append(Problem(str(path), line_of(q.id), f"{q.id}: not_for: unknown occupation id {occ!r}"))
+            elif unit_of[occ] not in q.links:
+                problems.append(Problem(str(path), line_of(q.id), f"{q.id}: not_for: {occ} is in unit group "
+                                                                  f"{unit_of[occ]}, not in the item's links ({', '.join(q.links)})"))
+    return problems
 
 
 def _links(item: dict, c: Checker, qid: str) -> tuple[str, ...]:
@@ -405,7 +460,7 @@ def parse_question_bank(directory: Path | None = None) -> QuestionBank:
 def _bank_signature(directory: Path) -> str:
     import os
 
-    parts = [f"bank3:{directory.resolve()}"]
+    parts = [f"bank4:{directory.resolve()}"]
     for folder in dict.fromkeys([directory, builtin_questions_dir()]):
         try:
             for entry in sorted(os.scandir(folder), key=lambda e: e.name):
@@ -423,7 +478,7 @@ def _bank_to_plain(bank: QuestionBank) -> dict:
 
     return {
         "questions": [(q.id, q.block, q.dimension, q.scale, dict(q.text), [option(o) for o in q.options], q.reverse,
-                       q.links) for q in bank.questions.values()],
+                       q.links, q.not_for) for q in bank.questions.values()],
         "traits": [(t.id, dict(t.name), dict(t.description), t.work_styles) for t in bank.traits.values()],
         "types": [(t.id, dict(t.name), dict(t.keyword), dict(t.description)) for t in bank.types.values()],
         "forms": {k: tuple(v) for k, v in bank.forms.items()},
@@ -432,8 +487,9 @@ def _bank_to_plain(bank: QuestionBank) -> dict:
 
 
 def _bank_from_plain(directory: Path, plain: dict) -> QuestionBank:
-    questions = {qid: Question(qid, block, dim, scale, text, tuple(Option(*o) for o in options), reverse, tuple(links))
-                 for qid, block, dim, scale, text, options, reverse, links in plain["questions"]}
+    questions = {qid: Question(qid, block, dim, scale, text, tuple(Option(*o) for o in options), reverse, tuple(links),
+                               tuple(not_for))
+                 for qid, block, dim, scale, text, options, reverse, links, not_for in plain["questions"]}
     traits = {t[0]: Trait(*t) for t in plain["traits"]}
     types = {t[0]: TypeText(*t) for t in plain["types"]}
     retired = {r[0]: Retired(*r) for r in plain.get("retired", ())}

@@ -44,7 +44,8 @@ class Profile:
     traits: dict[str, float]  # 0–100 per trait answered
     education: EducationAnswers
     # ISCO-08 unit group -> activity signal (rules.activity_signal) from the answers to the
-    # interest items linked to it; groups without a linked answer are left out (signal 0)
+    # interest items linked to it; groups without a linked answer are left out (signal 0).
+    # An occupation an item's `not_for` leaves out has its own entry, "unit!id" (occupation_signal).
     activities: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -111,16 +112,33 @@ def build_profile(values: Mapping[str, Any], bank: QuestionBank) -> Profile:
 
 def activity_signals(values: Mapping[str, Any], bank: QuestionBank) -> dict[str, float]:
     """Per ISCO-08 unit group linked by an answered interest item: its activity signal
-    (:func:`rules.activity_signal` of the :func:`rules.link_value` of those answers)."""
+    (:func:`rules.activity_signal` of the :func:`rules.link_value` of those answers). An
+    occupation some item of its group leaves out (``not_for``) gets its own entry
+    ``"unit!id"`` over the answered items that do link to it (signal 0 when none does), so
+    that every occupation's signal is the mean over the items :meth:`Question.links_to` it."""
+    left_out: dict[str, set[str]] = {}  # unit -> occupations some item linked to it leaves out
+    for q in bank.questions.values():
+        for unit in q.links:
+            left_out.setdefault(unit, set()).update(q.not_for)
     totals: dict[str, float] = {}
     counts: dict[str, int] = {}
     for q in bank.questions.values():  # bank order: the same sums whatever the answer order
         if q.links and q.id in values and values[q.id] != UNSURE:
             value = rules.link_value(values[q.id], True)
             for unit in q.links:
-                totals[unit] = totals.get(unit, 0.0) + value
-                counts[unit] = counts.get(unit, 0) + 1
-    return {unit: rules.activity_signal(totals[unit], counts[unit]) for unit in sorted(totals)}
+                for key, occupation in [(unit, None)] + [(f"{unit}!{o}", o) for o in sorted(left_out[unit])]:
+                    linked = occupation is None or q.links_to(unit, occupation)
+                    totals[key] = totals.get(key, 0.0) + (value if linked else 0.0)
+                    counts[key] = counts.get(key, 0) + linked
+    return {key: rules.activity_signal(totals[key], counts[key]) for key in sorted(totals)}
+
+
+def occupation_signal(signals: Mapping[str, float], unit: str | None, occupation_id: str) -> float | None:
+    """An occupation's activity signal from :func:`activity_signals`: its own entry if an item
+    leaves it out, else its unit group's; ``None`` when no item linked to it was answered."""
+    if unit is None or unit not in signals:
+        return None
+    return signals.get(f"{unit}!{occupation_id}", signals[unit])
 
 
 def trait_scores(values: Mapping[str, Any], bank: QuestionBank) -> dict[str, float]:
@@ -272,12 +290,12 @@ def best_ranked(profile: Profile, columns: CatalogueColumns, count: int | None, 
             continue  # nothing to score this occupation on
         score = rules.match_score(inter or 0.0, trait or 0.0, trait is not None, fit or 0.0, fit is not None,
                                   weights, has_interest=inter is not None)
-        if signals and (unit := columns.units[i]) in signals:
-            score = rules.linked_score(score, signals[unit], weights["activity_link"])
+        if signals and (signal := occupation_signal(signals, columns.units[i], columns.ids[i])) is not None:
+            score = rules.linked_score(score, signal, weights["activity_link"])
         scored.append((score, i))
     chosen = spread_ranking(scored, columns, count)
     return [(score, i, Components(interest[i], traits[i], fits[(levels[i], routes[i])],
-                                  signals.get(columns.units[i] or "") if signals else None))
+                                  occupation_signal(signals, columns.units[i], columns.ids[i]) if signals else None))
             for score, i in chosen], len(scored)
 
 
@@ -371,7 +389,7 @@ def explain(profile: Profile, values: Mapping[str, Any], bank: QuestionBank, occ
         top_type = profile.holland[0]
         if rules.own_type_clash(profile.scores[top_type], middle, occ_scores[top_type], cfg):
             reasons.append(Reason("interest_clash", False, {"type": top_type, "person": profile.scores[top_type], "occupation": occ_scores[top_type], "side": "you"}))
-    told = activity_reasons(values, bank, columns.units[index]) if comp.interest is not None else []
+    told = activity_reasons(values, bank, columns.units[index], columns.ids[index]) if comp.interest is not None else []
     reasons.extend(told)
     z = columns.trait_z[index]
     trait_mean = sum(profile.traits.values()) / len(profile.traits) if profile.traits else 0.0
@@ -396,15 +414,16 @@ def explain(profile: Profile, values: Mapping[str, Any], bank: QuestionBank, occ
 ACTIVITIES_SHOWN = 2
 
 
-def activity_reasons(values: Mapping[str, Any], bank: QuestionBank, unit: str | None) -> list[Reason]:
-    """Up to ``ACTIVITIES_SHOWN`` answers to interest items linked to the job's ISCO-08 unit
-    group that moved it (:func:`rules.activity_reason`): likes first, the strongest first,
-    then dislikes, the strongest first; equal answers in bank order."""
+def activity_reasons(values: Mapping[str, Any], bank: QuestionBank, unit: str | None,
+                      occupation_id: str) -> list[Reason]:
+    """Up to ``ACTIVITIES_SHOWN`` answers to interest items that are the job's everyday work
+    (:meth:`Question.links_to`) and moved it (:func:`rules.activity_reason`): likes first, the
+    strongest first, then dislikes, the strongest first; equal answers in bank order."""
     if unit is None:
         return []
     found = []
     for k, q in enumerate(bank.questions.values()):
-        if unit in q.links and q.id in values:
+        if q.links_to(unit, occupation_id) and q.id in values:
             kind = rules.activity_reason(values[q.id])
             if kind is not None:
                 found.append((kind != "like", abs(values[q.id] - 3) * -1, k, q.id, values[q.id], kind))
