@@ -139,3 +139,18 @@ def test_not_for_needs_links(tmp_path):
     interests.write_text(text.replace(old, old + "    not_for: [chemist]\n"), encoding="utf-8")
     problems = [p.message for p in parse_question_bank(folder).problems]
     assert "I01: 'not_for' needs 'links' (it names occupations the links leave out)" in problems
+
+
+def test_not_for_ids_another_catalogue_lacks_are_reported_only_for_a_bank_of_ones_own(bank):
+    """The built-in bank names built-in occupations: checked with another catalogue that has
+    none of them, nothing is wrong (they leave nothing out); one's own bank is checked in full."""
+    from jobkompas.questions import check_links
+
+    other_catalogue = {"car-mechanic": "7231"}  # no auto glass fitter, no boat mechanic …
+    assert check_links(bank, other_catalogue, unknown_ids=False) == []
+    reported = [p.message for p in check_links(bank, other_catalogue, unknown_ids=True)]
+    assert "R04: not_for: unknown occupation id 'auto-glass-fitter'" in reported
+    # an id the catalogue has, in a group the item does not link, is a mistake either way
+    moved = {"auto-glass-fitter": "7411"}
+    assert [p.message for p in check_links(bank, moved, unknown_ids=False)] == [
+        "R04: not_for: auto-glass-fitter is in unit group 7411, not in the item's links (7231)"]

@@ -145,12 +145,17 @@ def check_content(content: Content | None = None) -> tuple[QuestionBank, Catalog
     from .catalogue import parse_catalogue
     from .codes import check_catalogue
     from .questions import check_links, parse_question_bank
+    from .resources import builtin_occupations_dir, builtin_questions_dir
 
     content = content or default_content()
     bank = parse_question_bank(content.questions_dir)
     catalogue = parse_catalogue(content.occupations_dir)
     units = {o.id: o.codes.get("isco08") for o in catalogue.occupations.values()}
-    return bank, catalogue, bank.problems + catalogue.problems + check_catalogue(catalogue) + check_links(bank, units)
+    # the built-in bank names built-in occupations; another catalogue need not have them
+    own_bank = content.questions_dir.resolve() != builtin_questions_dir().resolve()
+    with_its_catalogue = content.occupations_dir.resolve() == builtin_occupations_dir().resolve()
+    links = check_links(bank, units, unknown_ids=own_bank or with_its_catalogue)
+    return bank, catalogue, bank.problems + catalogue.problems + check_catalogue(catalogue) + links
 
 
 def next_question(answers: AnswerSet, *, form: str | None = None, bank: QuestionBank | None = None,

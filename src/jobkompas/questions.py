@@ -207,9 +207,12 @@ def _not_for(item: dict, c: Checker, qid: str, links: tuple[str, ...]) -> tuple[
     return tuple(dict.fromkeys(ids))
 
 
-def check_links(bank: "QuestionBank", unit_of: dict[str, str | None]) -> list[Problem]:
+def check_links(bank: "QuestionBank", unit_of: dict[str, str | None], unknown_ids: bool = True) -> list[Problem]:
     """Each ``not_for`` entry must be an occupation (``unit_of``: occupation id -> ISCO-08
-    unit group) in one of its item's linked groups: anything else would leave out nothing."""
+    unit group) in one of its item's linked groups: anything else would leave out nothing.
+    With ``unknown_ids`` false (the built-in bank with another catalogue) an id the
+    catalogue does not have is not reported: it names a built-in occupation, and leaves
+    nothing out there."""
     import re
 
     problems = []
@@ -228,7 +231,8 @@ def check_links(bank: "QuestionBank", unit_of: dict[str, str | None]) -> list[Pr
     for q in bank.questions.values():
         for occ in q.not_for:
             if occ not in unit_of:
-                problems.append(Problem(str(path), line_of(q.id), f"{q.id}: not_for: unknown occupation id {occ!r}"))
+                if unknown_ids:
+                    problems.append(Problem(str(path), line_of(q.id), f"{q.id}: not_for: unknown occupation id {occ!r}"))
             elif unit_of[occ] not in q.links:
                 problems.append(Problem(str(path), line_of(q.id), f"{q.id}: not_for: {occ} is in unit group "
                                                                   f"{unit_of[occ]}, not in the item's links ({', '.join(q.links)})"))

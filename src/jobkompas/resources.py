@@ -73,6 +73,11 @@ def builtin_questions_dir() -> Path:
     return _content_root() / "questions"
 
 
+def builtin_occupations_dir() -> Path:
+    """The occupation catalogue that ships with jobkompas (ignores overrides)."""
+    return _content_root() / "occupations"
+
+
 def package_data(name: str) -> Path:
     return _PACKAGE / "data" / name
 
