@@ -201,8 +201,28 @@ def test_best_ranked_gives_the_head_of_the_full_ranking_with_exact_totals():
         assert capped_count < count and all(columns.levels["other"][i] <= 4 for _, i, _ in capped)
 
 
+def test_a_liked_answer_is_told_as_liking_the_jobs_type_not_as_the_jobs_own_activity(bank, catalogue):
+    """An answer-based reason rests on the item's type, which makes the job; the activity itself
+    need not be done there (a furniture finisher changes no tyres), so the reason names the
+    type, in the full sentence and in the short one."""
+    from jobkompas.explain import reason_short, reason_text
+
+    values = pattern_answers(bank, {"A": 2, "C": 3}, default=1)
+    for k, q in enumerate(q for q in bank.by_block("interest") if q.dimension == "R"):
+        values[q.id] = 5 if k % 3 else 3  # mostly strong likes, so one answer can matter
+    result = api.score(api.new_answers(values, bank=bank), top=30, bank=bank, catalogue=catalogue)
+    told = [r for m in result.matches for r in m.match.reasons if r.kind == "answer" and r.positive]
+    assert told
+    for reason in told:
+        q = bank.questions[reason.data["question"]]
+        kind = bank.types[q.dimension].name["en"]
+        assert reason_text(reason, "en", bank, "norway").endswith(f"Work of that type ({kind}) is a big part of this job.")
+        assert reason_short(reason, "en", bank, "norway").startswith(f"{kind}: you like to ")
+        assert reason_short(reason, "nb", bank, "norway").startswith(f"{bank.types[q.dimension].name['nb']}: du liker å ")
+
+
 def test_a_dislike_that_helps_a_match_is_told_as_a_dislike(bank, catalogue):
-    """A dislike is named only as "you will not have to do much of that", only where the job
+    """A dislike is named only as little work of the item's type (named), only where the job
     has little of that type, and never with points."""
     values = pattern_answers(bank, {"A": 5, "S": 4}, default=1)
     for k, q in enumerate(q for q in bank.by_block("interest") if q.dimension in "RC"):
@@ -215,7 +235,8 @@ def test_a_dislike_that_helps_a_match_is_told_as_a_dislike(bank, catalogue):
             if reason.kind == "answer" and reason.data["kind"] == "dislike":
                 q = bank.questions[reason.data["question"]]
                 assert dict(zip("RIASEC", m.occupation.interests))[q.dimension] <= low
-                assert text.endswith("In this job you will not have to do much of that.")
+                kind = bank.types[q.dimension].name["en"]
+                assert text.endswith(f"This job has little work of that type ({kind}).")
                 dislikes.append(text)
     assert dislikes
     texts = [t for m in result.matches for t in m.reasons]

@@ -121,6 +121,12 @@ def _activity(qid: str, bank: QuestionBank, lang: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+def _item_type(qid: str, bank: QuestionBank, lang: str) -> str:
+    """The name of an interest item's type ("Realistic"), for reasons that rest on the type."""
+    q = bank.questions.get(qid)
+    return _type_name(q.dimension, bank, lang) if q else ""
+
+
 def _type_name(t: str, bank: QuestionBank, lang: str) -> str:
     return bank.types[t].name.get(lang, t) if t in bank.types else t
 
@@ -157,11 +163,13 @@ def reason_text(reason: "Reason", lang: str, bank: QuestionBank, country: str | 
         if d.get("kind") == "dislike":
             return tr("You said you would rather not \"{question}\", and that is everyday work in this job.").format(question=text)
         return tr("You said you would like to \"{question}\": that is everyday work in this job.").format(question=text)
-    if reason.kind == "answer":
-        text = _activity(d["question"], bank, lang)
+    if reason.kind == "answer":  # the job's type, not this activity: say so (the activity may not be done there)
+        text, kind = _activity(d["question"], bank, lang), _item_type(d["question"], bank, lang)
         if d.get("kind") == "dislike":
-            return tr("You said you would rather not \"{question}\". In this job you will not have to do much of that.").format(question=text)
-        return tr("You said you would like to \"{question}\". This job has a lot of that kind of work.").format(question=text)
+            return tr("You said you would rather not \"{question}\". This job has little work of that type ({type}).").format(
+                question=text, type=kind)
+        return tr("You said you would like to \"{question}\". Work of that type ({type}) is a big part of this job.").format(
+            question=text, type=kind)
     return reason.kind
 
 
@@ -192,10 +200,10 @@ def reason_short(reason: "Reason", lang: str, bank: QuestionBank, country: str |
             return tr("everyday work here, which you dislike: {activity}").format(activity=text)
         return tr("everyday work here: {activity}").format(activity=text)
     if reason.kind == "answer":
-        text = _activity(d["question"], bank, lang)
+        text, kind = _activity(d["question"], bank, lang), _item_type(d["question"], bank, lang)
         if d.get("kind") == "dislike":
-            return tr("little of: {activity}").format(activity=text)
-        return tr("you like to: {activity}").format(activity=text)
+            return tr("{type}, little of: {activity}").format(type=kind, activity=text)
+        return tr("{type}: you like to {activity}").format(type=kind, activity=text)
     return reason.kind
 
 
