@@ -602,3 +602,20 @@ def test_each_activity_of_the_second_revision_raises_the_job_it_was_written_for(
     assert ranks[5].rank < ranks[3].rank
     told = [r for r in ranks[5].match.reasons if r.kind == "activity" and r.positive]
     assert [r.data["question"] for r in told] == [item]
+
+
+def test_the_json_breakdown_gives_the_activity_signal_that_moved_the_score(bank, catalogue):
+    """breakdown has the three parts and the activity signal; the score is their weighted
+    mean moved by that signal (rules.linked_score), so a script can recompute it."""
+    from conftest import pattern_answers
+
+    values = {**pattern_answers(bank, {"R": 4, "C": 3}, default=2), "R16": 5, "R04": 2}
+    result = api.score(api.new_answers(values, bank=bank), top=len(catalogue), bank=bank, catalogue=catalogue)
+    matches = {m["id"]: m for m in result.to_dict()["matches"]}
+    weights = config()["weights"]
+    for job, signal in (("electrician", 1.0), ("car-mechanic", -0.5), ("plumber", 0.5), ("drilling-machine-operator", None)):
+        b = matches[job]["breakdown"]
+        assert b["activity"] == signal
+        parts = rules.match_score(b["interest"] / 100, 0.0, False, 0.0, False, weights)
+        expected = parts if signal is None else rules.linked_score(parts, signal, weights["activity_link"])
+        assert matches[job]["score"] == pytest.approx(expected, abs=0.06)

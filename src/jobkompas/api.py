@@ -319,7 +319,8 @@ class Result:
             "codes": {k: v for k, v in occ.codes.items()},
             "earnings_norway": for_occupation(occ),
             "score": m.score,
-            "breakdown": {"interest": _pct(c.interest), "traits": _pct(c.traits), "education": _pct(c.education)},
+            "breakdown": {"interest": _pct(c.interest), "traits": _pct(c.traits), "education": _pct(c.education),
+                          "activity": None if c.activity is None else round(c.activity, 4)},
             "required_isced": m.match.required_isced,
             "reasons": [{"kind": r.kind, "positive": r.positive, "text": t}
                         for r, t in zip(m.match.reasons, m.reasons)],
