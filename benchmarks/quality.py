@@ -94,6 +94,13 @@ class Setup:
         self.offsets = {q.id: self.rng.normal(0, 0.35) for q in self.interest_items}
         self.z = onet_z(self.catalogue, TRAIT_WORK_STYLES)
         self.left_out = marked_left_out(COUNTRY)
+        # occupations an activity of the standard form is everyday work of (its links less its
+        # not_for; older versions: its links alone)
+        def linked(q, occ) -> bool:
+            unit = occ.codes.get("isco08")
+            return q.links_to(unit, occ.id) if hasattr(q, "links_to") else unit in getattr(q, "links", ())
+        self.linked = {o.id for o in self.catalogue.occupations.values()
+                       if o.id not in self.left_out and any(linked(q, o) for q in self.interest_items)}
         levels = self.bank.education("highest_level").options_for(COUNTRY)
         self.level_options = sorted(levels, key=lambda o: o.isced)
 
@@ -201,6 +208,7 @@ def retest(s: Setup, count: int) -> dict:
     gap_edges = (0.5, 1.0, 2.0, 4.0, math.inf)
     kept_by_rank = [[] for _ in range(10)]
     flips: dict[str, list[bool]] = {}
+    linked_places = places = 0
     for _ in range(count):
         occ = occupations[s.rng.integers(len(occupations))]
         theta = {t: 1 + (occ.interests[k] - 1) * 4 / 6 + s.rng.normal(0, 0.5) for k, t in enumerate("RIASEC")}
@@ -226,13 +234,17 @@ def retest(s: Setup, count: int) -> dict:
                 label = next(f"< {edge:g}" for edge in gap_edges if sa - sb < edge)
                 flips.setdefault(label, []).append(where[a] > where[b])
         overlaps.append(sum(oid in again for oid, _ in first) / 10)
+        places += len(first)
+        linked_places += sum(oid in s.linked for oid, _ in first)
         tenth = first[9][1]
         for rank, (oid, score) in enumerate(first):
             kept_by_rank[rank].append(oid in again)
             gap = score - tenth
             label = next(f"< {edge:g}" for edge in gap_edges if gap < edge)
             by_gap.setdefault(label, []).append(oid in again)
+    linked_share = len(s.linked) / len(occupations)
     return {"students": len(overlaps), "overlap": statistics.mean(overlaps),
+            "linked_places": linked_places / max(places, 1), "linked_share": linked_share,
             "overlap_sd": statistics.pstdev(overlaps),
             "kept_by_rank": [statistics.mean(k) for k in kept_by_rank],
             "kept_by_gap": {k: (statistics.mean(v), len(v)) for k, v in sorted(by_gap.items(), key=lambda kv: float(kv[0][2:]))},
@@ -274,6 +286,8 @@ def main(argv: list[str]) -> int:
     r = retest(s, args.retest)
     print(f"retest ({r['students']} students, fresh answer noise): top-10 overlap {r['overlap']:.2f} "
           f"(sd {r['overlap_sd']:.2f})")
+    print(f"  top-10 places held by occupations an activity of the standard form links to: {r['linked_places']:.1%} "
+          f"(catalogue share {r['linked_share']:.1%}, {r['linked_places'] / r['linked_share']:.2f}x)")
     print("  kept in the second top 10, by place in the first: "
           + " ".join(f"{k + 1}:{v:.2f}" for k, v in enumerate(r["kept_by_rank"])))
     print("  kept, by score above the 10th place: "

@@ -444,13 +444,34 @@ def test_identical_interests_and_nothing_else_to_go_on_still_give_no_matches(ban
 # ------------------------------------------------------------ activity links
 
 
-@pytest.mark.parametrize("value, answered, expected", [
-    (5, True, 1.0), (4, True, 0.5), (3, True, 0.0), (2, True, -0.5), (1, True, -1.0),
-    (5, False, 0.0),  # not answered, or "not sure"
+@pytest.mark.parametrize("value, answered, type_mean, share, expected", [
+    # a student neutral on the type as a whole: (answer − 3) / 2
+    (5, True, 3.0, 0.5, 1.0), (4, True, 3.0, 0.5, 0.5), (3, True, 3.0, 0.5, 0.0), (2, True, 3.0, 0.5, -0.5),
+    (1, True, 3.0, 0.5, -1.0),
+    # one who likes the whole type: half of that general liking is taken off
+    (5, True, 5.0, 0.5, 0.5), (4, True, 4.0, 0.5, 0.25), (3, True, 4.0, 0.5, -0.25),
+    # one who dislikes the type but likes this activity: clear, and kept within −1 … 1
+    (5, True, 2.0, 0.5, 1.0), (5, True, 1.5, 1.0, 1.0), (1, True, 4.5, 1.0, -1.0),
+    (5, True, 5.0, 0.0, 1.0),  # share 0: the answer alone
+    (5, False, 3.0, 0.5, 0.0),  # not answered, or "not sure"
 ])
-def test_link_value_of_an_answer(value, answered, expected):
-    assert rules.link_value(value, answered) == expected
-    assert float(rules.link_value(np.array([float(value)]), np.array([answered]))[0]) == expected
+def test_link_value_of_an_answer(value, answered, type_mean, share, expected):
+    assert rules.link_value(value, answered, type_mean, share) == expected
+    arrays = rules.link_value(np.array([float(value)]), np.array([answered]), np.array([type_mean]), share, where=np.where)
+    assert float(arrays[0]) == expected
+
+
+def test_liking_every_activity_of_a_type_lifts_linked_jobs_less_than_liking_one(bank, catalogue):
+    """A student who likes every practical activity says less about the electrician's own
+    work than one who likes the ceiling lamp above the other practical activities."""
+    from jobkompas.scoring import activity_signals
+
+    everything = {q.id: 5 for q in bank.by_block("interest") if q.dimension == "R"}
+    one = {**{q.id: 3 for q in bank.by_block("interest") if q.dimension == "R"}, "R16": 5}
+    share = config()["weights"]["activity_type_share"]
+    assert activity_signals(everything, bank)["7411"] == 1.0 - share
+    assert activity_signals(one, bank)["7411"] == pytest.approx(1.0 - share * ((5 - 3) / len(one)) / 2)
+    assert activity_signals(one, bank)["7411"] > activity_signals(everything, bank)["7411"]
 
 
 @pytest.mark.parametrize("total, count, signal", [
@@ -479,7 +500,7 @@ def test_linked_activities_move_the_match_score(score, signal, weight, moved):
 def test_a_liked_activity_moves_a_job_past_others_of_its_type(bank, catalogue):
     """Jobs of one type have nearly the same interest fit, so the link moves the whole score:
     a strongly liked "connect a new ceiling lamp" takes the electrician's score (here the
-    interest part alone) ``activity_link`` of the way to 100."""
+    interest part alone) ``activity_link`` × signal of the way to 100."""
     from conftest import pattern_answers
 
     base = pattern_answers(bank, {"R": 4, "C": 3}, default=2)
@@ -489,22 +510,26 @@ def test_a_liked_activity_moves_a_job_past_others_of_its_type(bank, catalogue):
                            catalogue=catalogue)
         got[answer] = next(m for m in result.matches if m.occupation.id == "electrician")
     neutral, liked = got[3], got[5]
-    unlinked = 100 * liked.match.components.interest
     weight = config()["weights"]["activity_link"]
-    assert liked.score == round(unlinked + weight * (100 - unlinked), 1) > round(unlinked, 1)
-    assert neutral.score == round(100 * neutral.match.components.interest, 1)
+    for m in (neutral, liked):  # the interest part alone, moved by the signal of R16
+        unlinked, signal = 100 * m.match.components.interest, m.match.components.activity
+        moved = unlinked + weight * signal * (100 - unlinked if signal > 0 else unlinked)
+        assert m.score == round(moved, 1)
+    assert liked.match.components.activity > 0 > neutral.match.components.activity  # R16 vs the other R answers
     assert liked.rank < neutral.rank
 
 
 @pytest.mark.parametrize("answers, occupation, signal", [
     # unit group 4321 (stock clerks): C07, C14 and C17 link to it; the weigher and checker is
-    # left out of C07 (lending equipment) and C17 (ordering stock), not of C14 (a storeroom)
-    ({"C07": 5, "C14": 1, "C17": 5}, "shipping-and-receiving-clerk", (1 - 1 + 1) / 3),
-    ({"C07": 5, "C14": 1, "C17": 5}, "weigher-and-checker", -1.0),
-    ({"C07": 5, "C17": 4}, "weigher-and-checker", 0.0),  # only items that leave it out: nothing
-    ({"C07": 5, "C17": 4}, "shipping-and-receiving-clerk", 0.75),
-    ({"R04": 5}, "car-mechanic", 1.0),
-    ({"R04": 5}, "auto-glass-fitter", 0.0),  # a tyre is not an auto glass fitter's everyday work
+    # left out of C07 (lending equipment) and C17 (ordering stock), not of C14 (a storeroom).
+    # C01 (and C06) are unlinked answers that bring the student's mean for the type to 3, so
+    # each linked answer counts (answer − 3) / 2 (rules.link_value).
+    ({"C07": 5, "C14": 1, "C17": 5, "C01": 1}, "shipping-and-receiving-clerk", (1 - 1 + 1) / 3),
+    ({"C07": 5, "C14": 1, "C17": 5, "C01": 1}, "weigher-and-checker", -1.0),
+    ({"C07": 5, "C17": 4, "C01": 1, "C06": 2}, "weigher-and-checker", 0.0),  # only items that leave it out
+    ({"C07": 5, "C17": 4, "C01": 1, "C06": 2}, "shipping-and-receiving-clerk", 0.75),
+    ({"R04": 5, "R03": 1}, "car-mechanic", 1.0),
+    ({"R04": 5, "R03": 1}, "auto-glass-fitter", 0.0),  # a tyre is not an auto glass fitter's everyday work
     ({"R16": 5}, "car-mechanic", None),  # nothing linked to its group answered
 ])
 def test_an_items_not_for_leaves_those_occupations_out_of_its_link(bank, catalogue, answers, occupation, signal):
@@ -578,7 +603,10 @@ def test_the_adaptive_ranking_uses_the_activity_links(bank, catalogue):
                                       config()["weights"]["activity_link"]) / 100 for _, i, comp in ranked}
     assert np.allclose([interest[i] for i in kept], fits, rtol=0, atol=1e-12)
     electrician = kept.index(columns.ids.index("electrician"))
-    assert signal[electrician] == 1.0 and signal[kept.index(columns.ids.index("car-mechanic"))] == -1.0
+    r_answers = [v for qid, v in values.items() if qid in bank.questions and bank.questions[qid].dimension == "R"]
+    mean, share = sum(r_answers) / len(r_answers), config()["weights"]["activity_type_share"]
+    assert signal[electrician] == rules.link_value(5, True, mean, share) > 0
+    assert signal[kept.index(columns.ids.index("car-mechanic"))] == rules.link_value(1, True, mean, share) < 0
     # the tyre is not an auto glass fitter's everyday work (R04's not_for): no signal from it
     assert signal[kept.index(columns.ids.index("auto-glass-fitter"))] == 0.0
 
@@ -608,14 +636,20 @@ def test_the_json_breakdown_gives_the_activity_signal_that_moved_the_score(bank,
     """breakdown has the three parts and the activity signal; the score is their weighted
     mean moved by that signal (rules.linked_score), so a script can recompute it."""
     from conftest import pattern_answers
+    from jobkompas.scoring import activity_signals, occupation_signal
 
     values = {**pattern_answers(bank, {"R": 4, "C": 3}, default=2), "R16": 5, "R04": 2}
     result = api.score(api.new_answers(values, bank=bank), top=len(catalogue), bank=bank, catalogue=catalogue)
     matches = {m["id"]: m for m in result.to_dict()["matches"]}
     weights = config()["weights"]
-    for job, signal in (("electrician", 1.0), ("car-mechanic", -0.5), ("plumber", 0.5), ("drilling-machine-operator", None)):
+    signals = activity_signals(values, bank)
+    for job in ("electrician", "car-mechanic", "plumber", "drilling-machine-operator"):
+        occ = catalogue.occupations[job]
+        signal = occupation_signal(signals, occ.codes.get("isco08"), job)
         b = matches[job]["breakdown"]
-        assert b["activity"] == signal
+        assert b["activity"] == (None if signal is None else round(signal, 4))
         parts = rules.match_score(b["interest"] / 100, 0.0, False, 0.0, False, weights)
         expected = parts if signal is None else rules.linked_score(parts, signal, weights["activity_link"])
         assert matches[job]["score"] == pytest.approx(expected, abs=0.06)
+    assert matches["electrician"]["breakdown"]["activity"] > 0 > matches["car-mechanic"]["breakdown"]["activity"]
+    assert matches["drilling-machine-operator"]["breakdown"]["activity"] is None

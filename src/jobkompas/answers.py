@@ -43,6 +43,19 @@ class AnswerSet:
         return [qid for qid in ids if qid not in self.values]
 
 
+OPTIONS_QUOTED = 6  # a longer list is cut, so that an error stays one short line
+
+
+def option_list(q: Question) -> str:
+    """A choice question's option ids for an error message: all of them, or the first
+    ``OPTIONS_QUOTED`` and where to find the rest (the education levels of three countries
+    would make a line of 500 characters)."""
+    ids = [o.id for o in q.options]
+    if len(ids) <= OPTIONS_QUOTED + 1:
+        return ", ".join(ids)
+    return f"{', '.join(ids[:OPTIONS_QUOTED])}, … ({len(ids)} in all: 'jobkompas questions list')"
+
+
 def check_value(q: Question, raw: Any) -> Any:
     """Return the clean value for ``q`` or raise ``ValueError`` saying what was expected."""
     if q.scale == "choice":
@@ -58,9 +71,9 @@ def check_value(q: Question, raw: Any) -> Any:
                 return COUNTRY_ALIASES[name]
         if isinstance(raw, bool):
             raise ValueError(f"got {str(raw).lower()} (YAML reads unquoted yes/no/on/off as true/false); "
-                             f"expected one of: {', '.join(o.id for o in q.options)}")
+                             f"expected one of: {option_list(q)}")
         also = "" if q.dimension == "country" else f" or {UNSURE}"
-        raise ValueError(f"got {shown(raw)}; expected one of: {', '.join(o.id for o in q.options)}{also}")
+        raise ValueError(f"got {shown(raw)}; expected one of: {option_list(q)}{also}")
     if isinstance(raw, str) and raw.strip().lower() in (UNSURE, "not sure", "?"):
         return UNSURE
     if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit() and len(raw.strip()) < 20:  # not '²' or '٣'

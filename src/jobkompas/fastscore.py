@@ -105,6 +105,7 @@ class FastScorer:
         self.link_map = np.array([[kinds[self.interest_pos[k]].links_to(unit, oid) for unit, oid in zip(cols.units, cols.ids)]
                                   for k, _ in linked], dtype=np.float64).reshape(len(linked), self.m)
         self.link_weight = config()["weights"]["activity_link"]
+        self.link_type_share = config()["weights"]["activity_type_share"]
         self.trait_reverse = np.array([kinds[pos].reverse for pos in self.trait_pos], dtype=bool)
         self.trait_of = np.zeros((len(self.trait_pos), len(TRAITS)), dtype=np.float32)
         for k, pos in enumerate(self.trait_pos):
@@ -443,7 +444,11 @@ class _Profiles:
         # answers to the linked interest items: link values and whether answered (rules.link_value)
         linked = interest[:, scorer.link_cols] if len(scorer.link_cols) else np.zeros((n, 0))
         answered = linked > 0
-        self.link_values = rules.link_value(linked.astype(np.float64), answered)
+        with np.errstate(invalid="ignore", divide="ignore"):  # a type with no answer: its items are not answered
+            type_mean = sums.astype(np.float64) / counts.astype(np.float64)
+        link_type = scorer.type_of[scorer.link_cols].argmax(axis=1) if len(scorer.link_cols) else np.zeros(0, dtype=np.int64)
+        self.link_values = rules.link_value(linked.astype(np.float64), answered, type_mean[:, link_type],
+                                            scorer.link_type_share, where=np.where)
         self.link_answered = answered.astype(np.float64)
         self.link_map = scorer.link_map
 

@@ -69,11 +69,18 @@ def interest_fit(dot: Any) -> Any:
     return (1 + dot) / 2
 
 
-def link_value(value: Any, answered: Any) -> Any:
+def link_value(value: Any, answered: Any, type_mean: Any, share: float, where: Callable = pick) -> Any:
     """What one answer to a linked interest item says about the occupations it is linked to:
-    (answer − 3) / 2, so strongly like +1, like +0.5, neutral 0, dislike −0.5, strongly
-    dislike −1; 0 when not answered or "not sure" (``answered`` false)."""
-    return answered * (value - 3) / 2
+    (answer − 3) / 2 (strongly like +1, like +0.5, neutral 0, dislike −0.5, strongly dislike
+    −1), less ``share`` × (type_mean − 3) / 2, where ``type_mean`` is the student's mean answer
+    to the items of the item's type; kept within −1 … 1; 0 when not answered or "not sure"
+    (``answered`` false). Why the second part: liking one practical activity may be liking
+    that job's work or liking practical work in general, which the interest part already
+    counts; an answer cannot tell which, so part of the general liking is taken off. Without
+    it, a student who likes every practical activity lifts every job that has an item above
+    equally good jobs that have none."""
+    raw = (value - 3) / 2 - share * (type_mean - 3) / 2
+    return where(answered, where(raw > 1, 1.0, where(raw < -1, -1.0, raw)), 0.0)
 
 
 def activity_signal(total: Any, count: Any, where: Callable = pick) -> Any:
