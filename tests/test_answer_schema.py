@@ -221,13 +221,13 @@ def test_a_saved_answer_file_reads_back_as_written(tmp_path, bank, name):
 
 def test_a_wrong_education_level_names_a_few_levels_and_where_the_rest_are(bank):
     """The levels of three countries would make a 500-character line: the message quotes the
-    first six and says how many there are and where to see them, and stays one line."""
+    first eight and says how many there are and where to see them, and stays one line."""
     from jobkompas import api
 
     with pytest.raises(InputError) as error:
         api.parse_answers(f"format: {FORMAT}\nanswers:\n  EDU-highest: [a]\n", source="a.yaml", bank=bank)
     message = str(error.value)
     levels = [o.id for o in bank.education("highest_level").options]
-    assert message.startswith("a.yaml:3: EDU-highest: got a list; expected one of: " + ", ".join(levels[:6]) + ", …")
-    assert f"({len(levels)} in all: 'jobkompas questions list') or unsure" in message
+    assert message.startswith("a.yaml:3: EDU-highest: got a list; expected one of: " + ", ".join(levels[:8]) + " …")
+    assert f"({len(levels)} in all: 'jobkompas template' lists them) or unsure" in message
     assert "\n" not in message and len(message) < 240

@@ -89,6 +89,35 @@ def test_question_bank_problems_are_listed(tmp_path, capsys):
     assert f"{bank_dir / 'interests.yaml'}:{line}: R01: 'type' must be one of R, I, A, S, E, C" in out
 
 
+@pytest.mark.slow
+def test_school_comes_before_the_on_the_job_training_it_may_replace():
+    """A report's path reads as a sequence. Where a job is learnt on the job (and with the
+    short courses the job asks for) and a trade is optional, the optional Vg1/Vg2/fagbrev
+    (GF2/hovedforløb) come first: "Training on the job → Optional: Vg1" told a student to
+    start work and go to school after. A helper is the exception: the trade is their next step."""
+    from jobkompas import api
+
+    catalogue = api.load_catalogue()
+    wrong = []
+    for occ in catalogue.occupations.values():
+        if occ.id.endswith("-s-helper"):
+            continue
+        for country in ("norway", "denmark"):
+            steps = catalogue.path(occ, country)
+            if not steps or steps[0].kind != "work" or steps[0].optional:
+                continue
+            k = 1
+            while k < len(steps) and not steps[k].optional and steps[k].kind in ("work", "course", "certificate"):
+                k += 1
+            for s in steps[k:]:
+                if not s.optional or s.kind == "higher" or (s.isced or 0) > 3:
+                    break
+                if s.kind in ("school", "apprenticeship"):
+                    wrong.append(f"{occ.id} ({country})")
+                    break
+    assert not wrong, wrong
+
+
 def test_no_path_leads_from_a_general_studies_programme_to_a_trade_certificate():
     """A general-studies programme (music, dance and drama; sports) has no apprenticeship
     after it: a template that put one there once sent dancers and referees to a fagbrev."""

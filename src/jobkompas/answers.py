@@ -43,17 +43,12 @@ class AnswerSet:
         return [qid for qid in ids if qid not in self.values]
 
 
-OPTIONS_QUOTED = 6  # a longer list is cut, so that an error stays one short line
-
-
 def option_list(q: Question) -> str:
-    """A choice question's option ids for an error message: all of them, or the first
-    ``OPTIONS_QUOTED`` and where to find the rest (the education levels of three countries
-    would make a line of 500 characters)."""
+    """A choice question's option ids for an error message, cut as :func:`_listed` cuts a
+    list, with how many there are and where to see them (the education levels of three
+    countries would make a line of 500 characters)."""
     ids = [o.id for o in q.options]
-    if len(ids) <= OPTIONS_QUOTED + 1:
-        return ", ".join(ids)
-    return f"{', '.join(ids[:OPTIONS_QUOTED])}, … ({len(ids)} in all: 'jobkompas questions list')"
+    return _listed(ids) + (f" ({len(ids)} in all: 'jobkompas template' lists them)" if len(ids) > LISTED else "")
 
 
 def check_value(q: Question, raw: Any) -> Any:
@@ -95,8 +90,11 @@ def check_levels(answers: AnswerSet, bank: QuestionBank, where: Callable[[str], 
                 raise InputError(f"{q.id}: level {value!r} belongs to {level.countries[0]}, not {country}", where(q.id))
 
 
+LISTED = 8  # ids a message quotes before " …"
+
+
 def _listed(ids: list[str]) -> str:
-    return ", ".join(ids[:8]) + (" …" if len(ids) > 8 else "")
+    return ", ".join(ids[:LISTED]) + (" …" if len(ids) > LISTED else "")
 
 
 def retired_note(where: str, ids: list[str]) -> str:

@@ -213,29 +213,29 @@ def check_links(bank: "QuestionBank", unit_of: dict[str, str | None], unknown_id
     With ``unknown_ids`` false (the built-in bank with another catalogue) an id the
     catalogue does not have is not reported: it names a built-in occupation, and leaves
     nothing out there."""
-    import re
+    from .errors import InputError
+    from .problems import line_of
 
-    problems = []
+    problems: list[Problem] = []
     path = bank.directory / "interests.yaml"
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        lines = []
+    try:  # the file again, with its lines, for the messages (only `validate` gets here)
+        data = load_yaml_file(path)
+    except InputError:
+        data = None
+    entries = data.get("items") if isinstance(data, dict) else None
+    items = {item.get("id"): item for item in entries or [] if isinstance(item, dict)}
 
-    def line_of(qid: str) -> int | None:  # the item's not_for line, for the message
-        start = next((k for k, text in enumerate(lines) if re.match(rf"\s*-?\s*id:\s*['\"]?{re.escape(qid)}['\"]?\s*$", text)), None)
-        if start is None:
-            return None
-        return next((k + 1 for k in range(start + 1, len(lines)) if lines[k].strip().startswith("not_for")), None)
+    def where(qid: str) -> int | None:
+        return line_of(items[qid], "not_for") if qid in items else None
 
     for q in bank.questions.values():
         for occ in q.not_for:
             if occ not in unit_of:
                 if unknown_ids:
-                    problems.append(Problem(str(path), line_of(q.id), f"{q.id}: not_for: unknown occupation id {occ!r}"))
+                    problems.append(Problem(str(path), where(q.id), f"{q.id}: not_for: unknown occupation id {occ!r}"))
             elif unit_of[occ] not in q.links:
-                problems.append(Problem(str(path), line_of(q.id), f"{q.id}: not_for: {occ} is in unit group "
-                                                                  f"{unit_of[occ]}, not in the item's links ({', '.join(q.links)})"))
+                problems.append(Problem(str(path), where(q.id), f"{q.id}: not_for: {occ} is in unit group "
+                                                              f"{unit_of[occ]}, not in the item's links ({', '.join(q.links)})"))
     return problems
 
 

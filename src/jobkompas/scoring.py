@@ -120,18 +120,14 @@ def activity_signals(values: Mapping[str, Any], bank: QuestionBank) -> dict[str,
     for q in bank.questions.values():
         for unit in q.links:
             left_out.setdefault(unit, set()).update(q.not_for)
-    type_sums: dict[str, int] = {}
-    type_counts: dict[str, int] = {}
-    for q in bank.questions.values():  # the student's mean answer per type (rules.link_value)
-        if q.block == "interest" and q.id in values and values[q.id] != UNSURE:
-            type_sums[q.dimension] = type_sums.get(q.dimension, 0) + values[q.id]
-            type_counts[q.dimension] = type_counts.get(q.dimension, 0) + 1
+    type_means = {t: sum(v for _, v in items) / len(items)  # the student's, per type (rules.link_value)
+                  for t, items in interest_answers_by_type(values, bank).items() if items}
     share = config()["weights"]["activity_type_share"]
     totals: dict[str, float] = {}
     counts: dict[str, int] = {}
     for q in bank.questions.values():  # bank order: the same sums whatever the answer order
         if q.links and q.id in values and values[q.id] != UNSURE:
-            value = rules.link_value(values[q.id], True, type_sums[q.dimension] / type_counts[q.dimension], share)
+            value = rules.link_value(values[q.id], True, type_means[q.dimension], share)
             for unit in q.links:
                 for key, occupation in [(unit, None)] + [(f"{unit}!{o}", o) for o in sorted(left_out[unit])]:
                     linked = occupation is None or q.links_to(unit, occupation)
