@@ -96,13 +96,13 @@ def test_activity_links_are_validated(tmp_path, capsys, links, message):
     folder = shutil.copytree(questions_dir(), tmp_path / "questions")
     interests = folder / "interests.yaml"
     text = interests.read_text(encoding="utf-8")
-    old = "  - id: R16\n    type: R\n    links: ['7411']  # building electricians\n"
+    old = "  - id: R01\n    type: R\n    links: ['7234']  # bicycle repairers\n"
     assert old in text
-    interests.write_text(text.replace(old, f"  - id: R16\n    type: R\n    links: {links}\n"), encoding="utf-8")
+    interests.write_text(text.replace(old, f"  - id: R01\n    type: R\n    links: {links}\n"), encoding="utf-8")
     assert main(["--questions", str(folder), "validate"]) == ExitCode.CONTENT
     captured = capsys.readouterr()
     said = captured.out + captured.err
-    assert f"R16: {message}" in said and "interests.yaml:" in said
+    assert f"R01: {message}" in said and "interests.yaml:" in said
 
 
 @pytest.mark.slow

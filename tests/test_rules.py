@@ -463,11 +463,11 @@ def test_link_value_of_an_answer(value, answered, type_mean, share, expected):
 
 def test_liking_every_activity_of_a_type_lifts_linked_jobs_less_than_liking_one(bank, catalogue):
     """A student who likes every practical activity says less about the electrician's own
-    work than one who likes the ceiling lamp above the other practical activities."""
+    work than one who likes finding electrical faults above the other practical activities."""
     from jobkompas.scoring import activity_signals
 
     everything = {q.id: 5 for q in bank.by_block("interest") if q.dimension == "R"}
-    one = {**{q.id: 3 for q in bank.by_block("interest") if q.dimension == "R"}, "R16": 5}
+    one = {**{q.id: 3 for q in bank.by_block("interest") if q.dimension == "R"}, "R25": 5}
     share = config()["weights"]["activity_type_share"]
     assert activity_signals(everything, bank)["7411"] == 1.0 - share
     assert activity_signals(one, bank)["7411"] == pytest.approx(1.0 - share * ((5 - 3) / len(one)) / 2)
@@ -499,23 +499,23 @@ def test_linked_activities_move_the_match_score(score, signal, weight, moved):
 
 def test_a_liked_activity_moves_a_job_past_others_of_its_type(bank, catalogue):
     """Jobs of one type have nearly the same interest fit, so the link moves the whole score:
-    a strongly liked "connect a new ceiling lamp" takes the electrician's score (here the
+    a strongly liked "find and fix the fault when something electrical stops working" takes the electrician's score (here the
     interest part alone) ``activity_link`` × signal of the way to 100."""
     from conftest import pattern_answers
 
     base = pattern_answers(bank, {"R": 4, "C": 3}, default=2)
     got = {}
     for answer in (3, 5):
-        result = api.score(api.new_answers({**base, "R16": answer}, bank=bank), top=len(catalogue), bank=bank,
+        result = api.score(api.new_answers({**base, "R25": answer}, bank=bank), top=len(catalogue), bank=bank,
                            catalogue=catalogue)
         got[answer] = next(m for m in result.matches if m.occupation.id == "electrician")
     neutral, liked = got[3], got[5]
     weight = config()["weights"]["activity_link"]
-    for m in (neutral, liked):  # the interest part alone, moved by the signal of R16
+    for m in (neutral, liked):  # the interest part alone, moved by the signal of R25
         unlinked, signal = 100 * m.match.components.interest, m.match.components.activity
         moved = unlinked + weight * signal * (100 - unlinked if signal > 0 else unlinked)
         assert m.score == round(moved, 1)
-    assert liked.match.components.activity > 0 > neutral.match.components.activity  # R16 vs the other R answers
+    assert liked.match.components.activity > 0 > neutral.match.components.activity  # R25 vs the other R answers
     assert liked.rank < neutral.rank
 
 
@@ -530,7 +530,11 @@ def test_a_liked_activity_moves_a_job_past_others_of_its_type(bank, catalogue):
     ({"C07": 5, "C17": 4, "C01": 1, "C06": 2}, "shipping-and-receiving-clerk", 0.75),
     ({"R04": 5, "R03": 1}, "car-mechanic", 1.0),
     ({"R04": 5, "R03": 1}, "auto-glass-fitter", 0.0),  # a tyre is not an auto glass fitter's everyday work
-    ({"R16": 5}, "car-mechanic", None),  # nothing linked to its group answered
+    ({"R25": 5}, "car-mechanic", None),  # nothing linked to its group answered
+    # R25 (electrical faults) reaches all of ISCO-08 741 but the valve technician (7412)
+    ({"R25": 5, "R03": 1}, "elevator-technician", 1.0),
+    ({"R25": 5, "R03": 1}, "power-line-worker", 1.0),
+    ({"R25": 5, "R03": 1}, "control-valve-technician", 0.0),
 ])
 def test_an_items_not_for_leaves_those_occupations_out_of_its_link(bank, catalogue, answers, occupation, signal):
     from jobkompas.scoring import activity_signals, occupation_signal
@@ -564,25 +568,25 @@ def test_activity_reason(value, kind):
 
 
 def test_a_liked_everyday_activity_raises_its_jobs_and_says_so(bank, catalogue):
-    """Liking "connect a new ceiling lamp" raises the electrician (ISCO 7411) and says why;
+    """Liking electrical fault-finding raises the electrician (ISCO 7411) and says why;
     disliking it lowers the electrician; other jobs keep their scores."""
     from conftest import pattern_answers
 
     base = pattern_answers(bank, {"R": 4, "I": 3}, default=1)
     scores = {}
     for answer in (1, 3, 5):
-        result = api.score(api.new_answers({**base, "R16": answer}, bank=bank), top=len(catalogue), bank=bank,
+        result = api.score(api.new_answers({**base, "R25": answer}, bank=bank), top=len(catalogue), bank=bank,
                            catalogue=catalogue)
         scores[answer] = {m.occupation.id: m for m in result.matches}
     liked, neutral, disliked = (scores[a]["electrician"] for a in (5, 3, 1))
     assert liked.score > neutral.score > disliked.score
     assert liked.rank < neutral.rank < disliked.rank
-    assert 'You said you would like to "connect a new ceiling lamp' in " ".join(liked.reasons)
+    assert 'You said you would like to "find and fix the fault when something electrical' in " ".join(liked.reasons)
     assert "everyday work in this job" in " ".join(disliked.reasons)
     assert not [r for r in disliked.match.reasons if r.kind == "activity" and r.positive]
     assert not [r for r in neutral.match.reasons if r.kind == "activity"]
     # a job the item is not linked to gets no reason from it
-    assert not [r for r in scores[5]["plumber"].match.reasons if r.kind == "activity" and r.data["question"] == "R16"]
+    assert not [r for r in scores[5]["plumber"].match.reasons if r.kind == "activity" and r.data["question"] == "R25"]
 
 
 def test_the_adaptive_ranking_uses_the_activity_links(bank, catalogue):
@@ -591,7 +595,7 @@ def test_the_adaptive_ranking_uses_the_activity_links(bank, catalogue):
     from jobkompas.scoring import best_ranked, build_profile, occupation_signal
 
     values = {q.id: (4 if q.dimension == "R" else 2) for q in bank.form("standard") if q.block == "interest"}
-    values.update({"R16": 5, "R04": 1, "EDU-country": "norway"})
+    values.update({"R25": 5, "R04": 1, "EDU-country": "norway"})
     ranker = _Ranker(catalogue, "norway")
     signal = ranker.signal(values, bank)
     fits = ranker.fits([current_profile(_tallies(values, bank))], signal)[0]
@@ -638,7 +642,7 @@ def test_the_json_breakdown_gives_the_activity_signal_that_moved_the_score(bank,
     from conftest import pattern_answers
     from jobkompas.scoring import activity_signals, occupation_signal
 
-    values = {**pattern_answers(bank, {"R": 4, "C": 3}, default=2), "R16": 5, "R04": 2}
+    values = {**pattern_answers(bank, {"R": 4, "C": 3}, default=2), "R25": 5, "R04": 2}
     result = api.score(api.new_answers(values, bank=bank), top=len(catalogue), bank=bank, catalogue=catalogue)
     matches = {m["id"]: m for m in result.to_dict()["matches"]}
     weights = config()["weights"]
