@@ -305,3 +305,19 @@ def test_public_domain_is_translated():
 
     assert "public domain" in sources_text("en")
     assert "public domain" not in sources_text("nb") and "public domain" not in sources_text("da")
+
+
+@pytest.mark.parametrize("columns", [60, 100, 24])
+def test_a_long_activity_wraps_between_words_at_the_terminal_width(columns):
+    """At 60 columns the terminal would cut the activity mid-word; the prompt wraps it between
+    words, keeps its indent and the "? " questionary puts before the first line in view."""
+    from jobkompas.wizard.prompts import fit_lines
+
+    item = "finne og rette feilen når noe elektrisk slutter å virke, mens en elektriker viser deg hvordan"
+    message = f"Spørsmål 25 av 43 · Interesser\nHvor godt liker du å …\n  {item}"
+    lines = fit_lines(message, columns).split("\n")
+    assert all(len(line) <= max(columns - 2, 20) for line in lines)
+    assert " ".join(line.strip() for line in lines).split() == message.split()  # no word cut or lost
+    activity = lines[next(i for i, line in enumerate(lines) if line.endswith("…")) + 1:]
+    assert all(line.startswith("  ") for line in activity)
+    assert (len(activity) > 1) is (columns < 100)

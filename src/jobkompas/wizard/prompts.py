@@ -7,7 +7,9 @@ going back is an ordinary choice whose value is :data:`BACK`. Ctrl-C raises
 
 from __future__ import annotations
 
+import shutil
 import sys
+import textwrap
 from typing import Any, Protocol, Sequence
 
 BACK = "__back__"
@@ -37,7 +39,8 @@ class QuestionaryPrompter:
         options = [questionary.Choice(title=label, value=value) for label, value in choices]
         chosen = next((o for o in options if o.value == default), None)
         question = questionary.select(
-            f"{header}\n{message}" if header else message, choices=options,
+            fit_lines(f"{header}\n{message}" if header else message, shutil.get_terminal_size().columns),
+            choices=options,
             default=chosen, use_shortcuts=len(options) <= 36, qmark="?",  # keys 1–9, 0, then a–z
             instruction=" ", **self._io,
         )
@@ -47,6 +50,20 @@ class QuestionaryPrompter:
         import questionary
 
         return questionary.text(message, default=default, **self._io).unsafe_ask()
+
+
+def fit_lines(message: str, columns: int) -> str:
+    """The message with each line wrapped between words to the terminal's width, keeping the
+    line's indent. The terminal itself would cut a long activity mid-word at the edge
+    ("… slutter å virke, m" / "ens en elektriker …"). Two columns are kept for the "? "
+    questionary puts before the first line."""
+    width = max(columns - 2, 20)
+    lines = []
+    for line in message.split("\n"):
+        indent = line[:len(line) - len(line.lstrip(" "))]
+        lines.append(textwrap.fill(line.strip(), width=width, initial_indent=indent, subsequent_indent=indent,
+                                   break_long_words=False, break_on_hyphens=False) or line)
+    return "\n".join(lines)
 
 
 def _isatty(stream: Any) -> bool:
