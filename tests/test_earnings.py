@@ -61,3 +61,12 @@ def test_a_broad_group_chosen_for_a_generic_title_gets_its_figure(catalogue):
     assert manager.codes["styrk08"]["code"] == "1"
     info = earnings.for_occupation(manager)
     assert info["group"] == "Ledere" and info["median"] == earnings.table()["1"]["median"]
+
+
+def test_a_group_whose_name_ends_in_a_full_stop_gets_no_second_one(catalogue):
+    """SSB names many groups "… mv."; the line then reads "… heisførere mv. Kilde", not "mv.. Kilde"."""
+    occ = next(o for o in catalogue.occupations.values()
+               if (info := earnings.for_occupation(o)) and info["whole_group"] and info["group"].endswith("."))
+    line = earnings.earnings_text(occ, "nb")
+    assert ".." not in line
+    assert f'{earnings.for_occupation(occ)["group"]} Kilde: SSB' in line

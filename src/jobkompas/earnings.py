@@ -77,4 +77,5 @@ def earnings_text(occ, lang: str) -> str:
             low=money(info["agreed_q1"], lang), high=money(info["agreed_q3"], lang))
     if info["whole_group"]:
         text += tr(", for the whole group {group}").format(group=info["group"])
-    return text + ". " + tr("Source: {source}, {year}").format(source=SOURCE_SHORT, year=info["year"])
+    end = " " if text.endswith(".") else ". "  # a group named "… mv." has its full stop already
+    return text + end + tr("Source: {source}, {year}").format(source=SOURCE_SHORT, year=info["year"])
