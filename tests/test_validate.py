@@ -91,9 +91,9 @@ def test_question_bank_problems_are_listed(tmp_path, capsys):
 
 @pytest.mark.slow
 def test_school_comes_before_the_on_the_job_training_it_may_replace():
-    """A report's path reads as a sequence. Where a job is learnt on the job (and with the
-    short courses the job asks for) and a trade is optional, the optional Vg1/Vg2/fagbrev
-    (GF2/hovedforløb) come first: "Training on the job → Optional: Vg1" told a student to
+    """A report's path reads as a sequence. Where a job is learnt on the job (with the short
+    courses and licences the job asks for, before or after it) and a trade is optional, the
+    optional Vg1/Vg2/fagbrev (GF2/hovedforløb) come first: "Training on the job → Optional: Vg1" told a student to
     start work and go to school after. A helper is the exception: the trade is their next step."""
     from jobkompas import api
 
@@ -104,11 +104,11 @@ def test_school_comes_before_the_on_the_job_training_it_may_replace():
             continue
         for country in ("norway", "denmark"):
             steps = catalogue.path(occ, country)
-            if not steps or steps[0].kind != "work" or steps[0].optional:
-                continue
-            k = 1
+            k = 0  # the leading required work, courses and licences ("Driving licence → Training on the job")
             while k < len(steps) and not steps[k].optional and steps[k].kind in ("work", "course", "certificate"):
                 k += 1
+            if not any(s.kind == "work" for s in steps[:k]):
+                continue
             for s in steps[k:]:
                 if not s.optional or s.kind == "higher" or (s.isced or 0) > 3:
                     break
