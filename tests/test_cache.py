@@ -7,12 +7,19 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from jobkompas import cache, catalogue, questions
 from jobkompas.outfile import atomic_open
 from jobkompas.resources import builtin_questions_dir, occupations_dir, user_cache_dir
+
+
+def same_page(cached_occ, parsed_occ) -> bool:
+    """The same page, as a cache keeps it (the file's name; the folder is the catalogue's)."""
+    return (cached_occ.page == parsed_occ.page._replace(source=Path(parsed_occ.page.source).name)
+            and cached_occ.source == parsed_occ.source)
 
 
 def cached(kind: str) -> list[str]:
@@ -75,6 +82,41 @@ def test_a_damaged_catalogue_cache_is_rebuilt(monkeypatch):
     monkeypatch.setattr(catalogue, "parse_catalogue", lambda *a: pytest.fail("catalogue parsed again"))
     assert list(catalogue.load_catalogue(occupations_dir()).occupations) == list(cat.occupations)
     assert cached("catalogue") == [path.name]
+
+
+@pytest.mark.slow
+def test_the_pages_are_read_from_their_own_file_when_the_first_page_is(monkeypatch):
+    """Ranking needs no page: loading a cached catalogue reads the small catalogue file only,
+    and the pages file (nine tenths of the bytes) once, when a page is first read."""
+    parsed = catalogue.load_catalogue(occupations_dir())
+    key = cached("catalogue")[0].split("-", 1)[1]
+    assert cached("pages") == [f"pages-{key}"]
+    read = []
+    real_load = cache.load
+    monkeypatch.setattr(cache, "load", lambda kind, *a: read.append(kind) or real_load(kind, *a))
+    again = catalogue.load_catalogue(occupations_dir())
+    assert again.columns.ids == parsed.columns.ids and read == ["catalogue"]
+    assert same_page(again.occupations["nurse"], parsed.occupations["nurse"])
+    assert same_page(again.occupations["electrician"], parsed.occupations["electrician"])
+    assert read == ["catalogue", "pages"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("damage", ["missing", "flipped byte", "not pages"])
+def test_a_missing_or_damaged_pages_file_is_rebuilt_from_the_yaml(damage):
+    parsed = catalogue.load_catalogue(occupations_dir())
+    (path,) = user_cache_dir().glob("pages-*.marshal")
+    good = path.read_bytes()
+    if damage == "missing":
+        path.unlink()
+    elif damage == "flipped byte":
+        path.write_bytes(good[:-100] + bytes([good[-100] ^ 1]) + good[-99:])
+    else:
+        cache.store("pages", path.stem.split("-", 1)[1], [1, 2, 3])  # checksummed, but no pages
+    again = catalogue.load_catalogue(occupations_dir())
+    for occ_id in ("nurse", "electrician", "carpenter"):
+        assert same_page(again.occupations[occ_id], parsed.occupations[occ_id])
+    assert path.read_bytes() == good, "the pages file is written again"
 
 
 @pytest.mark.slow

@@ -11,7 +11,7 @@ import marshal
 import os
 import re
 from collections import namedtuple
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 from . import __version__
@@ -98,7 +98,8 @@ class Occupation:
                  high_point: str, job_zone: int | None, isced: int, template: str | None,
                  *, curated: bool, not_recommended: tuple[str, tuple[str, ...]] | None = None,
                  page: OccupationPage | None = None,
-                 page_blob: bytes | None = None, path_levels: dict[str, int] | None = None,
+                 page_blob: bytes | Callable[[], bytes | None] | None = None,
+                 path_levels: dict[str, int] | None = None,
                  written: tuple[str, ...] = (), review: dict[str, str | None] | None = None) -> None:
         self.id = id
         self.onet = onet
@@ -120,8 +121,10 @@ class Occupation:
 
     @cached_property
     def page(self) -> OccupationPage:
-        """Codes, figures, text and paths, decoded from the cache on first use."""
-        return OccupationPage.decode(self._page_blob)
+        """Codes, figures, text and paths, decoded from the cache on first use (a callable
+        blob is fetched then: the user cache keeps the pages in a file of their own)."""
+        blob = self._page_blob() if callable(self._page_blob) else self._page_blob
+        return OccupationPage.decode(blob)
 
     folder: Path | None = None  # set when read back from plain data, which keeps only file names
 
@@ -941,13 +944,52 @@ def _to_plain(cat: Catalogue) -> dict:
                    "fields": cat.templates.fields, "recipes": cat.templates.recipes})
 
 
-def _from_plain(directory: Path, plain: dict, version: str) -> Catalogue:
-    blobs = plain["details"]
+class _CachedPages:
+    """The pages of a catalogue loaded from the user cache, which keeps them in a file of their
+    own ("pages", under the catalogue's key): most commands rank and list without reading a
+    page, and the pages are nine tenths of the bytes. Read, checksum and all, when the first
+    page is; a missing or damaged file is rebuilt from the YAML then."""
+
+    def __init__(self, directory: Path, key: str) -> None:
+        self.directory, self.key = directory, key
+        self._blobs: dict[str, bytes] | None = None
+
+    def blob(self, occ_id: str) -> bytes | None:
+        if self._blobs is None:
+            from . import cache
+
+            self._blobs = cache.load("pages", self.key, _pages_or_fail) or self._rebuild()
+        return self._blobs.get(occ_id)
+
+    def _rebuild(self) -> dict[str, bytes]:
+        from . import cache
+
+        parsed = parse_catalogue(self.directory)
+        if parsed.problems:  # the files changed since the catalogue was loaded: say so as a load would
+            first = parsed.problems[0]
+            raise ContentError(first.message, f"{first.file}:{first.line}")
+        blobs = {occ.id: occ.page.encode() for occ in parsed.occupations.values()}
+        cache.store("pages", self.key, blobs)
+        return blobs
+
+
+def _pages_or_fail(plain: Any) -> dict[str, bytes]:
+    """A pages file's content, or an exception (the cache then reads it as damaged)."""
+    if not isinstance(plain, dict) or not all(isinstance(v, bytes) for v in plain.values()):
+        raise ValueError("not a pages file")
+    return plain
+
+
+def _from_plain(directory: Path, plain: dict, version: str, pages: _CachedPages | None = None) -> Catalogue:
+    """A catalogue from plain data: with its pages ("details", the prebuilt content) or with
+    ``pages`` to fetch them from when first read (the user cache)."""
+    blobs = plain["details"] if pages is None else {}
     occupations = {}
     for (occ_id, onet, titles, interests, high_point, job_zone, isced, template, curated,
          levels, written, review, left_out) in plain["core"]:
+        page_blob = blobs.get(occ_id) if pages is None else partial(pages.blob, occ_id)
         occupations[occ_id] = Occupation(occ_id, onet, titles, interests, high_point, job_zone, isced,
-                                         template, curated=curated, page_blob=blobs.get(occ_id),
+                                         template, curated=curated, page_blob=page_blob,
                                          path_levels=levels, written=tuple(written), review=review,
                                          not_recommended=None if left_out is None else (left_out[0], tuple(left_out[1])))
     for occ in occupations.values():
@@ -970,8 +1012,10 @@ def load_catalogue(directory: Path | None = None, *, use_cache: bool = True) -> 
         if shipped is not None:
             return _from_plain(directory, shipped, shipped["version"])
     signature = _signature(directory)
+    key = signature[:20]
     if use_cache:
-        cached = cache.load("catalogue", signature[:20], lambda plain: _from_plain(directory, plain, signature[:12]))
+        cached = cache.load("catalogue", key,
+                            lambda plain: _from_plain(directory, plain, signature[:12], _CachedPages(directory, key)))
         if cached is not None:
             return cached
     catalogue = parse_catalogue(directory)
@@ -980,5 +1024,7 @@ def load_catalogue(directory: Path | None = None, *, use_cache: bool = True) -> 
         more = f" (and {len(catalogue.problems) - 1} more; run 'jobkompas validate')" if len(catalogue.problems) > 1 else ""
         raise ContentError(first.message + more, f"{first.file}:{first.line}")
     if use_cache:
-        cache.store("catalogue", signature[:20], _to_plain(catalogue))
+        plain = _to_plain(catalogue)
+        cache.store("pages", key, plain.pop("details"))  # first: a catalogue file finds its pages
+        cache.store("catalogue", key, plain)
     return catalogue
