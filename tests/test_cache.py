@@ -120,6 +120,21 @@ def test_a_missing_or_damaged_pages_file_is_rebuilt_from_the_yaml(damage):
 
 
 @pytest.mark.slow
+def test_pages_are_not_rebuilt_from_files_that_changed_after_the_load(monkeypatch):
+    """The catalogue was loaded from the cache, then its pages file went and the YAML changed:
+    pages of other content would not fit the list already shown, so the command stops."""
+    from jobkompas.errors import ContentError
+
+    catalogue.load_catalogue(occupations_dir())
+    loaded = catalogue.load_catalogue(occupations_dir())
+    for path in user_cache_dir().glob("pages-*.marshal"):
+        path.unlink()
+    monkeypatch.setattr(catalogue, "_signature", lambda directory: "0" * 40)
+    with pytest.raises(ContentError, match="changed while jobkompas was running"):
+        _ = loaded.occupations["nurse"].page
+
+
+@pytest.mark.slow
 def test_a_cache_dir_that_cannot_be_written_only_costs_speed(bank_dir):
     blocker = user_cache_dir()
     blocker.parent.mkdir(parents=True, exist_ok=True)

@@ -964,10 +964,10 @@ class _CachedPages:
     def _rebuild(self) -> dict[str, bytes]:
         from . import cache
 
+        if _signature(self.directory)[:20] != self.key:  # pages of other content would not fit the list
+            raise ContentError("the occupation files changed while jobkompas was running; run it again",
+                               str(self.directory))
         parsed = parse_catalogue(self.directory)
-        if parsed.problems:  # the files changed since the catalogue was loaded: say so as a load would
-            first = parsed.problems[0]
-            raise ContentError(first.message, f"{first.file}:{first.line}")
         blobs = {occ.id: occ.page.encode() for occ in parsed.occupations.values()}
         cache.store("pages", self.key, blobs)
         return blobs
