@@ -321,3 +321,17 @@ def test_a_long_activity_wraps_between_words_at_the_terminal_width(columns):
     activity = lines[next(i for i, line in enumerate(lines) if line.endswith("…")) + 1:]
     assert all(line.startswith("  ") for line in activity)
     assert (len(activity) > 1) is (columns < 100)
+
+
+@pytest.mark.parametrize("question, answer_width, own_line", [
+    ("Hvor lang utdanning kan du tenke deg å ta?", len("Videregående, studieforberedende"), True),
+    ("Hvor lang utdanning kan du tenke deg å ta?", len("Master"), False),
+])
+def test_an_answer_that_would_not_fit_after_the_question_gets_a_line_of_its_own(question, answer_width, own_line):
+    """questionary writes the answer after the question's last line once it is chosen; at 60
+    columns "… å ta? Videregående, stu" / "dieforberedende" was cut mid-word."""
+    from jobkompas.wizard.prompts import fit_lines
+
+    lines = fit_lines(f"Spørsmål 42 av 43 · Utdanning\n{question}", 60, answer_width=answer_width).split("\n")
+    assert (lines[-1] == "") is own_line
+    assert len(lines[-1]) + 1 + answer_width <= 58

@@ -39,7 +39,10 @@ class QuestionaryPrompter:
         options = [questionary.Choice(title=label, value=value) for label, value in choices]
         chosen = next((o for o in options if o.value == default), None)
         question = questionary.select(
-            fit_lines(f"{header}\n{message}" if header else message, shutil.get_terminal_size().columns),
+            fit_lines(f"{header}\n{message}" if header else message, shutil.get_terminal_size().columns,
+                      # a quiz question's answer stays on screen below the next; a menu's is gone
+                      answer_width=max((len(label) for label, value in choices if value not in (BACK, SKIP_REST)),
+                                       default=0) if header else 0),
             choices=options,
             default=chosen, use_shortcuts=len(options) <= 36, qmark="?",  # keys 1–9, 0, then a–z
             instruction=" ", **self._io,
@@ -52,17 +55,22 @@ class QuestionaryPrompter:
         return questionary.text(message, default=default, **self._io).unsafe_ask()
 
 
-def fit_lines(message: str, columns: int) -> str:
+def fit_lines(message: str, columns: int, answer_width: int = 0) -> str:
     """The message with each line wrapped between words to the terminal's width, keeping the
     line's indent. The terminal itself would cut a long activity mid-word at the edge
     ("… slutter å virke, m" / "ens en elektriker …"). Two columns are kept for the "? "
-    questionary puts before the first line."""
+    questionary puts before the first line. Once answered, questionary writes the answer
+    after the last line; where the longest answer (``answer_width``) would not fit there,
+    the message ends with an empty line of the same indent, and the answer goes on it."""
     width = max(columns - 2, 20)
     lines = []
     for line in message.split("\n"):
         indent = line[:len(line) - len(line.lstrip(" "))]
-        lines.append(textwrap.fill(line.strip(), width=width, initial_indent=indent, subsequent_indent=indent,
-                                   break_long_words=False, break_on_hyphens=False) or line)
+        lines.extend((textwrap.fill(line.strip(), width=width, initial_indent=indent, subsequent_indent=indent,
+                                    break_long_words=False, break_on_hyphens=False) or line).split("\n"))
+    last = lines[-1]
+    if answer_width and len(last) + 1 + answer_width > width:
+        lines.append(last[:len(last) - len(last.lstrip(" "))])
     return "\n".join(lines)
 
 
