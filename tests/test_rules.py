@@ -499,8 +499,9 @@ def test_linked_activities_move_the_match_score(score, signal, weight, moved):
 
 def test_a_liked_activity_moves_a_job_past_others_of_its_type(bank, catalogue):
     """Jobs of one type have nearly the same interest fit, so the link moves the whole score:
-    a strongly liked "find and fix the fault when something electrical stops working" takes the electrician's score (here the
-    interest part alone) ``activity_link`` × signal of the way to 100."""
+    a strongly liked "find and fix the fault when something electrical stops working" takes
+    the electrician's score (here the interest part alone) ``activity_link`` × signal of the
+    way to 100."""
     from conftest import pattern_answers
 
     base = pattern_answers(bank, {"R": 4, "C": 3}, default=2)

@@ -460,9 +460,8 @@ def answer_influence(profile: Profile, values: Mapping[str, Any], bank: Question
     """Up to ``limit`` answers that speak for this match (:func:`rules.answer_reason`): a like
     of an activity of a type that makes the job, or a dislike of a type the job has little
     of. Among those, the ones that count most: drop each answer and see how far the interest
-    fit falls. ``answers`` is
-    :func:`interest_answers_by_type` of ``values``, if already worked out; answers in ``skip``
-    were already given as another reason."""
+    fit falls. ``answers`` is :func:`interest_answers_by_type` of ``values``, if already
+    worked out; answers in ``skip`` were already given as another reason."""
     if comp.interest is None:
         return []
     cfg = config()["reasons"]
